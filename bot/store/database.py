@@ -1,0 +1,117 @@
+"""The SQLite connection: pragmas, migrations, and serialised write transactions.
+
+One :class:`Database` per process. Reads run on the shared connection at any
+time; every write goes through :meth:`Database.transaction`, which holds an
+``asyncio.Lock`` and wraps the block in ``BEGIN IMMEDIATE … COMMIT`` (rolled
+back on any exception), so a multi-statement change is all or nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import sqlite3
+from collections.abc import AsyncIterator, Iterable
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.store.schema import MIGRATIONS
+
+
+class Database:
+    """An open classbot database."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
+        self.conn = conn
+        self.path = path
+        self._write_lock = asyncio.Lock()
+        self._owner: asyncio.Task[Any] | None = None
+
+    @classmethod
+    async def open(cls, path: str | Path) -> Database:
+        """Open (creating if needed) and migrate the database at ``path`` (``:memory:`` too)."""
+        conn = await aiosqlite.connect(str(path), isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        await conn.execute("PRAGMA foreign_keys = ON")
+        await conn.execute("PRAGMA busy_timeout = 5000")
+        if str(path) != ":memory:":
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+        db = cls(conn, str(path))
+        await db.migrate()
+        return db
+
+    async def close(self) -> None:
+        await self.conn.close()
+
+    async def migrate(self) -> int:
+        """Apply pending migrations, each in its own transaction; returns the schema version."""
+        async with self.conn.execute("PRAGMA user_version") as cur:
+            row = await cur.fetchone()
+        version = int(row[0]) if row else 0
+        for number, statements in enumerate(MIGRATIONS, start=1):
+            if number <= version:
+                continue
+            async with self.transaction():
+                for statement in statements:
+                    await self.conn.execute(statement)
+                await self.conn.execute(f"PRAGMA user_version = {number}")
+            version = number
+        return version
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Serialise a write transaction; nested use joins the outer transaction."""
+        task = asyncio.current_task()
+        if task is not None and self._owner is task:
+            # Re-entrant use from inside this task's own transaction.
+            yield self.conn
+            return
+        async with self._write_lock:
+            await self.conn.execute("BEGIN IMMEDIATE")
+            self._owner = task
+            try:
+                yield self.conn
+            except BaseException:
+                await self.conn.execute("ROLLBACK")
+                raise
+            else:
+                await self.conn.execute("COMMIT")
+            finally:
+                self._owner = None
+
+    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        async with self.conn.execute(sql, tuple(params)) as cur:
+            return list(await cur.fetchall())
+
+    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
+        async with self.conn.execute(sql, tuple(params)) as cur:
+            row: sqlite3.Row | None = await cur.fetchone()
+            return row
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """Run one write statement in its own transaction; returns lastrowid."""
+        async with self.transaction() as conn, conn.execute(sql, tuple(params)) as cur:
+            return cur.lastrowid or 0
+
+    async def backup(self, target: str | Path) -> None:
+        """Write a consistent online copy of the database to ``target``."""
+        dest = await aiosqlite.connect(str(target))
+        try:
+            await self.conn.backup(dest)
+        finally:
+            await dest.close()
+
+
+def utc_text(instant: dt.datetime) -> str:
+    """An aware instant as sortable UTC ISO text (the store's timestamp format)."""
+    if instant.tzinfo is None:
+        raise ValueError("naive datetime given to the store")
+    return instant.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_utc(text: str) -> dt.datetime:
+    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC)

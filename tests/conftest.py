@@ -1,0 +1,35 @@
+"""Shared fixtures: a fresh database, a movable clock, the recording Bot API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.store import Database
+from tests.helpers.telegram import RecordingRequest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = await Database.open(tmp_path / "test.db")
+    try:
+        yield database
+    finally:
+        await database.close()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """Monday 15 July 2024, 06:00 in Hanoi (the Vientiane class's opening day)."""
+    return FakeClock(dt.datetime(2024, 7, 14, 23, 0, tzinfo=dt.UTC))
+
+
+@pytest.fixture
+def request_recorder() -> RecordingRequest:
+    return RecordingRequest()

@@ -1,0 +1,74 @@
+"""The connection layer: migrations, pragmas, atomic transactions, backups."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from bot.store import Database, parse_utc, utc_text
+from bot.store.schema import MIGRATIONS
+
+
+async def test_migrations_set_user_version_and_pragmas(db: Database) -> None:
+    row = await db.fetchone("PRAGMA user_version")
+    assert row is not None and row[0] == len(MIGRATIONS)
+    fk = await db.fetchone("PRAGMA foreign_keys")
+    assert fk is not None and fk[0] == 1
+    mode = await db.fetchone("PRAGMA journal_mode")
+    assert mode is not None and mode[0] == "wal"
+
+
+async def test_reopen_does_not_reapply_migrations(tmp_path: Path) -> None:
+    first = await Database.open(tmp_path / "x.db")
+    await first.execute(
+        "INSERT INTO persons (display_name, created_at) VALUES ('A', '2024-01-01T00:00:00.000000Z')"
+    )
+    await first.close()
+    second = await Database.open(tmp_path / "x.db")
+    rows = await second.fetchall("SELECT display_name FROM persons")
+    assert [r[0] for r in rows] == ["A"]
+    await second.close()
+
+
+async def test_transaction_rolls_back_everything_on_error(db: Database) -> None:
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO persons (display_name, created_at) VALUES ('A', 'x')")
+            raise RuntimeError("boom")
+    assert await db.fetchall("SELECT * FROM persons") == []
+
+
+async def test_transactions_are_serialised_and_reentrant(db: Database) -> None:
+    order: list[str] = []
+
+    async def writer(name: str) -> None:
+        async with db.transaction() as conn:
+            order.append(f"{name}-in")
+            await asyncio.sleep(0)
+            async with db.transaction():  # joins the outer transaction
+                await conn.execute(
+                    "INSERT INTO persons (display_name, created_at) VALUES (?, 'x')", (name,)
+                )
+            order.append(f"{name}-out")
+
+    await asyncio.gather(writer("a"), writer("b"))
+    assert order in (["a-in", "a-out", "b-in", "b-out"], ["b-in", "b-out", "a-in", "a-out"])
+    assert len(await db.fetchall("SELECT * FROM persons")) == 2
+
+
+async def test_backup_is_a_consistent_copy(db: Database, tmp_path: Path) -> None:
+    await db.execute("INSERT INTO persons (display_name, created_at) VALUES ('A', 'x')")
+    await db.backup(tmp_path / "copy.db")
+    copy = await Database.open(tmp_path / "copy.db")
+    assert [r[0] for r in await copy.fetchall("SELECT display_name FROM persons")] == ["A"]
+    await copy.close()
+
+
+def test_utc_text_round_trip_and_rejects_naive() -> None:
+    instant = dt.datetime(2024, 7, 15, 6, 30, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    assert parse_utc(utc_text(instant)) == instant
+    with pytest.raises(ValueError):
+        utc_text(dt.datetime(2024, 7, 15))
