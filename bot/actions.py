@@ -1,0 +1,130 @@
+"""A channel-neutral router for button actions (Telegram callback data, Zalo numbered replies).
+
+A button's action is a short string with a fixed prefix, e.g.
+``day:3:2024-07-16``, ``lang:lo``, ``class:3``, ``ack:12``. Each service
+registers a handler for its prefix with :func:`register`; every channel calls
+:func:`dispatch` when a button is tapped. A handler gets the context and the
+action's text after the prefix and returns an :class:`ActionResult`:
+replies to show, whether they replace the message the button was on
+(``replace``, e.g. ◀ ▶ day navigation), and an optional short toast.
+
+Modules that register actions are listed in :data:`ACTION_MODULES` and
+imported on first dispatch, so every channel sees the same set. This module
+registers the day navigation (``day:``) itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from bot import permissions
+from bot.domain import Channel, Person
+from bot.i18n import _
+from bot.replies import Reply
+from bot.store import classes
+from bot.store.database import Database
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ActionContext:
+    """Who tapped, in which language, when, on which channel."""
+
+    db: Database
+    person: Person
+    lang: str
+    now: dt.datetime
+    channel: Channel
+    group_class_id: int | None = None
+    """The class of the group chat the button was tapped in, if any."""
+
+
+@dataclass(frozen=True, slots=True)
+class ActionResult:
+    """What a tap produces."""
+
+    replies: list[Reply] = field(default_factory=list)
+    replace: bool = False
+    toast: str | None = None
+
+
+ActionHandler = Callable[[ActionContext, str], Awaitable[ActionResult]]
+"""Called with the context and the action's text after its prefix."""
+
+ACTION_MODULES: list[str] = [
+    # "bot.preferences" (lang:, class:) is added with the trainee handlers.
+    # Add the module that registers your prefix here (announcements: "ack:", roll call: "checkin:").
+]
+
+_handlers: dict[str, ActionHandler] = {}
+_loaded = False
+
+
+def register(prefix: str, handler: ActionHandler) -> None:
+    """Route actions starting with ``prefix`` (which must end with ':') to ``handler``."""
+    if not prefix.endswith(":"):
+        raise ValueError(f"action prefix must end with ':': {prefix!r}")
+    existing = _handlers.get(prefix)
+    if existing is not None and existing is not handler:
+        raise ValueError(f"action prefix {prefix!r} is already registered")
+    _handlers[prefix] = handler
+
+
+def prefixes() -> list[str]:
+    """The registered prefixes (after loading :data:`ACTION_MODULES`)."""
+    load_modules()
+    return sorted(_handlers)
+
+
+def load_modules() -> None:
+    """Import every module that registers actions (once)."""
+    global _loaded
+    if _loaded:
+        return
+    for name in ACTION_MODULES:
+        importlib.import_module(name)
+    _loaded = True
+
+
+def expired() -> ActionResult:
+    """The answer to a button that no longer means anything."""
+    return ActionResult(toast=_("This button is no longer active."))
+
+
+async def dispatch(ctx: ActionContext, action: str) -> ActionResult:
+    """Run the handler registered for ``action``'s prefix."""
+    load_modules()
+    prefix, sep, rest = action.partition(":")
+    handler = _handlers.get(prefix + ":") if sep else None
+    if handler is None:
+        log.info("event=unknown_action action=%r", action[:64])
+        return expired()
+    return await handler(ctx, rest)
+
+
+async def _day(ctx: ActionContext, rest: str) -> ActionResult:
+    """``day:<class_id>:<YYYY-MM-DD>``: show that day of the class in place."""
+    from bot import agenda
+
+    class_text, _sep, day_text = rest.partition(":")
+    try:
+        class_id = int(class_text)
+        day = dt.date.fromisoformat(day_text)
+    except ValueError:
+        return expired()
+    cls = await classes.get_class(ctx.db, class_id)
+    if cls is None:
+        return expired()
+    in_group = ctx.group_class_id == class_id
+    if not in_group and await permissions.role_in(ctx.db, ctx.person, class_id) is None:
+        return expired()
+    reply = await agenda.day_view(ctx.db, cls, day, ctx.lang)
+    return ActionResult(replies=[reply], replace=True)
+
+
+register("day:", _day)
