@@ -57,7 +57,9 @@ ActionHandler = Callable[[ActionContext, str], Awaitable[ActionResult]]
 """Called with the context and the action's text after its prefix."""
 
 ACTION_MODULES: list[str] = [
-    # "bot.preferences" (lang:, class:) is added with the trainee handlers.
+    "bot.preferences",
+    "bot.rollcall",
+    "bot.reminder_settings",
     # Add the module that registers your prefix here (announcements: "ack:", roll call: "checkin:").
 ]
 

@@ -34,7 +34,7 @@ from telegram.request import BaseRequest
 from bot import i18n
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.domain import LANGS, Person
+from bot.domain import LANGS, Person, Role
 from bot.i18n import _, use_lang
 from bot.store import Database
 
@@ -68,6 +68,8 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
         """The person who sent the update (set by the group -1 handler)."""
         self.lang: str = i18n.DEFAULT_LANG
         """The language chosen for this update."""
+        self.in_group = False
+        """True when the update came from a group chat."""
         self.group_class_id: int | None = None
         """The class linked to the group chat the update came from, if any."""
         self.first_contact = False
@@ -160,10 +162,9 @@ def build_application(
 
 def command_menu(lang: str) -> list[BotCommand]:
     """The commands shown in Telegram's menu, described in ``lang``."""
-    from bot.handlers import MENU
+    from bot.assistant import commands_for
 
-    with use_lang(lang):
-        return [BotCommand(name, _(description)) for name, description in MENU]
+    return [BotCommand(name, text) for name, text in commands_for(Role.TRAINEE, lang)]
 
 
 async def post_init(app: BotApp) -> None:
@@ -178,6 +179,10 @@ async def post_init(app: BotApp) -> None:
     await app.bot.set_my_commands(command_menu(i18n.DEFAULT_LANG))
     # ---- Start-up calls of other services go here, after the database is open. ----
     # (e.g. start the outbox delivery worker; derive reminder jobs from the database)
+    if app.job_queue is not None:
+        from bot import jobs
+
+        await jobs.sync_jobs(app)
     log.info("event=started bot=%s db=%s", app.bot.username, data.db.path)
 
 
@@ -227,7 +232,9 @@ async def on_error(update: object, context: BotContext) -> None:
     )
     if not isinstance(update, Update) or update.effective_chat is None:
         return
-    with use_lang(context.lang):
+    # The error handler gets a fresh context; the language chosen in group -1 is still
+    # active in this task (a ContextVar), so the apology comes in the user's language.
+    with use_lang(i18n.current_lang()):
         text = _("Sorry, something went wrong on my side. Please try again in a moment.")
     try:
         await context.bot.send_message(update.effective_chat.id, text)

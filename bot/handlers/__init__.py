@@ -2,20 +2,17 @@
 
 Handler groups run in order for every update; within a group the first
 matching handler wins. Add a module's ``register(app)`` call to the group
-it belongs to, and its menu entries to :data:`MENU`.
+it belongs to. The command menus come from :func:`bot.assistant.commands_for`.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.handlers import identity
+from bot.handlers import admin, common, identity, reminders, trainee
 
 if TYPE_CHECKING:
     from bot.app import BotApp
-
-MENU: list[tuple[str, str]] = []
-"""(command, untranslated description) pairs for Telegram's command menu."""
 
 
 def register_all(app: BotApp) -> None:
@@ -24,8 +21,18 @@ def register_all(app: BotApp) -> None:
     # language (stored → Telegram language_code → class default) and make it active.
     identity.register(app)
 
+    # Group 0: organisers' buttons (upl:, inv:, exp:), before the general button router.
+    admin.register_buttons(app)
     # Group 0: commands and button taps. Joining, language, class choice, help, groups.
+    common.register(app)
     # Group 0: what trainees ask (today, tomorrow, week, next, topics, visits).
+    trainee.register(app)
     # Group 0: managers' and organisers' commands register here (before the fallbacks).
+    # Reminder settings (/remind, /quiet: everyone; /settings, /rollcall: managers).
+    reminders.register(app)
+    # Organisers: /upload, /newclass, /versions, /rollback, /export, /template, /invite,
+    # /members, /promote, /remove, /audit; uploaded documents in group 1; due-check job.
+    admin.register(app)
 
     # Group 0, last: plain words (→ the assistant) and unknown commands.
+    trainee.register_fallbacks(app)

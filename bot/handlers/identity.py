@@ -37,6 +37,7 @@ async def identify(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     class_default: str | None = None
     if chat is not None and chat.type != ChatType.PRIVATE:
+        context.in_group = True
         linked = await groups.linked_class(db, Channel.TELEGRAM, str(chat.id))
         if linked is not None:
             context.group_class_id = linked.id

@@ -1,0 +1,108 @@
+"""A member's own settings: the language they read and the class they are asking about.
+
+Registers the ``lang:<code>`` and ``class:<id>`` button actions with
+:mod:`bot.actions`; the pickers are plain replies any channel can show.
+"""
+
+from __future__ import annotations
+
+from bot import actions
+from bot.actions import ActionContext, ActionResult
+from bot.domain import LANGS, Person, Role, TrainingClass
+from bot.i18n import LANG_NAMES, _, use_lang
+from bot.replies import Button, Reply
+from bot.store import classes, people
+from bot.store.database import Database
+
+CHECK = "✓"
+
+
+def language_picker(selected: str | None) -> Reply:
+    """The question 'which language?' with one button per language, ``selected`` ticked."""
+    buttons = tuple(
+        Button(
+            f"{CHECK} {LANG_NAMES[code]}" if code == selected else LANG_NAMES[code], f"lang:{code}"
+        )
+        for code in LANGS
+    )
+    return Reply(
+        blocks=Reply.text(_("Please choose the language you would like me to use.")).blocks,
+        buttons=(buttons,),
+    )
+
+
+async def member_classes(db: Database, person: Person) -> list[tuple[TrainingClass, Role]]:
+    """The classes the person belongs to, with their role in each, oldest first."""
+    found = await people.memberships_of(db, person.id)
+    by_id = {c.id: c for c in await classes.classes_by_ids(db, [m.class_id for m in found])}
+    return [(by_id[m.class_id], m.role) for m in found if m.class_id in by_id]
+
+
+async def active_class(db: Database, person: Person) -> tuple[TrainingClass, Role] | None:
+    """The class the person is asking about: the chosen one, else their only (or latest) class."""
+    mine = await member_classes(db, person)
+    if not mine:
+        if person.is_admin and person.active_class_id is not None:
+            cls = await classes.get_class(db, person.active_class_id)
+            return (cls, Role.ADMIN) if cls else None
+        return None
+    for cls, role in mine:
+        if cls.id == person.active_class_id:
+            return cls, Role.ADMIN if person.is_admin else role
+    cls, role = mine[-1]
+    return cls, Role.ADMIN if person.is_admin else role
+
+
+def class_picker(mine: list[tuple[TrainingClass, Role]], active_id: int | None, lang: str) -> Reply:
+    """One button per class; the active one ticked."""
+    rows = tuple(
+        (
+            Button(
+                f"{CHECK} {cls.title(lang)}" if cls.id == active_id else cls.title(lang),
+                f"class:{cls.id}",
+            ),
+        )
+        for cls, _role in mine
+    )
+    return Reply(
+        blocks=Reply.text(_("Which class would you like to ask about?")).blocks, buttons=rows
+    )
+
+
+async def _choose_lang(ctx: ActionContext, rest: str) -> ActionResult:
+    if rest not in LANGS:
+        return actions.expired()
+    await people.set_lang(ctx.db, ctx.person.id, rest)
+    with use_lang(rest):
+        from bot import assistant
+
+        done = Reply.text(_("I will write to you in English from now on."))
+        current = await active_class(ctx.db, ctx.person)
+        if current is None:
+            follow = Reply.text(
+                _(
+                    "You have not joined a class yet. Please open the invitation link "
+                    "your class manager sent you."
+                )
+            )
+        else:
+            follow = assistant.help_reply(current[1], rest)
+        return ActionResult(replies=[done, follow], replace=True, toast=LANG_NAMES[rest])
+
+
+async def _choose_class(ctx: ActionContext, rest: str) -> ActionResult:
+    try:
+        class_id = int(rest)
+    except ValueError:
+        return actions.expired()
+    mine = {cls.id: cls for cls, _role in await member_classes(ctx.db, ctx.person)}
+    cls = mine.get(class_id)
+    if cls is None:
+        return actions.expired()
+    await people.set_active_class(ctx.db, ctx.person.id, class_id)
+    text = _("From now on I will answer about: {name}").format(name=cls.title(ctx.lang))
+    return ActionResult(replies=[Reply.text(text)], replace=True)
+
+
+actions.register("lang:", _choose_lang)
+actions.register("class:", _choose_class)
