@@ -30,10 +30,14 @@ class Settings:
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     admin_ids: frozenset[int] = frozenset()
+    change_notice_minutes: float = 5.0
+    """Schedule changes confirmed within this many minutes make one notice to members."""
     paid_broadcast: bool = False
     zalo_bot_token: str = field(default="", repr=False)
     zalo_api_url: str = "https://bot-api.zapps.me"
     zalo_webhook_secret: str = field(default="", repr=False)
+    zalo_webhook_url: str = ""
+    zalo_webhook_port: int = 8444
     log_level: str = "INFO"
 
     @classmethod
@@ -52,9 +56,12 @@ class Settings:
             webhook_listen=env.get("WEBHOOK_LISTEN", "127.0.0.1"),
             webhook_port=int(env.get("WEBHOOK_PORT", "8443")),
             admin_ids=_ints(env.get("ADMIN_IDS", "")),
+            change_notice_minutes=float(env.get("CHANGE_NOTICE_MINUTES", "5")),
             paid_broadcast=_flag(env.get("PAID_BROADCAST")),
             zalo_bot_token=env.get("ZALO_BOT_TOKEN", ""),
             zalo_api_url=env.get("ZALO_API_URL", "https://bot-api.zapps.me"),
             zalo_webhook_secret=env.get("ZALO_WEBHOOK_SECRET", ""),
+            zalo_webhook_url=env.get("ZALO_WEBHOOK_URL", ""),
+            zalo_webhook_port=int(env.get("ZALO_WEBHOOK_PORT", "8444")),
             log_level=env.get("LOG_LEVEL", "INFO"),
         )

@@ -11,6 +11,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.store import Database
 from tests.helpers.telegram import RecordingRequest
+from tests.helpers.zalo_server import FakeZaloServer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,3 +34,10 @@ def clock() -> FakeClock:
 @pytest.fixture
 def request_recorder() -> RecordingRequest:
     return RecordingRequest()
+
+
+@pytest.fixture
+async def zalo_server() -> AsyncIterator[FakeZaloServer]:
+    """A fake Zalo Bot Platform on 127.0.0.1 (random port), stopped after the test."""
+    async with FakeZaloServer() as server:
+        yield server

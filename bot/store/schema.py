@@ -227,5 +227,63 @@ _V1_OUTBOX = [
 
 MIGRATIONS: list[list[str]] = [
     _V1_CLASSES + _V1_PEOPLE + _V1_OUTBOX,
+    # Numbered choices last shown per chat (channels without buttons: Zalo) and
+    # one-time codes that link a person's accounts on two channels.
+    [
+        """
+        CREATE TABLE pending_choices (
+            channel TEXT NOT NULL,
+            chat_id TEXT NOT NULL,
+            actions TEXT NOT NULL,
+            shown_at TEXT NOT NULL,
+            PRIMARY KEY (channel, chat_id)
+        )
+        """,
+        """
+        CREATE TABLE link_codes (
+            code_hash TEXT PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+            expires_at TEXT NOT NULL,
+            used_at TEXT
+        )
+        """,
+    ],
+    # Uploaded schedule files waiting for the organiser's Confirm (at most one open per
+    # class: the per-class lock), and the change-notice batching windows per class.
+    [
+        """
+        CREATE TABLE pending_uploads (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('upload', 'newclass', 'rollback')),
+            class_code TEXT NOT NULL COLLATE NOCASE,
+            person_id INTEGER NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+            filename TEXT NOT NULL DEFAULT '',
+            data BLOB,
+            source_hash TEXT NOT NULL DEFAULT '',
+            rollback_number INTEGER,
+            base_version_id INTEGER,
+            state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN
+                ('pending', 'applied', 'cancelled', 'expired', 'stale')),
+            version_id INTEGER,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            closed_at TEXT
+        )
+        """,
+        "CREATE UNIQUE INDEX pending_upload_per_class ON pending_uploads (class_code) "
+        "WHERE state = 'pending'",
+        """
+        CREATE TABLE change_windows (
+            id INTEGER PRIMARY KEY,
+            class_id INTEGER NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+            base_version_id INTEGER REFERENCES schedule_versions(id) ON DELETE SET NULL,
+            opened_at TEXT NOT NULL,
+            closed_at TEXT,
+            notices INTEGER NOT NULL DEFAULT 0
+        )
+        """,
+        "CREATE UNIQUE INDEX open_change_window ON change_windows (class_id) "
+        "WHERE closed_at IS NULL",
+    ],
 ]
 """Each entry is one migration: a list of statements run in one transaction."""

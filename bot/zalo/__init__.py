@@ -1,0 +1,1 @@
+"""The Zalo channel: HTTP client, plain-text rendering, delivery sender, conversation, server."""

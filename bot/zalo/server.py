@@ -1,0 +1,147 @@
+"""Receiving Zalo updates: a webhook endpoint (tornado) or a ``getUpdates`` polling loop.
+
+The webhook checks the ``X-Bot-Api-Secret-Token`` header against
+``ZALO_WEBHOOK_SECRET`` (a wrong or missing secret gets 403) and accepts the
+update either bare (``{"event_name": …, "message": …}``) or wrapped as
+``{"ok": true, "result": {…}}``, since both shapes are seen in practice.
+Without a webhook URL the bot long-polls ``getUpdates`` instead, backing off
+on errors. Either way each update goes to one async handler.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import tornado.httpserver
+import tornado.netutil
+import tornado.web
+
+from bot.channels import DeliveryError, RetryAfter, TransientError
+from bot.zalo.client import POLL_TIMEOUT, ZaloClient
+
+log = logging.getLogger(__name__)
+
+UpdateHandler = Callable[[dict[str, Any]], Awaitable[None]]
+SECRET_HEADER = "X-Bot-Api-Secret-Token"  # noqa: S105 (a header name, not a secret)
+WEBHOOK_PATH = "/zalo/webhook"
+MAX_BODY = 1_000_000
+MAX_BACKOFF = 60.0
+
+
+def unwrap(payload: Any) -> dict[str, Any] | None:
+    """The update inside a webhook body (bare or ``{"ok":…, "result":…}``), if any."""
+    if isinstance(payload, dict) and isinstance(payload.get("result"), dict):
+        payload = payload["result"]
+    if isinstance(payload, dict) and isinstance(payload.get("event_name"), str):
+        return payload
+    return None
+
+
+async def _safely(handle: UpdateHandler, update: dict[str, Any]) -> None:
+    """Run the handler; a failure is logged, never sent back to Zalo (it would retry)."""
+    try:
+        await handle(update)
+    except Exception:
+        log.exception("event=zalo_update_failed kind=%s", update.get("event_name"))
+
+
+class _WebhookHandler(tornado.web.RequestHandler):
+    def initialize(self, handle: UpdateHandler, secret: str) -> None:
+        self.handle = handle
+        self.secret = secret
+
+    async def post(self) -> None:
+        given = self.request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), self.secret.encode()):
+            log.warning("event=zalo_webhook_refused reason=secret")
+            self.send_error(403)
+            return
+        if len(self.request.body) > MAX_BODY:
+            self.send_error(413)
+            return
+        try:
+            payload = json.loads(self.request.body or b"null")
+        except ValueError:
+            self.send_error(400)
+            return
+        update = unwrap(payload)
+        if update is not None:
+            await _safely(self.handle, update)
+        self.set_header("Content-Type", "application/json")
+        self.finish(b'{"ok":true}')
+
+
+class WebhookServer:
+    """An HTTP endpoint Zalo posts updates to."""
+
+    def __init__(
+        self,
+        handle: UpdateHandler,
+        secret: str,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 8444,
+        path: str = WEBHOOK_PATH,
+    ) -> None:
+        if not secret:
+            raise ValueError("a Zalo webhook needs ZALO_WEBHOOK_SECRET")
+        self.host = host
+        self.port = port
+        self.path = path
+        app = tornado.web.Application(
+            [(path, _WebhookHandler, {"handle": handle, "secret": secret})]
+        )
+        self._server = tornado.httpserver.HTTPServer(app, max_body_size=MAX_BODY)
+
+    async def start(self) -> int:
+        """Listen; returns the port (useful when ``port`` was 0)."""
+        sockets = tornado.netutil.bind_sockets(self.port, self.host)
+        self.port = int(sockets[0].getsockname()[1])
+        self._server.add_sockets(sockets)
+        log.info("event=zalo_webhook_listening host=%s port=%s", self.host, self.port)
+        return self.port
+
+    async def stop(self) -> None:
+        self._server.stop()
+        await asyncio.wait_for(self._server.close_all_connections(), 10)
+
+
+async def _pause(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
+
+
+async def poll(
+    client: ZaloClient,
+    handle: UpdateHandler,
+    stop: asyncio.Event,
+    *,
+    wait: int = POLL_TIMEOUT,
+    first_backoff: float = 1.0,
+) -> None:
+    """Long-poll ``getUpdates`` until ``stop`` is set, handling each update in turn.
+
+    Errors pause the loop, doubling from ``first_backoff`` up to a minute; a
+    flood limit waits as long as the platform asks.
+    """
+    backoff = first_backoff
+    while not stop.is_set():
+        try:
+            update = await client.get_update(wait)
+        except RetryAfter as exc:
+            await _pause(stop, max(exc.seconds, first_backoff))
+            continue
+        except (TransientError, DeliveryError) as exc:
+            log.warning("event=zalo_poll_failed error=%s retry_in=%.0fs", exc, backoff)
+            await _pause(stop, backoff)
+            backoff = min(backoff * 2, MAX_BACKOFF)
+            continue
+        backoff = first_backoff
+        if update is not None:
+            await _safely(handle, update)

@@ -1,0 +1,119 @@
+"""The Zalo webhook (secret header, payload shapes) and the getUpdates polling loop."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.zalo.client import ZaloClient
+from bot.zalo.server import WEBHOOK_PATH, WebhookServer, poll, unwrap
+from tests.helpers.zalo_server import TOKEN, FakeZaloServer, text_update
+
+SECRET = "webhook-secret-123"
+
+
+class Received:
+    def __init__(self, fail_on: str = "") -> None:
+        self.updates: list[dict[str, Any]] = []
+        self.fail_on = fail_on
+        self.arrived = asyncio.Event()
+
+    async def __call__(self, update: dict[str, Any]) -> None:
+        self.updates.append(update)
+        self.arrived.set()
+        if self.fail_on and update.get("message", {}).get("text") == self.fail_on:
+            raise RuntimeError("handler bug")
+
+
+@pytest.fixture
+async def webhook() -> AsyncIterator[tuple[WebhookServer, Received, str]]:
+    received = Received(fail_on="boom")
+    server = WebhookServer(received, SECRET, port=0)
+    port = await server.start()
+    try:
+        yield server, received, f"http://127.0.0.1:{port}{WEBHOOK_PATH}"
+    finally:
+        await server.stop()
+
+
+async def _post(url: str, body: Any, secret: str | None) -> httpx.Response:
+    headers = {"X-Bot-Api-Secret-Token": secret} if secret is not None else {}
+    async with httpx.AsyncClient(timeout=5) as http:
+        return await http.post(url, content=json.dumps(body), headers=headers)
+
+
+async def test_right_secret_delivers_the_update(
+    webhook: tuple[WebhookServer, Received, str],
+) -> None:
+    _, received, url = webhook
+    update = text_update("lịch hôm nay")
+    response = await _post(url, update, SECRET)
+    assert response.status_code == 200 and response.json() == {"ok": True}
+    assert received.updates == [update]
+
+
+@pytest.mark.parametrize("secret", [None, "", "wrong-secret", SECRET + "x"])
+async def test_wrong_or_missing_secret_is_403_and_nothing_is_handled(
+    webhook: tuple[WebhookServer, Received, str], secret: str | None
+) -> None:
+    _, received, url = webhook
+    response = await _post(url, text_update("lịch hôm nay"), secret)
+    assert response.status_code == 403
+    assert received.updates == []
+
+
+async def test_wrapped_payloads_are_unwrapped_and_junk_is_ignored(
+    webhook: tuple[WebhookServer, Received, str],
+) -> None:
+    _, received, url = webhook
+    update = text_update("ngày mai")
+    assert (await _post(url, {"ok": True, "result": update}, SECRET)).status_code == 200
+    assert (await _post(url, {"hello": "world"}, SECRET)).status_code == 200
+    async with httpx.AsyncClient(timeout=5) as http:
+        bad = await http.post(url, content=b"{not json", headers={"X-Bot-Api-Secret-Token": SECRET})
+    assert bad.status_code == 400
+    assert received.updates == [update]
+
+
+async def test_a_failing_handler_still_answers_200(
+    webhook: tuple[WebhookServer, Received, str],
+) -> None:
+    _, received, url = webhook
+    response = await _post(url, text_update("boom"), SECRET)
+    assert response.status_code == 200
+    assert len(received.updates) == 1
+
+
+def test_webhook_needs_a_secret_and_unwrap_rejects_non_updates() -> None:
+    with pytest.raises(ValueError):
+        WebhookServer(Received(), "")
+    assert unwrap([1, 2]) is None
+    assert unwrap({"ok": True, "result": {"no": "event"}}) is None
+
+
+async def test_polling_handles_updates_and_rides_out_server_errors(
+    zalo_server: FakeZaloServer,
+) -> None:
+    received = Received()
+    stop = asyncio.Event()
+    zalo_server.fail_next("getUpdates", status=502, description="Bad gateway", times=2)
+    zalo_server.fail_next("getUpdates", status=429, retry_after=0)
+    first, second = text_update("lịch hôm nay"), text_update("ngày mai")
+    zalo_server.push_update(first)
+    zalo_server.push_update(second)
+    async with ZaloClient(TOKEN, zalo_server.url, timeout=5) as client:
+        task = asyncio.create_task(poll(client, received, stop, wait=1, first_backoff=0.01))
+        async with asyncio.timeout(10):
+            while len(received.updates) < 2:
+                received.arrived.clear()
+                await received.arrived.wait()
+        stop.set()
+        await asyncio.wait_for(task, 5)
+    assert received.updates == [first, second]
+    methods = [c.method for c in zalo_server.calls]
+    assert methods[:4] == ["getUpdates"] * 4
