@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
+import datetime as dt
 import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
@@ -49,6 +51,57 @@ def _cmd_i18n(args: argparse.Namespace) -> int:
     return 1 if found and args.step == "check" else 0
 
 
+def _settings(args: argparse.Namespace) -> Settings:
+    return dataclasses.replace(Settings.from_env(), db_path=args.db)
+
+
+def _today(args: argparse.Namespace) -> dt.date | None:
+    raw = getattr(args, "today", None) or os.environ.get("CLASSBOT_TODAY")
+    return dt.date.fromisoformat(raw) if raw else None
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    """The real bot with BOT_TOKEN; without one, the terminal chat."""
+    settings = _settings(args)
+    if settings.bot_token and not getattr(args, "demo", False):
+        from bot.runner import run_bot
+
+        return run_bot(settings)
+    from bot import logs, terminal
+
+    logs.configure("WARNING", [settings.bot_token])
+    return asyncio.run(terminal.chat(settings, today=_today(args)))
+
+
+def _cmd_invite(args: argparse.Namespace) -> int:
+    from bot import invites
+    from bot.domain import Role
+    from bot.store import classes
+
+    async def go() -> int:
+        db = await open_db(args)
+        try:
+            cls = await classes.get_class_by_code(db, args.cls)
+            if cls is None:
+                print(f"no class {args.cls}", file=sys.stderr)
+                return 1
+            made = await invites.create(
+                db,
+                cls.id,
+                Role(args.role),
+                now=dt.datetime.now(dt.UTC),
+                uses=args.uses,
+                days=args.days,
+            )
+        finally:
+            await db.close()
+        print(made.link(_settings(args).bot_username))
+        print(f"code: {made.code}  (role {args.role}, {args.uses} uses, {args.days:g} days)")
+        return 0
+
+    return run_async(go())
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="classbot", description="A chat assistant for short training classes."
@@ -68,6 +121,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("step", choices=["update", "compile", "check", "translate"])
     p.add_argument("file", nargs="?", help="JSON of translations, for 'translate'")
     p.set_defaults(handler=_cmd_i18n)
+
+    for name, demo, text in (
+        ("run", False, "run the bot (the terminal chat when BOT_TOKEN is not set); the default"),
+        ("demo", True, "the terminal chat on the sample class, even with a BOT_TOKEN"),
+    ):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("--today", help="the demo's date (YYYY-MM-DD); default $CLASSBOT_TODAY")
+        p.set_defaults(handler=_cmd_run, demo=demo)
+    parser.set_defaults(handler=_cmd_run)
+
+    p = sub.add_parser("invite", help="create an invite link for a class")
+    p.add_argument("cls", metavar="CLASS", help="class code")
+    p.add_argument("--role", choices=["trainee", "manager"], default="trainee")
+    p.add_argument("--uses", type=int, default=60, help="how many people may use it")
+    p.add_argument("--days", type=float, default=14, help="days until it expires")
+    p.set_defaults(handler=_cmd_invite)
 
     return parser
 

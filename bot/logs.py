@@ -1,0 +1,84 @@
+"""Structured logs (one ``key=value`` line per event) that never contain a secret.
+
+:class:`RedactSecrets` replaces every configured secret (the bot token, the
+webhook secret, the Zalo token) in the final text of each record, including
+exception tracebacks. httpx logs each request URL, which for the Bot API
+contains the token; it is quieted to warnings and redacted all the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sys
+from collections.abc import Iterable
+from typing import TextIO
+
+REDACTED = "[REDACTED]"
+NOISY = ("httpx", "httpcore", "apscheduler", "telegram.ext.Updater")
+
+
+class RedactSecrets(logging.Filter):
+    """Rewrite a record so that none of ``secrets`` appears in it."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        super().__init__()
+        self.secrets = sorted({s for s in secrets if len(s) >= 6}, key=len, reverse=True)
+
+    def scrub(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, REDACTED)
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.secrets:
+            return True
+        record.msg = self.scrub(record.getMessage())
+        record.args = None
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_text = self.scrub(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        if record.stack_info:
+            record.stack_info = self.scrub(record.stack_info)
+        return True
+
+
+class KeyValueFormatter(logging.Formatter):
+    """``ts=… level=… logger=… msg="…"``; messages already written as ``key=value`` stay so."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        stamp = dt.datetime.fromtimestamp(record.created, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        message = record.getMessage()
+        head = f"ts={stamp} level={record.levelname.lower()} logger={record.name}"
+        if "=" in message.split(" ", 1)[0]:
+            line = f"{head} {message}"
+        else:
+            line = f"{head} msg={_quote(message)}"
+        if record.exc_text:
+            line += " exc=" + _quote(record.exc_text)
+        elif record.exc_info:
+            line += " exc=" + _quote(self.formatException(record.exc_info))
+        return line
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def configure(
+    level: str = "INFO", secrets: Iterable[str] = (), stream: TextIO | None = None
+) -> logging.Handler:
+    """Send all logs, redacted and formatted, to ``stream`` (stderr); returns the handler."""
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(KeyValueFormatter())
+    handler.addFilter(RedactSecrets(secrets))
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        if getattr(old, "classbot", False):
+            root.removeHandler(old)
+    handler.classbot = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(level.upper())
+    for name in NOISY:
+        logging.getLogger(name).setLevel(max(logging.WARNING, root.level))
+    return handler

@@ -1,0 +1,290 @@
+"""The terminal chat: the real Telegram application and handlers, driven from the keyboard.
+
+With no ``BOT_TOKEN`` (or with ``classbot demo``) the bot talks to you here.
+A :class:`TerminalRequest` stands in for the Bot API: what the bot would send
+is printed as plain text, its buttons as numbered choices (``[1] ◀  [2] ▶``);
+typing a number taps that button, anything else is a message (commands and
+plain words alike). The sample class is imported on first use and you are
+enrolled as a trainee; the demo's "today" is a day inside the class
+(``--today``, ``$CLASSBOT_TODAY``, else its first day), and time runs on from
+07:30 that morning, venue time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+import getpass
+import html
+import itertools
+import json
+import os
+import re
+import sys
+import time
+from typing import Any, TextIO
+
+from telegram import Update
+from telegram.request import BaseRequest, RequestData
+
+from bot import importer
+from bot.app import BotApp, build_application, running, settle
+from bot.config import Settings
+from bot.domain import Channel, Role, TrainingClass
+from bot.i18n import _
+from bot.store import Database, classes, people
+
+DEMO_CLASS = "VTE-HN-2024"
+"""The sample class the terminal chat opens on (``schedules/vientiane-hanoi-2024.toml``)."""
+
+TERMINAL_USER_ID = 100
+BOT_USER = {"id": 7000000000, "is_bot": True, "first_name": "classbot", "username": "classbot"}
+_TAG = re.compile(r"</?(b|i|u|s|code|pre)>")
+
+
+class DemoClock:
+    """Time running from a fixed start instant (the demo morning), at the real pace."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        self.start = start.astimezone(dt.UTC)
+        self._t0 = time.monotonic()
+
+    def now(self) -> dt.datetime:
+        return self.start + dt.timedelta(seconds=time.monotonic() - self._t0)
+
+
+def plain(text: str) -> str:
+    """The bot's HTML as terminal text."""
+    return html.unescape(_TAG.sub("", text))
+
+
+class TerminalRequest(BaseRequest):
+    """A Bot API that prints what the bot sends and remembers the buttons it offered."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.choices: dict[int, tuple[int, str]] = {}
+        """Number typed → (message id, callback data) of the buttons last shown."""
+        self._ids = itertools.count(1)
+        self._fresh_turn = True
+
+    def new_turn(self) -> None:
+        """The user is about to type: the next buttons shown replace the current choices."""
+        self._fresh_turn = True
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    @property
+    def read_timeout(self) -> float | None:
+        return None
+
+    def _print(self, text: str) -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def _show(self, params: dict[str, Any], message_id: int, edited: bool) -> None:
+        text = plain(str(params.get("text") or params.get("caption") or ""))
+        marker = "✎ " if edited else ""
+        self._print(f"\n{marker}{text}" if text else "")
+        markup = params.get("reply_markup")
+        if isinstance(markup, str):
+            markup = json.loads(markup)
+        rows = (markup or {}).get("inline_keyboard") or []
+        if not rows:
+            return
+        if self._fresh_turn:
+            self.choices.clear()
+            self._fresh_turn = False
+        number = itertools.count(len(self.choices) + 1)
+        for row in rows:
+            labels = []
+            for button in row:
+                n = next(number)
+                self.choices[n] = (message_id, str(button.get("callback_data", "")))
+                labels.append(f"[{n}] {button['text']}")
+            self._print("  ".join(labels))
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        api = url.rsplit("/", 1)[-1]
+        params: dict[str, Any] = dict(request_data.parameters) if request_data else {}
+        result: Any = True
+        if api == "getMe":
+            result = {**BOT_USER, "can_join_groups": True, "can_read_all_group_messages": False}
+        elif api.startswith(("send", "edit")):
+            message_id = int(params.get("message_id") or next(self._ids))
+            chat_id = int(params.get("chat_id", TERMINAL_USER_ID))
+            result = {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "private"},
+                "from": BOT_USER,
+            }
+            if api in ("sendMessage", "editMessageText") or params.get("caption"):
+                self._show(params, message_id, edited=api.startswith("edit"))
+                result["text"] = params.get("text") or params.get("caption") or ""
+            elif api == "sendVenue":
+                self._print(f"📍 {params['title']} ({params['latitude']}, {params['longitude']})")
+            elif api == "sendLocation":
+                self._print(f"📍 ({params['latitude']}, {params['longitude']})")
+            elif api == "sendDocument":
+                self._print("📎 " + _("(a file)"))
+        elif api == "answerCallbackQuery" and params.get("text"):
+            self._print(f"({params['text']})")
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+
+def demo_day(cls: TrainingClass, today: dt.date | None) -> dt.date:
+    """The demo's date: the one asked for, else the class's first day."""
+    return today or cls.first_day
+
+
+async def prepare(db: Database, now: dt.datetime) -> TrainingClass:
+    """The sample class (imported if the database lacks it) with the terminal user enrolled."""
+    cls = await classes.get_class_by_code(db, DEMO_CLASS)
+    if cls is None:
+        result = await importer.import_path(db, importer.sample_path(), created_by="demo", now=now)
+        cls = result.cls
+    person, _identity, _new = await people.upsert_identity(
+        db,
+        channel=Channel.TELEGRAM,
+        external_id=str(TERMINAL_USER_ID),
+        chat_id=str(TERMINAL_USER_ID),
+        display_name=_user_name(),
+        language_code=_terminal_language(),
+        now=now,
+    )
+    if await people.get_membership(db, cls.id, person.id) is None:
+        await people.add_member(db, cls.id, person.id, Role.TRAINEE, now)
+    await people.set_active_class(db, person.id, cls.id)
+    return cls
+
+
+def _user_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "trainee"
+
+
+def _terminal_language() -> str | None:
+    """The terminal's locale (``LANG=lo_LA.UTF-8`` → ``lo_LA``), to pre-select the language."""
+    raw = os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
+    code = raw.split(".")[0]
+    return code if code and code not in ("C", "POSIX") else None
+
+
+_update_ids = itertools.count(1)
+
+
+def message_data(text: str) -> dict[str, Any]:
+    """An incoming message from the terminal user, as Telegram would send it."""
+    message: dict[str, Any] = {
+        "message_id": next(_update_ids),
+        "date": int(time.time()),
+        "chat": {"id": TERMINAL_USER_ID, "type": "private"},
+        "from": _user_data(),
+        "text": text,
+    }
+    if text.startswith("/"):
+        length = len(text.split()[0])
+        message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+    return {"update_id": next(_update_ids), "message": message}
+
+
+def tap_data(message_id: int, data: str) -> dict[str, Any]:
+    """A tap on a button of the bot's message ``message_id``."""
+    return {
+        "update_id": next(_update_ids),
+        "callback_query": {
+            "id": str(next(_update_ids)),
+            "chat_instance": "terminal",
+            "data": data,
+            "from": _user_data(),
+            "message": {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "chat": {"id": TERMINAL_USER_ID, "type": "private"},
+                "from": BOT_USER,
+                "text": "…",
+            },
+        },
+    }
+
+
+def _user_data() -> dict[str, Any]:
+    data: dict[str, Any] = {"id": TERMINAL_USER_ID, "is_bot": False, "first_name": _user_name()}
+    code = _terminal_language()
+    if code:
+        data["language_code"] = code
+    return data
+
+
+async def chat(
+    settings: Settings,
+    *,
+    today: dt.date | None = None,
+    stdin: TextIO | None = None,
+    out: TextIO | None = None,
+) -> int:
+    """Run the terminal chat until ``/quit`` or end of input."""
+    stdin = stdin or sys.stdin
+    out = out or sys.stdout
+    db = await Database.open(settings.db_path)
+    try:
+        cls = await prepare(db, dt.datetime.now(dt.UTC))
+        day = demo_day(cls, today)
+        morning = dt.datetime.combine(day, dt.time(7, 30), tzinfo=cls.tz)
+        clock = DemoClock(morning)
+        request = TerminalRequest(out)
+        offline = dataclasses.replace(settings, bot_token="")
+        app = build_application(offline, db=db, request=request, clock=clock)
+        async with running(app):
+            out.write(
+                _(
+                    "classbot terminal chat on the sample class {code}; today is {day} "
+                    "(venue time). Type a command such as /today or /help, a question in your "
+                    "own words, or the number of a button. /quit leaves."
+                ).format(code=cls.code, day=day.isoformat())
+                + "\n"
+            )
+            await _feed(app, message_data("/start"))
+            echo = not stdin.isatty()
+            while True:
+                line = await asyncio.to_thread(stdin.readline)
+                if not line:
+                    break
+                text = line.strip()
+                if not text:
+                    continue
+                if echo:
+                    out.write(f"\n> {text}\n")
+                if text.lower() in ("/quit", "/exit"):
+                    break
+                choice = request.choices.get(int(text)) if text.isdigit() else None
+                request.new_turn()
+                if choice is not None:
+                    await _feed(app, tap_data(*choice))
+                else:
+                    await _feed(app, message_data(text))
+    finally:
+        await db.close()
+    return 0
+
+
+async def _feed(app: BotApp, data: dict[str, Any]) -> None:
+    await app.process_update(Update.de_json(data, app.bot))
+    await settle(app)

@@ -1,0 +1,83 @@
+"""The terminal chat: the same application driven from the keyboard, and the README's command."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot import terminal
+from bot.config import Settings
+from bot.store import Database, classes
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+async def run_chat(tmp_path: Path, typed: str, today: dt.date | None = None) -> str:
+    out = io.StringIO()
+    settings = Settings(db_path=str(tmp_path / "demo.db"))
+    assert await terminal.chat(settings, today=today, stdin=io.StringIO(typed), out=out) == 0
+    return out.getvalue()
+
+
+async def test_picking_lao_then_asking_by_command_and_in_plain_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    text = await run_chat(tmp_path, "2\n/today\nhôm nay\n1\n/quit\nnot read\n")
+    assert "[1] Tiếng Việt  [2] ພາສາລາວ  [3] ✓ English" in text  # pre-selected from LANG
+    assert "ນັບແຕ່ນີ້ໄປ ຂ້າພະເຈົ້າຈະຕອບທ່ານເປັນພາສາລາວ." in text
+    assert text.count("ຕາຕະລາງ ວັນຈັນ, 15 ກໍລະກົດ 2024") == 2  # /today and "hôm nay"
+    assert "[1] ອັງຄານ 16 ກ.ລ. ▶" in text
+    assert "✎ ຕາຕະລາງ ວັນອັງຄານ, 16 ກໍລະກົດ 2024" in text  # button 1 edited the day in place
+    assert "<b>" not in text and "&amp;" not in text
+    assert "not read" not in text
+
+
+async def test_the_sample_is_imported_once_and_the_user_enrolled(tmp_path: Path) -> None:
+    await run_chat(tmp_path, "")
+    await run_chat(tmp_path, "/myclass\n")
+    db = await Database.open(tmp_path / "demo.db")
+    try:
+        [cls] = await classes.list_classes(db)
+        assert cls.code == terminal.DEMO_CLASS
+        rows = await db.fetchall("SELECT role FROM members")
+        assert [r[0] for r in rows] == ["trainee"]
+        versions = await db.fetchall("SELECT id FROM schedule_versions")
+        assert len(versions) == 1
+    finally:
+        await db.close()
+
+
+async def test_a_chosen_demo_day_and_the_location_of_a_visit(tmp_path: Path) -> None:
+    text = await run_chat(tmp_path, "3\n/today\n/visits\n", today=dt.date(2024, 7, 16))
+    assert "Schedule for Tuesday, July 16, 2024" in text
+    assert "📍 " in text  # the meeting point of the next field visit
+
+
+def test_the_readme_command_opens_the_chat_on_a_fresh_directory(tmp_path: Path) -> None:
+    """`classbot` with no token and no arguments: the terminal chat on the sample class."""
+    exe = Path(sys.executable).parent / "classbot"
+    env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "CLASSBOT_DB")}
+    env["LANG"] = "C.UTF-8"
+    result = subprocess.run(
+        [str(exe)],
+        input="2\n/today\nhôm nay\n/quit\n",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "VTE-HN-2024" in result.stdout
+    assert "[1] Tiếng Việt  [2] ✓ ພາສາລາວ  [3] English" in result.stdout  # the class's default
+    assert result.stdout.count("ຕາຕະລາງ ວັນຈັນ, 15 ກໍລະກົດ 2024") == 2
+    assert (tmp_path / "classbot.db").is_file()
+    assert result.stderr == ""
