@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.handlers import admin, common, identity, reminders, trainee
+from bot.handlers import admin, common, identity, linking, reminders, trainee
 
 if TYPE_CHECKING:
     from bot.app import BotApp
@@ -25,6 +25,8 @@ def register_all(app: BotApp) -> None:
     admin.register_buttons(app)
     # Group 0: commands and button taps. Joining, language, class choice, help, groups.
     common.register(app)
+    # Linking the same person's Telegram and Zalo accounts (/link, /link CODE).
+    linking.register(app)
     # Group 0: what trainees ask (today, tomorrow, week, next, topics, visits).
     trainee.register(app)
     # Group 0: managers' and organisers' commands register here (before the fallbacks).

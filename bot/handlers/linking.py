@@ -1,0 +1,38 @@
+"""/link on Telegram: make a code for Zalo, or use a code made on Zalo (see :mod:`bot.linking`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import CommandHandler
+
+from bot import linking
+from bot.domain import Channel
+from bot.handlers.common import send
+
+if TYPE_CHECKING:
+    from bot.app import BotApp, BotContext
+
+
+async def link(update: Update, context: BotContext) -> None:
+    """``/link`` or ``/link CODE`` in a private chat."""
+    person = context.person
+    user = update.effective_user
+    chat = update.effective_chat
+    if person is None or user is None or chat is None or chat.type != ChatType.PRIVATE:
+        return
+    reply = await linking.link_command(
+        context.store,
+        person=person,
+        channel=Channel.TELEGRAM,
+        external_id=str(user.id),
+        argument=" ".join(context.args or []),
+        now=context.now(),
+    )
+    await send(update, context, reply)
+
+
+def register(app: BotApp) -> None:
+    app.add_handler(CommandHandler("link", link))

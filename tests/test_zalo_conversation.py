@@ -1,0 +1,127 @@
+"""Talking to the bot on Zalo: first contact, joining by code, plain-word questions, choices."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot import invites
+from bot.clock import FakeClock
+from bot.domain import Channel, Role
+from bot.store import Database, choices, people
+from bot.zalo.client import ZaloClient
+from bot.zalo.conversation import Conversation, invite_code, parse_update
+from tests.helpers.sample import Seeded, seed
+from tests.helpers.zalo_server import TOKEN, FakeZaloServer, text_update
+
+USER = "zu501"
+
+
+@pytest.fixture
+async def talk(
+    zalo_server: FakeZaloServer, db: Database, clock: FakeClock
+) -> AsyncIterator[Conversation]:
+    async with ZaloClient(TOKEN, zalo_server.url, timeout=5) as client:
+        yield Conversation(db, client, clock)
+
+
+@pytest.fixture
+async def seeded(db: Database, clock: FakeClock) -> Seeded:
+    return await seed(db, clock.now())
+
+
+async def _code(db: Database, seeded: Seeded, clock: FakeClock, role: Role = Role.TRAINEE) -> str:
+    made = await invites.create(db, seeded.cls.id, role, now=clock.now())
+    return made.code
+
+
+async def _say(talk: Conversation, zalo: FakeZaloServer, text: str, **kw: str) -> list[str]:
+    before = len(zalo.messages(USER))
+    await talk.handle(text_update(text, user_id=USER, **kw))
+    return zalo.messages(USER)[before:]
+
+
+async def test_first_contact_without_a_class_asks_for_the_code_and_the_language(
+    talk: Conversation, zalo_server: FakeZaloServer, db: Database
+) -> None:
+    answer = await _say(talk, zalo_server, "xin chào")
+    assert len(answer) == 2
+    assert "mã mời" in answer[0]  # Vietnamese by default: "send me the invitation code"
+    assert "1. Tiếng Việt\n2. ພາສາລາວ\n3. English" in answer[1]
+    assert await choices.recall(db, Channel.ZALO, USER) == ["lang:vi", "lang:lo", "lang:en"]
+    identity = await people.find_identity(db, Channel.ZALO, USER)
+    assert identity is not None and identity.chat_id == USER
+
+
+async def test_join_with_a_code_then_choose_english_then_ask_in_plain_words(
+    talk: Conversation, zalo_server: FakeZaloServer, db: Database, seeded: Seeded
+) -> None:
+    code = await _code(db, seeded, talk.clock)  # type: ignore[arg-type]
+    joined = await _say(talk, zalo_server, code)
+    # The class is Lao by default: the welcome comes in Lao, then the language question.
+    assert seeded.cls.title("lo") in joined[0]
+    assert "3. English" in joined[1]
+    chosen = await _say(talk, zalo_server, "3")
+    assert chosen[0] == "I will write to you in English from now on."
+    today = await _say(talk, zalo_server, "lịch hôm nay")
+    assert "Opening ceremony" in today[0] and "08:00" in today[0]
+    tomorrow = await _say(talk, zalo_server, "lich ngay mai")
+    assert "Topic 2" in tomorrow[0]
+    identity = await people.find_identity(db, Channel.ZALO, USER)
+    assert identity is not None
+    membership = await people.get_membership(db, seeded.cls.id, identity.person_id)
+    assert membership is not None and membership.role is Role.TRAINEE
+
+
+async def test_start_command_and_pasted_link_join_too(
+    talk: Conversation, zalo_server: FakeZaloServer, db: Database, seeded: Seeded
+) -> None:
+    code = await _code(db, seeded, talk.clock)  # type: ignore[arg-type]
+    answer = await _say(talk, zalo_server, f"/start {code}")
+    assert seeded.cls.title("lo") in answer[0]
+    again = await _say(talk, zalo_server, f"https://t.me/classbot?start={code}")
+    assert seeded.cls.title("lo") in again[0]
+    assert invite_code("lịch hôm nay") is None
+    assert invite_code("join abc") == "abc"
+
+
+async def test_a_wrong_code_is_refused_politely(
+    talk: Conversation, zalo_server: FakeZaloServer, seeded: Seeded
+) -> None:
+    answer = await _say(talk, zalo_server, "/start Zz9notARealCode12345")
+    assert answer == [
+        "Mã mời này không hợp lệ. Kính đề nghị Anh/Chị kiểm tra lại với cán bộ quản lý lớp."
+    ]
+
+
+async def test_numbers_without_open_choices_and_unknown_words_get_help(
+    talk: Conversation, zalo_server: FakeZaloServer, db: Database, seeded: Seeded
+) -> None:
+    code = await _code(db, seeded, talk.clock)  # type: ignore[arg-type]
+    await _say(talk, zalo_server, code)
+    await _say(talk, zalo_server, "3")  # English
+    nothing = await _say(talk, zalo_server, "7")
+    assert nothing[0] == "There is no choice numbered 7 at the moment."
+    puzzled = await _say(talk, zalo_server, "blah blah")
+    assert puzzled[0].startswith("Sorry, I did not understand.")
+
+
+@pytest.mark.parametrize(
+    "event_name",
+    ["message.sticker.received", "message.image.received", "message.unsupported.received"],
+)
+async def test_non_text_messages_get_a_short_help_answer(
+    talk: Conversation, zalo_server: FakeZaloServer, event_name: str
+) -> None:
+    answer = await _say(talk, zalo_server, "", event_name=event_name)
+    assert len(answer) == 1 and "lịch hôm nay" in answer[0]
+
+
+async def test_group_messages_and_updates_without_sender_are_ignored(
+    talk: Conversation, zalo_server: FakeZaloServer
+) -> None:
+    await talk.handle(text_update("lịch hôm nay", chat_type="GROUP"))
+    await talk.handle({"event_name": "message.unsupported.received"})
+    assert zalo_server.calls == []
+    assert parse_update({"message": {"from": {"id": "x", "is_bot": True}}}) is None
