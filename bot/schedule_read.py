@@ -302,18 +302,17 @@ def _decode(data: bytes, kind: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ScheduleProblems(
-            [
-                Problem(
-                    N_('The {kind} file is not UTF-8 text; save it as "CSV UTF-8".'), {"kind": kind}
-                )
-            ]
-        ) from None
+        message = (
+            N_('The CSV file is not UTF-8 text; in Excel, save it as "CSV UTF-8".')
+            if kind == "csv"
+            else N_("The text file is not UTF-8 text.")
+        )
+        raise ScheduleProblems([Problem(message)]) from None
 
 
 def read_csv(data: bytes) -> RawFile:
     """Sessions as CSV (',' or ';'), optionally after '# field: value' lines about the class."""
-    text = _decode(data, "CSV")
+    text = _decode(data, "csv")
     lines = text.splitlines()
     first = next((ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")), "")
     delimiter = max((",", ";", "\t"), key=first.count)
