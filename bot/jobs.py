@@ -1,0 +1,127 @@
+"""Reminder jobs on PTB's JobQueue, derived from the database (the channel-layer glue).
+
+The database is the source of truth: :func:`sync_jobs` asks
+:func:`bot.reminders.plan_jobs` what should exist now and makes the job queue
+match it by name: new jobs are added, jobs whose time moved are replaced,
+jobs no longer planned are cancelled, and jobs whose time passed while the
+bot was down but which are still useful run at once (catch-up). Call it at
+start-up and after every schedule or settings change (:func:`resync` from a
+handler). Each job's callback fires the reminder through the outbox with the
+application's clock; the outbox wakes the delivery worker on enqueue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from bot import reminders
+from bot.reminders import JobKind, PlannedJob
+
+if TYPE_CHECKING:
+    from telegram.ext import Application
+
+    from bot.app import BotContext, BotData
+
+    AnyApp = Application[Any, Any, Any, Any, BotData, Any]
+
+log = logging.getLogger(__name__)
+
+PREFIXES = tuple(f"{kind}:" for kind in JobKind)
+"""Job names this module owns (other jobs on the queue are left alone)."""
+
+JOB_KWARGS: dict[str, Any] = {"misfire_grace_time": None}
+"""Run a late job however late: :func:`bot.reminders.fire` itself drops what is stale."""
+
+
+@dataclass(frozen=True, slots=True)
+class SyncReport:
+    """What one synchronisation did."""
+
+    planned: int
+    added: int
+    kept: int
+    cancelled: int
+    catch_up: int
+
+
+def owns(name: str | None) -> bool:
+    """Whether a job name is a reminder job's."""
+    return bool(name) and str(name).startswith(PREFIXES)
+
+
+async def run_reminder(context: BotContext) -> None:
+    """The job callback: fire the planned reminder now (by the application's clock)."""
+    job = context.job
+    if job is None or not isinstance(job.data, PlannedJob):
+        return
+    await reminders.fire(context.store, job.data, context.now())
+
+
+async def sync_jobs(
+    app: AnyApp, now: dt.datetime | None = None, class_ids: Iterable[int] | None = None
+) -> SyncReport:
+    """Make the job queue hold exactly the planned reminder jobs (of ``class_ids``, or all)."""
+    queue = app.job_queue
+    db = app.bot_data.db
+    if queue is None or db is None:
+        raise RuntimeError("sync_jobs needs the job queue and an open database")
+    now = now or app.bot_data.clock.now()
+    wanted = None if class_ids is None else set(class_ids)
+    planned = {j.name: j for j in await reminders.plan_jobs(db, now, wanted)}
+    existing: dict[str, list[Any]] = {}
+    for job in queue.jobs():
+        data = job.data
+        if not owns(job.name) or not isinstance(data, PlannedJob):
+            continue
+        if wanted is not None and data.class_id not in wanted:
+            continue
+        existing.setdefault(str(job.name), []).append(job)
+    added = kept = cancelled = catch_up = 0
+    for name, jobs in existing.items():
+        target = planned.get(name)
+        if target is not None and len(jobs) == 1 and jobs[0].data == target:
+            kept += 1
+            continue
+        for job in jobs:
+            job.schedule_removal()
+            cancelled += 1
+        if target is None:
+            log.info("event=job_cancelled job=%s", name)
+    for name, target in planned.items():
+        same = existing.get(name)
+        if same is not None and len(same) == 1 and same[0].data == target:
+            continue
+        late = target.when <= now
+        if late:
+            if not target.is_due(now):
+                continue
+            catch_up += 1
+        queue.run_once(
+            run_reminder,
+            when=0 if late else target.when,
+            data=target,
+            name=name,
+            job_kwargs=JOB_KWARGS,
+        )
+        added += 1
+    report = SyncReport(len(planned), added, kept, cancelled, catch_up)
+    log.info(
+        "event=jobs_synced planned=%d added=%d kept=%d cancelled=%d catch_up=%d",
+        report.planned,
+        report.added,
+        report.kept,
+        report.cancelled,
+        report.catch_up,
+    )
+    return report
+
+
+async def resync(context: BotContext, class_ids: Iterable[int] | None = None) -> None:
+    """Re-derive reminder jobs after a change (a handler's one-liner); no-op without a queue."""
+    if context.application.job_queue is None or context.bot_data.db is None:
+        return
+    await sync_jobs(context.application, context.now(), class_ids)

@@ -1,0 +1,158 @@
+"""Reminder jobs on PTB's JobQueue: derived from the store, moved, cancelled, caught up."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot import jobs
+from bot.app import BotApp, BotContext, build_application
+from bot.clock import FakeClock
+from bot.config import Settings
+from bot.domain import Schedule
+from bot.store.database import Database
+from bot.store.versions import save_version
+from tests.helpers.sample import seed, vientiane_schedule
+from tests.helpers.telegram import RecordingRequest
+
+UTC = dt.UTC
+
+
+def at(y: int, mo: int, d: int, h: int, mi: int = 0) -> dt.datetime:
+    return dt.datetime(y, mo, d, h, mi, tzinfo=UTC)
+
+
+@pytest.fixture
+async def app(db: Database, clock: FakeClock) -> AsyncIterator[BotApp]:
+    """An application whose job queue is started paused: jobs get times but never run alone."""
+    application = build_application(Settings(), db=db, request=RecordingRequest(), clock=clock)
+    assert application.job_queue is not None
+    application.job_queue.scheduler.start(paused=True)
+    try:
+        yield application
+    finally:
+        application.job_queue.scheduler.shutdown(wait=False)
+
+
+def next_times(app: BotApp) -> dict[str, dt.datetime]:
+    assert app.job_queue is not None
+    return {
+        str(j.name): j.next_t.astimezone(UTC)
+        for j in app.job_queue.jobs()
+        if jobs.owns(j.name) and j.next_t is not None
+    }
+
+
+async def run(app: BotApp, name: str) -> None:
+    """Run the named job's callback now, as the scheduler would."""
+    assert app.job_queue is not None
+    (job,) = app.job_queue.get_jobs_by_name(name)
+    context = BotContext.from_job(job, app)
+    await jobs.run_reminder(context)
+    job.schedule_removal()
+
+
+async def count(db: Database, kind: str) -> int:
+    row = await db.fetchone("SELECT COUNT(*) FROM outbox WHERE kind = ?", (kind,))
+    return int(row[0]) if row else 0
+
+
+async def test_sync_creates_named_jobs_at_their_times(
+    app: BotApp, db: Database, clock: FakeClock
+) -> None:
+    s = await seed(db, clock.now())
+    cid = s.cls.id
+    report = await jobs.sync_jobs(app, clock.now())
+    times = next_times(app)
+    assert times[f"digest:{cid}:2024-07-15"] == at(2024, 7, 14, 23, 30)
+    assert times[f"digest:{cid}:2024-07-16"] == at(2024, 7, 15, 23, 30)
+    assert times[f"depart:{cid}:s3"] == at(2024, 7, 15, 5, 45)
+    assert times[f"rollcall:{cid}:s3"] == at(2024, 7, 15, 6, 5)
+    assert report.catch_up == 1  # last evening's card for today's visit, still useful
+    again = await jobs.sync_jobs(app, clock.now())
+    assert again.added == 0 and again.cancelled == 0 and again.kept == report.planned
+
+
+async def test_schedule_change_moves_the_departure_job(
+    app: BotApp, db: Database, clock: FakeClock
+) -> None:
+    s = await seed(db, clock.now())
+    cid = s.cls.id
+    await jobs.sync_jobs(app, clock.now())
+    base = vientiane_schedule()
+    moved = tuple(
+        dataclasses.replace(x, day=dt.date(2024, 7, 16), departure=dt.time(14, 0))
+        if x.key == "s3"
+        else x
+        for x in base.sessions
+    )
+    await save_version(
+        db, Schedule(base.cls, base.topics, moved), created_by="t", source_hash="m", now=clock.now()
+    )
+    report = await jobs.sync_jobs(app, clock.now())
+    times = next_times(app)
+    assert times[f"depart:{cid}:s3"] == at(2024, 7, 16, 6, 30)  # 13:30 in Hanoi on the 16th
+    assert f"visit-eve:{cid}:s3:2024-07-15" not in times
+    assert times[f"visit-eve:{cid}:s3:2024-07-16"] == at(2024, 7, 15, 13, 0)
+    assert report.cancelled >= 3
+    assert app.job_queue is not None
+    assert len(app.job_queue.get_jobs_by_name(f"depart:{cid}:s3")) == 1
+
+
+async def test_restart_just_after_digest_sends_no_second_copy(
+    app: BotApp, db: Database, clock: FakeClock
+) -> None:
+    s = await seed(db, clock.now())
+    await jobs.sync_jobs(app, clock.now())
+    clock.set(at(2024, 7, 14, 23, 30))
+    await run(app, f"digest:{s.cls.id}:2024-07-15")
+    assert await count(db, "digest") == 2
+    clock.advance(dt.timedelta(minutes=2))
+    restarted = build_application(Settings(), db=db, request=RecordingRequest(), clock=clock)
+    assert restarted.job_queue is not None
+    restarted.job_queue.scheduler.start(paused=True)
+    try:
+        await jobs.sync_jobs(restarted, clock.now())
+        await run(restarted, f"digest:{s.cls.id}:2024-07-15")  # caught up, deduplicated
+    finally:
+        restarted.job_queue.scheduler.shutdown(wait=False)
+    assert await count(db, "digest") == 2
+
+
+async def test_down_over_0630_one_late_digest_then_none_past_opening(
+    app: BotApp, db: Database, clock: FakeClock
+) -> None:
+    s = await seed(db, clock.now())
+    clock.set(at(2024, 7, 15, 0, 30))  # 07:30 in Hanoi
+    report = await jobs.sync_jobs(app, clock.now())
+    assert report.catch_up == 2  # today's digest and the evening card
+    await run(app, f"digest:{s.cls.id}:2024-07-15")
+    assert await count(db, "digest") == 2
+    await db.execute("DELETE FROM outbox")
+    clock.set(at(2024, 7, 15, 1, 5))  # 08:05: the opening has begun
+    await jobs.sync_jobs(app, clock.now())
+    assert f"digest:{s.cls.id}:2024-07-15" not in next_times(app)
+
+
+async def test_job_run_after_its_time_passed_is_dropped(
+    app: BotApp, db: Database, clock: FakeClock
+) -> None:
+    s = await seed(db, clock.now())
+    await jobs.sync_jobs(app, clock.now())
+    clock.set(at(2024, 7, 15, 6, 20))  # the job ran late: the bus left at 06:15 UTC
+    await run(app, f"depart:{s.cls.id}:s3")
+    assert await count(db, "depart") == 0
+
+
+async def test_sync_for_one_class_leaves_others(
+    app: BotApp, db: Database, clock: FakeClock
+) -> None:
+    s = await seed(db, clock.now())
+    await jobs.sync_jobs(app, clock.now())
+    before = set(next_times(app))
+    report = await jobs.sync_jobs(app, clock.now(), [s.cls.id + 1000])
+    assert report.planned == 0 and report.cancelled == 0
+    assert set(next_times(app)) == before
