@@ -15,7 +15,7 @@ import contextlib
 import datetime as dt
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -38,6 +38,9 @@ from bot.domain import LANGS, Person, Role
 from bot.i18n import _, use_lang
 from bot.store import Database
 
+if TYPE_CHECKING:
+    from bot.zalo.channel import ZaloChannel
+
 log = logging.getLogger(__name__)
 
 OFFLINE_TOKEN = "0:offline"  # noqa: S105 - a placeholder for fake requests, not a secret
@@ -52,6 +55,8 @@ class BotData:
         self.owns_db = False
         self.clock: Clock = SystemClock()
         self.settings: Settings = Settings()
+        self.zalo: ZaloChannel | None = None
+        """The Zalo channel, started in ``post_init`` when ``ZALO_BOT_TOKEN`` is set."""
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
@@ -174,6 +179,11 @@ async def post_init(app: BotApp) -> None:
         data.db = await Database.open(data.settings.db_path)
         data.owns_db = True
     i18n.load_all()
+    if data.settings.zalo_bot_token and data.zalo is None:
+        from bot.zalo.channel import ZaloChannel
+
+        data.zalo = ZaloChannel(data.settings, data.db, data.clock)
+        await data.zalo.start()
     for lang in LANGS:
         await app.bot.set_my_commands(command_menu(lang), language_code=lang)
     await app.bot.set_my_commands(command_menu(i18n.DEFAULT_LANG))
@@ -187,8 +197,11 @@ async def post_init(app: BotApp) -> None:
 
 
 async def post_shutdown(app: BotApp) -> None:
-    """Close the database if we opened it."""
+    """Stop the Zalo channel; close the database if we opened it."""
     data = app.bot_data
+    if data.zalo is not None:
+        await data.zalo.stop()
+        data.zalo = None
     if data.db is not None and data.owns_db:
         await data.db.close()
         data.db = None

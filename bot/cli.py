@@ -61,12 +61,17 @@ def _today(args: argparse.Namespace) -> dt.date | None:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    """The real bot with BOT_TOKEN; without one, the terminal chat."""
+    """The bot with BOT_TOKEN (and Zalo if ZALO_BOT_TOKEN); Zalo alone; else the terminal."""
     settings = _settings(args)
     if settings.bot_token and not getattr(args, "demo", False):
         from bot.runner import run_bot
 
         return run_bot(settings)
+    if settings.zalo_bot_token and not getattr(args, "demo", False):
+        from bot.runner import secrets_of
+        from bot.zalo.alone import run_zalo
+
+        return run_zalo(settings, secrets_of(settings))  # Zalo only: no BOT_TOKEN
     from bot import logs, terminal
 
     logs.configure("WARNING", [settings.bot_token])

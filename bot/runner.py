@@ -57,7 +57,12 @@ def webhook_options(settings: Settings) -> WebhookOptions:
 
 def secrets_of(settings: Settings) -> list[str]:
     """Everything the logs must never show."""
-    return [settings.bot_token, settings.webhook_secret, settings.zalo_bot_token]
+    return [
+        settings.bot_token,
+        settings.webhook_secret,
+        settings.zalo_bot_token,
+        settings.zalo_webhook_secret,
+    ]
 
 
 def run_bot(settings: Settings) -> int:

@@ -88,5 +88,7 @@ async def test_the_webhook_refuses_a_wrong_secret_and_serves_the_right_one(
 
 
 def test_secrets_of_lists_every_token() -> None:
-    settings = app_settings(bot_token="1:abc", zalo_bot_token="zalo-token", webhook_secret="w")
-    assert secrets_of(settings) == ["1:abc", "w", "zalo-token"]
+    settings = app_settings(
+        bot_token="1:abc", zalo_bot_token="zalo-token", webhook_secret="w", zalo_webhook_secret="z"
+    )
+    assert secrets_of(settings) == ["1:abc", "w", "zalo-token", "z"]

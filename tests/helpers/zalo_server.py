@@ -15,6 +15,7 @@ import itertools
 import json
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,6 +68,7 @@ class FakeZaloServer:
     )
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _server: tornado.httpserver.HTTPServer | None = None
+    _called: asyncio.Event = field(default_factory=asyncio.Event)
     port: int = 0
 
     @property
@@ -128,6 +130,15 @@ class FakeZaloServer:
     def clear(self) -> None:
         self.calls.clear()
 
+    async def wait_until(self, condition: Callable[[], bool], limit: float = 5.0) -> None:
+        """Wait (at most ``limit`` seconds) until ``condition()`` holds, checked after each call."""
+        async with asyncio.timeout(limit):
+            while True:
+                self._called.clear()
+                if condition():
+                    return
+                await self._called.wait()
+
     # --- the API ---------------------------------------------------------------
 
     def _take_failure(self, method: str, chat_id: str) -> _Failure | None:
@@ -140,6 +151,7 @@ class FakeZaloServer:
     async def answer(self, token: str, method: str, params: dict[str, Any]) -> tuple[int, Any]:
         call = ZaloCall(method, params, token)
         self.calls.append(call)
+        self._called.set()
         if token != self.token:
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
         failure = self._take_failure(method, call.chat_id)

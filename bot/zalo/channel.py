@@ -1,0 +1,95 @@
+"""The Zalo channel as one object to start and stop next to Telegram.
+
+:class:`ZaloChannel` checks the token (``getMe``), then either registers the
+webhook (``ZALO_WEBHOOK_URL`` set) and serves it, or removes any webhook and
+long-polls ``getUpdates``. Its :attr:`~ZaloChannel.sender` is what the
+delivery worker uses to reach people on Zalo.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from urllib.parse import urlparse
+
+import httpx
+
+from bot.channels import DeliveryError
+from bot.clock import Clock
+from bot.config import Settings
+from bot.store.database import Database
+from bot.zalo.client import POLL_TIMEOUT, ZaloClient
+from bot.zalo.conversation import Conversation
+from bot.zalo.sender import ZaloSender
+from bot.zalo.server import WEBHOOK_PATH, WebhookServer, poll
+
+log = logging.getLogger(__name__)
+
+
+class ZaloChannel:
+    """Receives Zalo updates (webhook or polling) and sends through one client."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        db: Database,
+        clock: Clock,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        poll_wait: int = POLL_TIMEOUT,
+    ) -> None:
+        self.settings = settings
+        self.client = ZaloClient(
+            settings.zalo_bot_token, settings.zalo_api_url, transport=transport
+        )
+        self.conversation = Conversation(db, self.client, clock)
+        self.sender = ZaloSender(self.client, db, clock)
+        self.webhook: WebhookServer | None = None
+        self.secret = settings.zalo_webhook_secret
+        self._poll_wait = poll_wait
+        self._stop = asyncio.Event()
+        self._poller: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Check the token, then listen for updates; raises if Zalo refuses the token."""
+        me = await self.client.get_me()
+        log.info("event=zalo_started bot=%s", me.get("account_name") or me.get("name") or "?")
+        url = self.settings.zalo_webhook_url
+        if url:
+            if not self.secret:
+                self.secret = secrets.token_urlsafe(32)
+                log.warning("event=zalo_webhook_secret_generated note=set ZALO_WEBHOOK_SECRET")
+            self.webhook = WebhookServer(
+                self.conversation.handle,
+                self.secret,
+                host=self.settings.webhook_listen,
+                port=self.settings.zalo_webhook_port,
+                path=urlparse(url).path or WEBHOOK_PATH,
+            )
+            await self.webhook.start()
+            await self.client.set_webhook(url, self.secret)
+            return
+        try:
+            await self.client.delete_webhook()
+        except DeliveryError as exc:  # no webhook was set: nothing to remove
+            log.info("event=zalo_delete_webhook result=%s", exc)
+        self._stop.clear()
+        self._poller = asyncio.create_task(
+            poll(self.client, self.conversation.handle, self._stop, wait=self._poll_wait),
+            name="classbot-zalo-poll",
+        )
+        log.info("event=zalo_polling")
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self._poller is not None:
+            self._poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._poller
+            self._poller = None
+        if self.webhook is not None:
+            await self.webhook.stop()
+            self.webhook = None
+        await self.client.close()
