@@ -16,7 +16,7 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
-from bot import catalogs
+from bot import catalogs, cli_schedule
 from bot.config import Settings
 from bot.domain import LANGS
 from bot.i18n import set_lang
@@ -126,6 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("step", choices=["update", "compile", "check", "translate"])
     p.add_argument("file", nargs="?", help="JSON of translations, for 'translate'")
     p.set_defaults(handler=_cmd_i18n)
+
+    cli_schedule.add_commands(sub)  # import, classes, agenda, export, template, backup
 
     for name, demo, text in (
         ("run", False, "run the bot (the terminal chat when BOT_TOKEN is not set); the default"),
