@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.channels import RetryAfter, Unreachable
+from bot import invites, linking, reminders
+from bot.channels import RetryAfter, Sender, Unreachable
 from bot.clock import FakeClock
-from bot.domain import Channel
+from bot.delivery import DeliveryWorker
+from bot.domain import Channel, Role
 from bot.replies import Block, Button, Reply
-from bot.store import Database, choices, people
+from bot.store import Database, choices, outbox, people
+from bot.store.outbox import OutgoingMessage
 from bot.zalo.client import ZaloClient
+from bot.zalo.conversation import Conversation
 from bot.zalo.sender import ZaloSender
-from tests.helpers.zalo_server import TOKEN, FakeZaloServer
+from tests.helpers.sample import Seeded, seed
+from tests.helpers.senders import FakeSender, clock_sleep
+from tests.helpers.zalo_server import TOKEN, FakeZaloServer, text_update
 
 
 @pytest.fixture
@@ -68,3 +75,133 @@ async def test_failures_surface_as_delivery_errors(
     zalo_server.fail_next("sendMessage", status=403)
     with pytest.raises(Unreachable):
         await sender.send("zu9", Reply.text("x"))
+
+
+# --- through the delivery worker, end to end ------------------------------------------
+
+HANOI_0630 = dt.datetime(2024, 7, 14, 23, 30, tzinfo=dt.UTC)
+"""The Vientiane class's morning digest time on its opening day (06:30 in Hanoi)."""
+HANOI_1245 = dt.datetime(2024, 7, 15, 5, 45, tzinfo=dt.UTC)
+"""Thirty minutes before the field visit's 13:15 departure."""
+
+
+async def _join_on_zalo(
+    db: Database, clock: FakeClock, zalo: FakeZaloServer, user: str = "zu501"
+) -> tuple[Conversation, Seeded]:
+    seeded = await seed(db, clock.now())
+    code = (await invites.create(db, seeded.cls.id, Role.TRAINEE, now=clock.now())).code
+    client = ZaloClient(TOKEN, zalo.url, timeout=5)
+    talk = Conversation(db, client, clock)
+    await talk.handle(text_update(code, user_id=user))
+    await talk.handle(text_update("3", user_id=user))  # English
+    zalo.clear()
+    return talk, seeded
+
+
+def _worker(db: Database, clock: FakeClock, *senders: Sender) -> DeliveryWorker:
+    return DeliveryWorker(db, list(senders), clock, sleep=clock_sleep(clock))
+
+
+async def _sent_channel(db: Database, person_id: int) -> list[str]:
+    rows = await db.fetchall(
+        "SELECT sent_channel FROM outbox WHERE person_id = ? AND state = 'sent'", (person_id,)
+    )
+    return [r[0] for r in rows]
+
+
+async def test_morning_digest_reaches_a_zalo_member(
+    zalo_server: FakeZaloServer, db: Database, clock: FakeClock
+) -> None:
+    talk, _seeded = await _join_on_zalo(db, clock, zalo_server)
+    clock.set(HANOI_0630)
+    assert await reminders.fire_due(db, clock.now()) > 0
+    worker = _worker(db, clock, ZaloSender(talk.client, db, clock))
+    await worker.run_until_idle()
+    await talk.client.close()
+    sent = zalo_server.messages("zu501")
+    digest = next(m for m in sent if "Opening ceremony" in m)
+    assert "08:00" in digest and "<b>" not in digest
+    identity = await people.find_identity(db, Channel.ZALO, "zu501")
+    assert identity is not None
+    assert set(await _sent_channel(db, identity.person_id)) == {"zalo"}
+
+
+async def test_departure_reminder_then_check_in_by_replying_its_number(
+    zalo_server: FakeZaloServer, db: Database, clock: FakeClock
+) -> None:
+    talk, seeded = await _join_on_zalo(db, clock, zalo_server)
+    clock.set(HANOI_1245)
+    await reminders.fire_due(db, clock.now())
+    await _worker(db, clock, ZaloSender(talk.client, db, clock)).run_until_idle()
+    reminder = next(m for m in zalo_server.messages("zu501") if "Reply 1 for" in m)
+    assert "\n1. " in reminder and "13:15" in reminder
+    zalo_server.clear()
+    await talk.handle(text_update("1", user_id="zu501"))
+    await talk.client.close()
+    (answer,) = zalo_server.messages("zu501")
+    assert "checked in" in answer
+    row = await db.fetchone(
+        "SELECT COUNT(*) FROM checkins WHERE class_id = ? AND session_key = 's3'",
+        (seeded.cls.id,),
+    )
+    assert row is not None and row[0] == 1
+
+
+async def test_blocked_on_telegram_the_message_goes_out_on_zalo(
+    zalo_server: FakeZaloServer, db: Database, clock: FakeClock
+) -> None:
+    seeded = await seed(db, clock.now())
+    code = await linking.issue(db, seeded.trainee, clock.now())
+    await people.upsert_identity(
+        db,
+        channel=Channel.ZALO,
+        external_id="zu501",
+        chat_id="zu501",
+        display_name="Somphone",
+        language_code=None,
+        now=clock.now(),
+    )
+    await linking.redeem(db, code, channel=Channel.ZALO, external_id="zu501", now=clock.now())
+    await people.upsert_identity(  # then Somphone writes on Telegram: used last
+        db,
+        channel=Channel.TELEGRAM,
+        external_id="501",
+        chat_id="501",
+        display_name="Somphone",
+        language_code="lo",
+        now=clock.now(),
+    )
+    await outbox.enqueue(
+        db,
+        [
+            OutgoingMessage(
+                "notice:1", "notice", Reply.text("ແຈ້ງການ"), clock.now(), person_id=seeded.trainee.id
+            )
+        ],
+        clock.now(),
+    )
+    telegram = FakeSender(clock)
+    telegram.fail("501", Unreachable("Forbidden: bot was blocked by the user"))
+    async with ZaloClient(TOKEN, zalo_server.url, timeout=5) as client:
+        await _worker(db, clock, telegram, ZaloSender(client, db, clock)).run_until_idle()
+    assert telegram.sent == [] and zalo_server.messages("zu501") == ["ແຈ້ງການ"]
+    assert await _sent_channel(db, seeded.trainee.id) == ["zalo"]
+
+
+async def test_zalo_flood_and_server_errors_are_retried_by_the_worker(
+    zalo_server: FakeZaloServer, db: Database, clock: FakeClock
+) -> None:
+    talk, _seeded = await _join_on_zalo(db, clock, zalo_server)
+    zalo_server.fail_next("sendMessage", status=429, description="Too many requests", retry_after=5)
+    zalo_server.fail_next("sendMessage", status=503, description="Service unavailable")
+    clock.set(HANOI_0630)
+    await reminders.fire_due(db, clock.now())
+    start = clock.now()
+    worker = _worker(db, clock, ZaloSender(talk.client, db, clock))
+    await worker.run_until_idle(until=start + dt.timedelta(minutes=10))
+    await talk.client.close()
+    queued = worker.stats.sent
+    assert queued >= 1 and worker.stats.retried == 2 and worker.stats.failed == 0
+    # Two refused attempts (429, then 503), then every message delivered once.
+    assert len(zalo_server.sent("sendMessage", "zu501")) == queued + 2
+    assert clock.now() - start >= dt.timedelta(seconds=5)
