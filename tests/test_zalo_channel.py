@@ -10,8 +10,11 @@ import pytest
 from bot.channels import Rejected
 from bot.clock import FakeClock
 from bot.config import Settings
+from bot.delivery import DeliveryWorker
+from bot.domain import Channel
 from bot.store import Database
 from bot.zalo.channel import ZaloChannel
+from bot.zalo.sender import ZALO_LIMITS
 from tests.helpers.zalo_server import TOKEN, FakeZaloServer, text_update
 
 
@@ -86,3 +89,14 @@ async def test_a_wrong_token_stops_the_start(
     with pytest.raises(Rejected):
         await channel.start()
     await channel.stop()
+
+
+async def test_the_channel_registers_its_sender_with_the_delivery_worker(
+    zalo_server: FakeZaloServer, db: Database, clock: FakeClock
+) -> None:
+    channel = ZaloChannel(zalo_settings(zalo_server), db, clock)
+    worker = DeliveryWorker(db, [], clock)
+    channel.register_with(worker)
+    await channel.stop()
+    assert worker.senders[Channel.ZALO] is channel.sender
+    assert worker.limits[Channel.ZALO] == ZALO_LIMITS

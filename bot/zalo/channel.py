@@ -19,10 +19,11 @@ import httpx
 from bot.channels import DeliveryError
 from bot.clock import Clock
 from bot.config import Settings
+from bot.delivery import DeliveryWorker
 from bot.store.database import Database
 from bot.zalo.client import POLL_TIMEOUT, ZaloClient
 from bot.zalo.conversation import Conversation
-from bot.zalo.sender import ZaloSender
+from bot.zalo.sender import ZALO_LIMITS, ZaloSender
 from bot.zalo.server import WEBHOOK_PATH, WebhookServer, poll
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,10 @@ class ZaloChannel:
             name="classbot-zalo-poll",
         )
         log.info("event=zalo_polling")
+
+    def register_with(self, worker: DeliveryWorker) -> None:
+        """Let the outbox worker deliver on Zalo (with Zalo's limits)."""
+        worker.add_sender(self.sender, ZALO_LIMITS)
 
     async def stop(self) -> None:
         self._stop.set()

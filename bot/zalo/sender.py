@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 
 from bot.clock import Clock
+from bot.delivery import Limits
 from bot.domain import Channel
 from bot.i18n import current_lang, use_lang
 from bot.replies import Reply
@@ -20,6 +21,9 @@ from bot.zalo.client import ZaloClient
 from bot.zalo.render import render
 
 log = logging.getLogger(__name__)
+
+ZALO_LIMITS = Limits(per_second=10.0, chat_interval=1.0, group_per_minute=20.0)
+"""Zalo publishes no rates for bots; stay well under Telegram's (the worker backs off on 429)."""
 
 
 async def send_reply(
