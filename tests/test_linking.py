@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from bot import linking
+from bot import invites, linking
 from bot.clock import FakeClock
 from bot.domain import Channel, Role
 from bot.store import Database, people
@@ -121,3 +121,31 @@ async def test_link_from_telegram_then_use_the_code_on_zalo(
     # The trainee's class and Lao language carry over: the answer is today's Lao schedule.
     (today,) = zalo_server.messages("zu501")
     assert "ພິທີເປີດການຝຶກອົບຮົມ" in today
+
+
+async def test_link_from_zalo_then_use_the_code_on_telegram(
+    db: Database,
+    clock: FakeClock,
+    request_recorder: RecordingRequest,
+    zalo_server: FakeZaloServer,
+) -> None:
+    seeded = await seed(db, clock.now())
+    code = (await invites.create(db, seeded.cls.id, Role.TRAINEE, now=clock.now())).code
+    async with ZaloClient(TOKEN, zalo_server.url, timeout=5) as client:
+        talk = Conversation(db, client, clock)
+        await talk.handle(text_update(code, user_id="zu77"))
+        zalo_server.clear()
+        await talk.handle(text_update("/link", user_id="zu77"))
+    (made,) = zalo_server.messages("zu77")
+    found = re.search(r"/link ([A-Z2-9]{4}-[A-Z2-9]{4})", made)
+    assert found is not None and "Telegram" in made
+    async with started_app(db, clock, request_recorder) as app:
+        await feed(app, message_update(f"/link {found[1]}", user_id=777, language_code="vi"))
+    (linked,) = request_recorder.messages(777)
+    assert "Zalo" in linked.text
+    zalo_identity = await people.find_identity(db, Channel.ZALO, "zu77")
+    telegram_identity = await people.find_identity(db, Channel.TELEGRAM, "777")
+    assert zalo_identity is not None and telegram_identity is not None
+    assert zalo_identity.person_id == telegram_identity.person_id
+    membership = await people.get_membership(db, seeded.cls.id, telegram_identity.person_id)
+    assert membership is not None

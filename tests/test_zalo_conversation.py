@@ -125,3 +125,16 @@ async def test_group_messages_and_updates_without_sender_are_ignored(
     await talk.handle({"event_name": "message.unsupported.received"})
     assert zalo_server.calls == []
     assert parse_update({"message": {"from": {"id": "x", "is_bot": True}}}) is None
+
+
+async def test_choosing_a_language_before_joining_asks_for_the_code_in_that_language(
+    talk: Conversation, zalo_server: FakeZaloServer, db: Database
+) -> None:
+    await _say(talk, zalo_server, "xin chào")
+    chosen = await _say(talk, zalo_server, "2")  # ພາສາລາວ
+    assert len(chosen) == 2
+    assert "ລະຫັດເຊີນ" in chosen[1]  # "send me the invitation code", in Lao
+    identity = await people.find_identity(db, Channel.ZALO, USER)
+    assert identity is not None
+    person = await people.get_person(db, identity.person_id)
+    assert person is not None and person.lang == "lo"
