@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot import invites
+from bot import intents, invites
 from bot.clock import FakeClock
 from bot.domain import Channel, Role
 from bot.store import Database, choices, people
@@ -138,3 +138,31 @@ async def test_choosing_a_language_before_joining_asks_for_the_code_in_that_lang
     assert identity is not None
     person = await people.get_person(db, identity.person_id)
     assert person is not None and person.lang == "lo"
+
+
+async def test_a_redelivered_message_is_answered_once(
+    talk: Conversation, zalo_server: FakeZaloServer
+) -> None:
+    update = text_update("xin chào", user_id=USER)
+    await talk.handle(update)
+    await talk.handle(update)
+    assert len(zalo_server.messages(USER)) == 2  # not-joined note and language question, once
+
+
+async def test_a_failing_service_gets_an_apology_not_silence(
+    talk: Conversation,
+    zalo_server: FakeZaloServer,
+    db: Database,
+    seeded: Seeded,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    code = await _code(db, seeded, talk.clock)  # type: ignore[arg-type]
+    await _say(talk, zalo_server, code)
+    await _say(talk, zalo_server, "3")
+
+    def broken(text: str, today: object) -> None:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(intents, "parse", broken)
+    answer = await _say(talk, zalo_server, "lịch hôm nay")
+    assert answer == ["Sorry, something went wrong on my side. Please try again in a moment."]

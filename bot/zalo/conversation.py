@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +42,8 @@ from bot.zalo.sender import send_reply
 log = logging.getLogger(__name__)
 
 TEXT_EVENT = "message.text.received"
+SEEN_LIMIT = 2000
+"""How many recent message ids are remembered to drop redelivered webhooks."""
 _NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
 _INVITE_CODE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 _INVITE_LINK = re.compile(r"[?&]start=([A-Za-z0-9_-]{16,64})")
@@ -73,6 +76,7 @@ class Incoming:
     name: str
     text: str
     is_group: bool
+    message_id: str = ""
 
 
 def parse_update(update: dict[str, Any]) -> Incoming | None:
@@ -93,6 +97,7 @@ def parse_update(update: dict[str, Any]) -> Incoming | None:
         name=name,
         text=str(message.get("text") or ""),
         is_group=str(chat.get("chat_type") or "PRIVATE").upper() == "GROUP",
+        message_id=str(message.get("message_id") or ""),
     )
 
 
@@ -135,10 +140,22 @@ class Conversation:
         self.db = db
         self.client = client
         self.clock = clock
+        self._seen: OrderedDict[str, None] = OrderedDict()
+
+    def _repeated(self, incoming: Incoming) -> bool:
+        """True for a message already handled (Zalo re-posts a webhook it thinks failed)."""
+        if not incoming.message_id:
+            return False
+        if incoming.message_id in self._seen:
+            return True
+        self._seen[incoming.message_id] = None
+        while len(self._seen) > SEEN_LIMIT:
+            self._seen.popitem(last=False)
+        return False
 
     async def handle(self, update: dict[str, Any]) -> None:
         incoming = parse_update(update)
-        if incoming is None or incoming.is_group:
+        if incoming is None or incoming.is_group or self._repeated(incoming):
             return
         now = self.clock.now()
         person, _identity, created = await people.upsert_identity(
@@ -152,7 +169,15 @@ class Conversation:
         )
         lang = await self._lang(person)
         with use_lang(lang):
-            replies = await self._respond(person, incoming, lang, now, created)
+            try:
+                replies = await self._respond(person, incoming, lang, now, created)
+            except Exception:
+                log.exception("event=zalo_handler_error kind=%s", incoming.event_name)
+                replies = [
+                    Reply.text(
+                        _("Sorry, something went wrong on my side. Please try again in a moment.")
+                    )
+                ]
         fresh = await people.get_person(self.db, person.id)
         if fresh is None:  # merged into another person by /link
             identity = await people.find_identity(self.db, Channel.ZALO, incoming.user_id)
