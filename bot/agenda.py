@@ -1,0 +1,385 @@
+"""What trainees see: the day, the week, the next session, topics and field visits.
+
+Renderers (``*_reply``) are pure: class, sessions and topics in, a
+:class:`~bot.replies.Reply` out, in the member's language with schedule
+content falling back to the class's default. Loaders (``*_view``) add the
+store queries: one indexed query for the sessions of the requested range plus
+the class's topics, cached per schedule version (versions never change once
+saved, and a new upload or a rollback changes ``live_version_id``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import weakref
+from collections.abc import Iterable, Mapping, Sequence
+from types import MappingProxyType
+
+from babel import dates as babel_dates
+
+from bot.cards import (
+    bring_card,
+    departure_card,
+    format_duration,
+    meeting_card,
+    session_lines,
+    text_of,
+    venue_time_label,
+)
+from bot.domain import Session, SessionKind, Topic, TrainingClass
+from bot.i18n import _, babel_locale, format_clock, format_day, format_day_short, use_lang
+from bot.replies import Block, Button, Reply
+from bot.store import classes
+from bot.store.database import Database
+
+__all__ = [
+    "bring_view",
+    "class_dates",
+    "day_reply",
+    "day_view",
+    "departure_card",
+    "meeting_view",
+    "next_view",
+    "topic_view",
+    "topics_view",
+    "upcoming_visits",
+    "visits_view",
+    "week_view",
+]
+
+WEEK_SPLIT_CHARS = 3500
+"""A week longer than this is sent as several messages (one day never splits)."""
+
+_topic_cache: weakref.WeakKeyDictionary[Database, dict[int, Mapping[int, Topic]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def class_topics(db: Database, cls: TrainingClass) -> Mapping[int, Topic]:
+    """The live version's topics by number (one query per version and database)."""
+    version = cls.live_version_id
+    if version is None:
+        return MappingProxyType({})
+    per_db = _topic_cache.setdefault(db, {})
+    found = per_db.get(version)
+    if found is None:
+        rows = await classes.version_topics(db, version)
+        found = per_db[version] = MappingProxyType({t.number: t for t in rows})
+    return found
+
+
+def class_dates(cls: TrainingClass) -> str:
+    """The class's first to last day as a locale's date interval: '15 – 26 thg 7, 2024'."""
+    return babel_dates.format_interval(cls.first_day, cls.last_day, "yMMMd", locale=babel_locale())
+
+
+def _by_number(topics: Iterable[Topic] | Mapping[int, Topic]) -> Mapping[int, Topic]:
+    if isinstance(topics, Mapping):
+        return topics
+    return {t.number: t for t in topics}
+
+
+def _nav(cls: TrainingClass, day: dt.date) -> tuple[tuple[Button, ...], ...]:
+    """◀ ▶ buttons to the neighbouring days, kept within the class's dates."""
+    prev = min(day - dt.timedelta(days=1), cls.last_day)
+    nxt = max(day + dt.timedelta(days=1), cls.first_day)
+    row: list[Button] = []
+    if prev >= cls.first_day:
+        row.append(Button(f"◀ {format_day_short(prev)}", f"day:{cls.id}:{prev.isoformat()}"))
+    if nxt <= cls.last_day:
+        row.append(Button(f"{format_day_short(nxt)} ▶", f"day:{cls.id}:{nxt.isoformat()}"))
+    return (tuple(row),) if row else ()
+
+
+def day_reply(
+    cls: TrainingClass,
+    day: dt.date,
+    sessions: Sequence[Session],
+    topics: Iterable[Topic] | Mapping[int, Topic],
+    lang: str,
+    *,
+    nav: bool = True,
+) -> Reply:
+    """One day's programme in the venue's local time.
+
+    Args:
+        cls: the class.
+        day: the local date shown.
+        sessions: that day's sessions in time order (others are ignored).
+        topics: the class's topics, to name lectures by topic.
+        lang: the reader's language.
+        nav: add ◀ ▶ buttons (``day:<class_id>:<YYYY-MM-DD>``). The morning
+            digest uses ``nav=False`` to send the same rendering.
+    """
+    with use_lang(lang):
+        heading = _("Schedule for {date}").format(date=format_day(day))
+        todays = [s for s in sessions if s.day == day]
+        buttons = _nav(cls, day) if nav else ()
+        if not cls.first_day <= day <= cls.last_day:
+            note = _("This day is outside the class dates; the class runs {dates}.")
+            return Reply(
+                blocks=(Block((note.format(dates=class_dates(cls)),), heading),),
+                buttons=buttons,
+            )
+        if not todays:
+            note = _("No sessions are scheduled on this day; the class runs {dates}.")
+            return Reply(
+                blocks=(Block((note.format(dates=class_dates(cls)),), heading),),
+                buttons=buttons,
+            )
+        numbered = _by_number(topics)
+        blocks = [Block((venue_time_label(cls, day),), heading)]
+        blocks += [Block(tuple(session_lines(cls, s, numbered, lang))) for s in todays]
+        return Reply(blocks=tuple(blocks), buttons=buttons)
+
+
+async def day_view(db: Database, cls: TrainingClass, day: dt.date, lang: str) -> Reply:
+    """The day's programme with ◀ ▶ buttons (two queries at most, topics cached)."""
+    sessions = await classes.sessions_on(db, cls, day) if _in_class(cls, day) else []
+    topics = await class_topics(db, cls) if any(s.topic_number for s in sessions) else {}
+    return day_reply(cls, day, sessions, topics, lang)
+
+
+def _in_class(cls: TrainingClass, day: dt.date) -> bool:
+    return cls.first_day <= day <= cls.last_day
+
+
+def week_reply(
+    cls: TrainingClass,
+    day: dt.date,
+    sessions: Sequence[Session],
+    topics: Iterable[Topic] | Mapping[int, Topic],
+    lang: str,
+) -> list[Reply]:
+    """Monday to Sunday of ``day``'s week, compact, split into messages if very long."""
+    with use_lang(lang):
+        monday = day - dt.timedelta(days=day.weekday())
+        sunday = monday + dt.timedelta(days=6)
+        week = babel_dates.format_interval(monday, sunday, "yMMMd", locale=babel_locale())
+        heading = _("Week of {dates}").format(dates=week)
+        days = [d for d in (monday + dt.timedelta(days=i) for i in range(7)) if _in_class(cls, d)]
+        if not days:
+            note = _("This week is outside the class dates; the class runs {dates}.")
+            return [Reply.text(note.format(dates=class_dates(cls)), title=heading)]
+        numbered = _by_number(topics)
+        blocks = [Block((cls.title(lang), venue_time_label(cls, days[0])), heading)]
+        for d in days:
+            lines = [
+                line
+                for s in sessions
+                if s.day == d
+                for line in session_lines(cls, s, numbered, lang, compact=True)
+            ]
+            blocks.append(Block(tuple(lines or [_("No sessions.")]), format_day(d)))
+        return _split(blocks)
+
+
+def _split(blocks: list[Block]) -> list[Reply]:
+    """Pack blocks into replies of at most :data:`WEEK_SPLIT_CHARS` characters."""
+    replies: list[Reply] = []
+    current: list[Block] = []
+    size = 0
+    for block in blocks:
+        length = len(Reply(blocks=(block,)).plain()) + 2
+        if current and size + length > WEEK_SPLIT_CHARS:
+            replies.append(Reply(blocks=tuple(current)))
+            current, size = [], 0
+        current.append(block)
+        size += length
+    replies.append(Reply(blocks=tuple(current)))
+    return replies
+
+
+async def week_view(db: Database, cls: TrainingClass, day: dt.date, lang: str) -> list[Reply]:
+    """The week (Monday to Sunday) containing ``day``; one query for its sessions."""
+    monday = day - dt.timedelta(days=day.weekday())
+    first = max(monday, cls.first_day)
+    last = min(monday + dt.timedelta(days=6), cls.last_day)
+    sessions = await classes.sessions_between(db, cls, first, last) if first <= last else []
+    topics = await class_topics(db, cls) if any(s.topic_number for s in sessions) else {}
+    return week_reply(cls, day, sessions, topics, lang)
+
+
+def _ends_at(cls: TrainingClass, session: Session) -> dt.datetime:
+    return dt.datetime.combine(session.day, session.end, tzinfo=cls.tz)
+
+
+def next_reply(
+    cls: TrainingClass,
+    now: dt.datetime,
+    sessions: Sequence[Session],
+    topics: Iterable[Topic] | Mapping[int, Topic],
+    lang: str,
+) -> Reply:
+    """What is on now (if anything) and the next session with a countdown."""
+    with use_lang(lang):
+        numbered = _by_number(topics)
+        local = cls.local_now(now)
+        shown = [s for s in sessions if s.kind is not SessionKind.BREAK]
+        current = [s for s in shown if s.starts_at(cls.tz) <= local < _ends_at(cls, s)]
+        upcoming = [s for s in shown if s.starts_at(cls.tz) > local]
+        blocks: list[Block] = []
+        for s in current:
+            lines = [
+                *session_lines(cls, s, numbered, lang),
+                _("Until {time}.").format(time=format_clock(s.end)),
+            ]
+            blocks.append(Block(tuple(lines), _("Now in progress")))
+        if upcoming:
+            s = upcoming[0]
+            lines = [format_day(s.day), *session_lines(cls, s, numbered, lang)]
+            leaves = s.departs_at(cls.tz)
+            if leaves is not None and leaves > local:
+                lines.append(
+                    _("The bus leaves in {duration}.").format(
+                        duration=format_duration(leaves - local)
+                    )
+                )
+            else:
+                lines.append(
+                    _("Starts in {duration}.").format(
+                        duration=format_duration(s.starts_at(cls.tz) - local)
+                    )
+                )
+            blocks.append(Block(tuple(lines), _("Next session")))
+        elif not current:
+            if local.date() > cls.last_day:
+                note = _("The class has ended; its last day was {date}.").format(
+                    date=format_day(cls.last_day)
+                )
+            else:
+                note = _("There are no more sessions in this class.")
+            return Reply.text(note)
+        blocks.append(Block((venue_time_label(cls, local.date()),)))
+        return Reply(blocks=tuple(blocks))
+
+
+async def next_view(db: Database, cls: TrainingClass, now: dt.datetime, lang: str) -> Reply:
+    """The session in progress, if any, and the next one with how long until it."""
+    today = cls.local_now(now).date()
+    first = max(today, cls.first_day)
+    sessions = (
+        await classes.sessions_between(db, cls, first, cls.last_day)
+        if first <= cls.last_day
+        else []
+    )
+    topics = await class_topics(db, cls) if any(s.topic_number for s in sessions) else {}
+    return next_reply(cls, now, sessions, topics, lang)
+
+
+def topics_reply(cls: TrainingClass, topics: Iterable[Topic], lang: str) -> Reply:
+    """The class's lecture topics, grouped by block."""
+    with use_lang(lang):
+        ordered = sorted(topics, key=lambda t: t.number)
+        if not ordered:
+            return Reply.text(_("No lecture topics have been published for this class yet."))
+        groups: dict[str, list[str]] = {}
+        for t in ordered:
+            line = f"{t.number}. {text_of(cls, t.title, lang)}"
+            groups.setdefault(t.block, []).append(f"{line} — {t.lecturer}" if t.lecturer else line)
+        blocks = [Block((cls.title(lang),), _("Lecture topics"))]
+        blocks += [Block(tuple(lines), block or None) for block, lines in groups.items()]
+        blocks.append(Block((_("Send “topic 3” or /topic 3 for the details of a topic."),)))
+        return Reply(blocks=tuple(blocks))
+
+
+async def topics_view(db: Database, cls: TrainingClass, lang: str) -> Reply:
+    """The lecture topics by block."""
+    return topics_reply(cls, (await class_topics(db, cls)).values(), lang)
+
+
+def topic_reply(
+    cls: TrainingClass,
+    number: int,
+    topics: Mapping[int, Topic],
+    sessions: Sequence[Session],
+    lang: str,
+) -> Reply:
+    """One topic: title, lecturer, summary and when it is on the schedule."""
+    with use_lang(lang):
+        topic = topics.get(number)
+        if topic is None:
+            if not topics:
+                return Reply.text(_("No lecture topics have been published for this class yet."))
+            note = _("There is no topic {number}; this class has topics {first} to {last}.")
+            return Reply.text(note.format(number=number, first=min(topics), last=max(topics)))
+        lines: list[str] = []
+        if topic.lecturer:
+            lines.append(_("Lecturer: {name}").format(name=topic.lecturer))
+        if topic.block:
+            lines.append(_("Part: {block}").format(block=topic.block))
+        summary = text_of(cls, topic.summary, lang)
+        if summary:
+            lines.append(summary)
+        title = _("Topic {number}: {title}").format(
+            number=number, title=text_of(cls, topic.title, lang)
+        )
+        on = [s for s in sessions if s.topic_number == number]
+        when = [
+            f"{format_day(s.day)}, {format_clock(s.start)}–{format_clock(s.end)}"
+            + (f" · {s.venue}" if s.venue else "")
+            for s in on
+        ] or [_("Not on the schedule yet.")]
+        blocks = [Block(tuple(lines), title), Block(tuple(when), _("When"))]
+        if on:
+            blocks.append(Block((venue_time_label(cls, on[0].day),)))
+        return Reply(blocks=tuple(blocks))
+
+
+async def topic_view(db: Database, cls: TrainingClass, number: int, lang: str) -> Reply:
+    """Topic ``number`` in detail, or a note of which topics exist."""
+    topics = await class_topics(db, cls)
+    sessions: list[Session] = []
+    if number in topics:
+        sessions = [
+            s
+            for s in await classes.sessions_between(db, cls, cls.first_day, cls.last_day)
+            if s.topic_number == number
+        ]
+    return topic_reply(cls, number, topics, sessions, lang)
+
+
+async def upcoming_visits(db: Database, cls: TrainingClass, now: dt.datetime) -> list[Session]:
+    """Field visits and trips not yet over, in time order."""
+    local = cls.local_now(now)
+    first = max(local.date(), cls.first_day)
+    if first > cls.last_day:
+        return []
+    sessions = await classes.sessions_between(db, cls, first, cls.last_day)
+    return [s for s in sessions if s.kind.needs_departure and _ends_at(cls, s) > local]
+
+
+def _no_visits(lang: str) -> Reply:
+    with use_lang(lang):
+        return Reply.text(_("No field visits or trips are coming up."))
+
+
+async def visits_view(db: Database, cls: TrainingClass, now: dt.datetime, lang: str) -> list[Reply]:
+    """One departure card per upcoming field visit or trip."""
+    visits = await upcoming_visits(db, cls, now)
+    return [departure_card(cls, s, lang) for s in visits] or [_no_visits(lang)]
+
+
+def _next_departure(cls: TrainingClass, visits: Sequence[Session], now: dt.datetime) -> Session:
+    """The first visit whose bus has not left yet, else the one under way."""
+    local = cls.local_now(now)
+    for s in visits:
+        if (s.departs_at(cls.tz) or s.starts_at(cls.tz)) > local:
+            return s
+    return visits[0]
+
+
+async def bring_view(db: Database, cls: TrainingClass, now: dt.datetime, lang: str) -> Reply:
+    """What to bring and wear for the next field visit."""
+    visits = await upcoming_visits(db, cls, now)
+    if not visits:
+        return _no_visits(lang)
+    return bring_card(cls, _next_departure(cls, visits, now), lang)
+
+
+async def meeting_view(db: Database, cls: TrainingClass, now: dt.datetime, lang: str) -> Reply:
+    """Where and when the bus leaves for the next field visit."""
+    visits = await upcoming_visits(db, cls, now)
+    if not visits:
+        return _no_visits(lang)
+    return meeting_card(cls, _next_departure(cls, visits, now), lang)

@@ -1,0 +1,157 @@
+"""Answering a trainee's question: an :class:`~bot.intents.Intent` in, replies out.
+
+Channel-neutral: Telegram, Zalo and the terminal chat parse the message with
+:func:`bot.intents.parse` and send what :func:`answer` returns. Choosing a
+language and switching the active class need the channel's own pickers, so
+:data:`CHANNEL_KINDS` are left to the channel; help and the class card are
+here (:func:`help_reply`, :func:`myclass_reply`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot import agenda
+from bot.cards import venue_time_label
+from bot.domain import Role, TrainingClass
+from bot.i18n import N_, _, use_lang
+from bot.intents import Intent, IntentKind
+from bot.replies import Block, Reply
+from bot.store.database import Database
+
+CHANNEL_KINDS = frozenset({IntentKind.LANG, IntentKind.CLASS})
+"""Intents the channel answers itself (they need its pickers and the person's record)."""
+
+ROLE_NAMES: dict[Role, str] = {
+    Role.TRAINEE: N_("Trainee"),
+    Role.MANAGER: N_("Class manager"),
+    Role.ADMIN: N_("Organiser (administrator)"),
+}
+
+TRAINEE_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("today", N_("Today's schedule")),
+    ("tomorrow", N_("Tomorrow's schedule")),
+    ("week", N_("This week's schedule")),
+    ("next", N_("The next session and how long until it")),
+    ("topics", N_("The lecture topics")),
+    ("topic", N_("One topic in detail, e.g. /topic 3")),
+    ("visits", N_("Upcoming field visits: departure, meeting point, what to bring")),
+    ("myclass", N_("About your class")),
+    ("class", N_("Choose the active class")),
+    ("lang", N_("Choose the language")),
+    ("help", N_("This help")),
+)
+MANAGER_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("broadcast", N_("Send an announcement to the class")),
+    ("report", N_("Delivery and read report of announcements")),
+    ("rollcall", N_("Start a roll call")),
+    ("members", N_("The class members")),
+    ("invite", N_("Create an invite link")),
+)
+ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("upload", N_("Upload a schedule file")),
+    ("versions", N_("Schedule versions")),
+    ("rollback", N_("Go back to an earlier schedule version")),
+    ("newclass", N_("Create a class")),
+    ("audit", N_("The audit log")),
+    ("export", N_("Export the schedule")),
+    ("template", N_("The schedule template file")),
+)
+
+
+def commands_for(role: Role, lang: str) -> list[tuple[str, str]]:
+    """``(command, description)`` pairs a role may use, in ``lang`` (for command menus)."""
+    groups = [TRAINEE_COMMANDS]
+    if role in (Role.MANAGER, Role.ADMIN):
+        groups.append(MANAGER_COMMANDS)
+    if role is Role.ADMIN:
+        groups.append(ADMIN_COMMANDS)
+    with use_lang(lang):
+        return [(name, _(text)) for group in groups for name, text in group]
+
+
+def _lines(commands: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    return tuple(f"/{name} — {_(text)}" for name, text in commands)
+
+
+def help_reply(role: Role, lang: str) -> Reply:
+    """The commands a role may use and examples of plain questions."""
+    with use_lang(lang):
+        blocks = [Block(_lines(TRAINEE_COMMANDS), _("What I can do"))]
+        if role in (Role.MANAGER, Role.ADMIN):
+            blocks.append(Block(_lines(MANAGER_COMMANDS), _("For class managers")))
+        if role is Role.ADMIN:
+            blocks.append(Block(_lines(ADMIN_COMMANDS), _("For organisers")))
+        blocks.append(
+            Block(
+                (
+                    _(
+                        "You can also write in your own words, for example: “what's on today”, "
+                        "“tomorrow”, “Thursday”, “15/7”, “topic 3”, “what should I bring”, "
+                        "“where does the bus leave”."
+                    ),
+                )
+            )
+        )
+        return Reply(blocks=tuple(blocks))
+
+
+def myclass_reply(cls: TrainingClass, role: Role, lang: str) -> Reply:
+    """The class's name, code, dates, venue, time zone and the person's role in it."""
+    with use_lang(lang):
+        lines = [
+            _("Code: {code}").format(code=cls.code),
+            _("Dates: {dates}").format(dates=agenda.class_dates(cls)),
+        ]
+        if cls.venue:
+            lines.append(_("Venue: {place}").format(place=cls.venue))
+        if cls.organiser:
+            lines.append(_("Organiser: {name}").format(name=cls.organiser))
+        lines.append(venue_time_label(cls, cls.first_day))
+        lines.append(_("Your role: {role}").format(role=_(ROLE_NAMES[role])))
+        return Reply(blocks=(Block(tuple(lines), cls.title(lang)),))
+
+
+async def answer(
+    db: Database,
+    cls: TrainingClass,
+    intent: Intent,
+    *,
+    lang: str,
+    now: dt.datetime,
+    role: Role = Role.TRAINEE,
+) -> list[Reply]:
+    """The replies to ``intent`` for a member of ``cls``; days are the class's local dates.
+
+    Raises:
+        ValueError: for :data:`CHANNEL_KINDS`, which the channel answers itself.
+    """
+    today = cls.local_now(now).date()
+    match intent.kind:
+        case IntentKind.TODAY:
+            return [await agenda.day_view(db, cls, today, lang)]
+        case IntentKind.TOMORROW:
+            return [await agenda.day_view(db, cls, today + dt.timedelta(days=1), lang)]
+        case IntentKind.DAY:
+            return [await agenda.day_view(db, cls, intent.day or today, lang)]
+        case IntentKind.WEEK:
+            return await agenda.week_view(db, cls, intent.day or today, lang)
+        case IntentKind.NEXT:
+            return [await agenda.next_view(db, cls, now, lang)]
+        case IntentKind.TOPICS:
+            return [await agenda.topics_view(db, cls, lang)]
+        case IntentKind.TOPIC:
+            if intent.number is None:
+                return [await agenda.topics_view(db, cls, lang)]
+            return [await agenda.topic_view(db, cls, intent.number, lang)]
+        case IntentKind.VISITS:
+            return await agenda.visits_view(db, cls, now, lang)
+        case IntentKind.BRING:
+            return [await agenda.bring_view(db, cls, now, lang)]
+        case IntentKind.MEETING:
+            return [await agenda.meeting_view(db, cls, now, lang)]
+        case IntentKind.HELP:
+            return [help_reply(role, lang)]
+        case IntentKind.MYCLASS:
+            return [myclass_reply(cls, role, lang)]
+    raise ValueError(f"{intent.kind} is answered by the channel")

@@ -1,0 +1,220 @@
+"""The building blocks of agenda answers: session lines, the venue-time label, departure cards.
+
+Pure functions: domain objects and a language in, text or a
+:class:`~bot.replies.Reply` out. Call them inside :func:`bot.i18n.use_lang`
+(the public ones in :mod:`bot.agenda` do); the ``*_card`` functions set the
+language themselves because reminders call them directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Literal
+
+from babel import dates as babel_dates
+
+from bot.domain import Localized, Session, SessionKind, Topic, TrainingClass, pick
+from bot.i18n import _, babel_locale, format_clock, format_day, use_lang
+from bot.replies import Block, Location, Reply
+
+INDENT = "   "
+"""Detail lines under a session line."""
+
+CEREMONY_MARK = "🎓 "
+VISIT_MARK = "🚌 "
+
+_GMT_HOURS = re.compile(r"([+-])0?(\d{1,2}):00\b")
+
+
+def text_of(cls: TrainingClass, value: Localized, lang: str) -> str:
+    """Schedule content in ``lang``, falling back to the class's default language."""
+    return pick(value, lang, cls.default_lang)
+
+
+def offset_label(cls: TrainingClass, day: dt.date) -> str:
+    """The zone's UTC offset on ``day`` in the locale's GMT format, compacted: 'GMT+8'."""
+    zone = cls.tz
+    noon = dt.datetime.combine(day, dt.time(12), tzinfo=zone)
+    text = babel_dates.get_timezone_gmt(noon, "long", locale=babel_locale())
+    return _GMT_HOURS.sub(r"\1\2", text)
+
+
+def venue_time_label(cls: TrainingClass, day: dt.date) -> str:
+    """'Venue time: China Time (GMT+8)' — what the times in an answer refer to."""
+    zone = babel_dates.get_timezone(cls.timezone)
+    name = babel_dates.get_timezone_name(zone, "long", locale=babel_locale())
+    return _("Venue time: {zone} ({offset})").format(
+        zone=name.replace("\u200b", ""), offset=offset_label(cls, day)
+    )
+
+
+def span(session: Session) -> str:
+    """'07:30–09:00'."""
+    return f"{format_clock(session.start)}–{format_clock(session.end)}"
+
+
+def session_title(cls: TrainingClass, session: Session, topic: Topic | None, lang: str) -> str:
+    """The session's title, or 'Topic 3: <title>' for a lecture on a known topic."""
+    if topic is not None:
+        return _("Topic {number}: {title}").format(
+            number=topic.number, title=text_of(cls, topic.title, lang)
+        )
+    return text_of(cls, session.title, lang)
+
+
+def mark(kind: SessionKind) -> str:
+    """A small sign in front of ceremonies and departures."""
+    if kind in (SessionKind.OPENING, SessionKind.CLOSING):
+        return CEREMONY_MARK
+    if kind.needs_departure:
+        return VISIT_MARK
+    return ""
+
+
+def departure_line(cls: TrainingClass, session: Session, lang: str) -> str | None:
+    """'Departure 13:15 from the hotel lobby', or what part of it is known."""
+    place = text_of(cls, session.meeting_point, lang)
+    if session.departure is not None and place:
+        return _("Departure {time} from {place}").format(
+            time=format_clock(session.departure), place=place
+        )
+    if session.departure is not None:
+        return _("Departure {time}").format(time=format_clock(session.departure))
+    if place:
+        return _("Meeting point: {place}").format(place=place)
+    return None
+
+
+def session_lines(
+    cls: TrainingClass,
+    session: Session,
+    topics: Mapping[int, Topic],
+    lang: str,
+    *,
+    compact: bool = False,
+) -> list[str]:
+    """One session: the time span and title, then (unless compact) its details indented.
+
+    The compact form (week view) keeps only the departure line of a visit.
+    """
+    topic = topics.get(session.topic_number) if session.topic_number is not None else None
+    title = session_title(cls, session, topic, lang)
+    lines = [f"{span(session)} · {mark(session.kind)}{title}"]
+    departure = departure_line(cls, session, lang) if session.kind.needs_departure else None
+    if compact:
+        return lines + ([INDENT + departure] if departure else [])
+    lecturer = session.lecturer or (topic.lecturer if topic else "")
+    if lecturer:
+        lines.append(INDENT + _("Lecturer: {name}").format(name=lecturer))
+    if session.venue:
+        lines.append(INDENT + _("Venue: {place}").format(place=session.venue))
+    if departure:
+        lines.append(INDENT + departure)
+    return lines
+
+
+def departure_card(cls: TrainingClass, session: Session, lang: str) -> Reply:
+    """The full card of a field visit or trip (reminders send it as it is).
+
+    Title, date, departure and return times, meeting point (also as a map
+    location when the session has coordinates), transport, dress code, what
+    to bring and notes, with the venue-time label.
+    """
+    with use_lang(lang):
+        title = text_of(cls, session.title, lang)
+        place = text_of(cls, session.meeting_point, lang)
+        lines = [format_day(session.day), venue_time_label(cls, session.day)]
+        if session.departure is not None:
+            lines.append(_("Departure: {time}").format(time=format_clock(session.departure)))
+        if place:
+            lines.append(_("Meeting point: {place}").format(place=place))
+        lines.append(_("Programme: {span}").format(span=span(session)))
+        if session.venue:
+            lines.append(_("Venue: {place}").format(place=session.venue))
+        if session.return_time is not None:
+            lines.append(_("Return: about {time}").format(time=format_clock(session.return_time)))
+        for label, value in (
+            (_("Transport: {value}"), session.transport),
+            (_("Dress code: {value}"), session.dress_code),
+            (_("Please bring: {value}"), session.bring),
+            (_("Notes: {value}"), session.notes),
+        ):
+            text = text_of(cls, value, lang)
+            if text:
+                lines.append(label.format(value=text))
+        location = None
+        if session.latitude is not None and session.longitude is not None:
+            location = Location(
+                session.latitude, session.longitude, title=place or title, address=session.venue
+            )
+        return Reply(
+            blocks=(Block(lines=tuple(lines), title=mark(session.kind) + title),),
+            location=location,
+        )
+
+
+def bring_card(cls: TrainingClass, session: Session, lang: str) -> Reply:
+    """What to bring and wear for one visit, with when it leaves."""
+    with use_lang(lang):
+        lines = [format_day(session.day)]
+        departure = departure_line(cls, session, lang)
+        if departure:
+            lines.append(departure)
+        bring = text_of(cls, session.bring, lang)
+        dress = text_of(cls, session.dress_code, lang)
+        if bring:
+            lines.append(_("Please bring: {value}").format(value=bring))
+        if dress:
+            lines.append(_("Dress code: {value}").format(value=dress))
+        if not bring and not dress:
+            lines.append(_("Nothing special to bring or wear is listed for this visit."))
+        title = mark(session.kind) + text_of(cls, session.title, lang)
+        return Reply(blocks=(Block(lines=tuple(lines), title=title),))
+
+
+def meeting_card(cls: TrainingClass, session: Session, lang: str) -> Reply:
+    """Where and when the bus leaves for one visit, with the map point when known."""
+    full = departure_card(cls, session, lang)
+    with use_lang(lang):
+        place = text_of(cls, session.meeting_point, lang)
+        lines = [format_day(session.day), venue_time_label(cls, session.day)]
+        if session.departure is not None:
+            lines.append(_("Departure: {time}").format(time=format_clock(session.departure)))
+        lines.append(
+            _("Meeting point: {place}").format(place=place)
+            if place
+            else _("The meeting point has not been announced yet.")
+        )
+        title = mark(session.kind) + text_of(cls, session.title, lang)
+        return Reply(blocks=(Block(lines=tuple(lines), title=title),), location=full.location)
+
+
+def _unit(delta: dt.timedelta, unit: Literal["day", "hour", "minute"]) -> str:
+    """One duration in a single unit ('2 hours', '15 phút') by Babel."""
+    return babel_dates.format_timedelta(
+        delta, threshold=1e9, granularity=unit, format="long", locale=babel_locale()
+    )
+
+
+def format_duration(delta: dt.timedelta) -> str:
+    """'2 hours 15 minutes', '3 days 4 hours', '5 minutes' (rounded up; active language)."""
+    minutes = max(1, int(-(-delta.total_seconds() // 60)))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        text = _unit(dt.timedelta(days=days), "day")
+        if hours:
+            text = _("{days} {hours}").format(
+                days=text, hours=_unit(dt.timedelta(hours=hours), "hour")
+            )
+    elif hours:
+        text = _unit(dt.timedelta(hours=hours), "hour")
+        if mins:
+            text = _("{hours} {minutes}").format(
+                hours=text, minutes=_unit(dt.timedelta(minutes=mins), "minute")
+            )
+    else:
+        text = _unit(dt.timedelta(minutes=mins), "minute")
+    return text

@@ -1,0 +1,404 @@
+"""Day, week, next-session, topic and field-visit answers, rendered exactly in vi, lo and en."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import sqlite3
+from collections.abc import Iterable
+from typing import Any
+
+import pytest
+
+from bot import agenda
+from bot.clock import FakeClock
+from bot.domain import Session, SessionKind, localized
+from bot.replies import Button, Location
+from bot.store import Database
+from tests.helpers.sample import guangzhou_schedule, seed, vientiane_schedule
+
+D = dt.date
+HANOI = dt.timezone(dt.timedelta(hours=7))
+
+DAY_VI = """\
+Lịch học Thứ Hai, 15 tháng 7, 2024
+Giờ địa phương nơi học: Giờ Việt Nam (GMT+7)
+
+08:00–09:00 · 🎓 Lễ khai giảng
+   Địa điểm: Hội trường A
+
+09:15–11:30 · Chuyên đề 1: Xây dựng, chỉnh đốn Đảng
+   Báo cáo viên: PGS.TS Nguyễn Văn A
+   Địa điểm: Hội trường A
+
+13:30–17:00 · 🚌 Khảo sát Trung tâm điều hành thông minh
+   Xuất phát lúc 13:15 tại Sảnh khách sạn"""
+
+DAY_LO = """\
+ຕາຕະລາງ ວັນຈັນ, 15 ກໍລະກົດ 2024
+ເວລາທ້ອງຖິ່ນບ່ອນຝຶກອົບຮົມ: ເວລາ ຫວຽດນາມ (GMT+7)
+
+08:00–09:00 · 🎓 ພິທີເປີດການຝຶກອົບຮົມ
+   ສະຖານທີ່: Hội trường A
+
+09:15–11:30 · ຫົວຂໍ້ທີ 1: ການກໍ່ສ້າງ ແລະ ປັບປຸງພັກ
+   ວິທະຍາກອນ: PGS.TS Nguyễn Văn A
+   ສະຖານທີ່: Hội trường A
+
+13:30–17:00 · 🚌 ທັດສະນະສຶກສາ ສູນບັນຊາການອັດສະລິຍະ
+   ອອກເດີນທາງເວລາ 13:15 ຈາກ ໂຖງໂຮງແຮມ"""
+
+DAY_EN = """\
+Schedule for Monday, July 15, 2024
+Venue time: Vietnam Time (GMT+7)
+
+08:00–09:00 · 🎓 Opening ceremony
+   Venue: Hội trường A
+
+09:15–11:30 · Topic 1: Party building and rectification
+   Lecturer: PGS.TS Nguyễn Văn A
+   Venue: Hội trường A
+
+13:30–17:00 · 🚌 Visit: smart operations centre
+   Departure 13:15 from Hotel lobby"""
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("vi", DAY_VI), ("lo", DAY_LO), ("en", DAY_EN)])
+def test_day_with_lecture_and_field_visit(lang: str, expected: str) -> None:
+    schedule = vientiane_schedule()
+    reply = agenda.day_reply(schedule.cls, D(2024, 7, 15), schedule.sessions, schedule.topics, lang)
+    assert reply.plain() == expected
+
+
+def test_day_buttons_step_within_the_class_dates() -> None:
+    schedule = vientiane_schedule()
+    cls = dataclasses.replace(schedule.cls, id=7)
+    first = agenda.day_reply(cls, D(2024, 7, 15), schedule.sessions, schedule.topics, "en")
+    assert first.buttons == ((Button("Tue, Jul 16 ▶", "day:7:2024-07-16"),),)
+    middle = agenda.day_reply(cls, D(2024, 7, 16), schedule.sessions, schedule.topics, "vi")
+    assert [b.action for b in middle.buttons[0]] == ["day:7:2024-07-15", "day:7:2024-07-17"]
+    assert middle.buttons[0][0].label == "◀ Th 2, 15 thg 7"
+    after = agenda.day_reply(cls, D(2024, 8, 1), schedule.sessions, schedule.topics, "en")
+    assert after.buttons == ((Button("◀ Wed, Jul 17", "day:7:2024-07-17"),),)
+
+
+def test_digest_rendering_has_no_buttons() -> None:
+    schedule = vientiane_schedule()
+    reply = agenda.day_reply(
+        schedule.cls, D(2024, 7, 15), schedule.sessions, schedule.topics, "lo", nav=False
+    )
+    assert reply.buttons == ()
+    assert reply.plain() == DAY_LO
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "vi",
+            "Lịch học Thứ Bảy, 20 tháng 9, 2025\n"
+            "Giờ địa phương nơi học: Giờ Trung Quốc (GMT+8)\n\n"
+            "08:30–11:30 · Kinh tế vĩ mô Quảng Đông",
+        ),
+        (
+            "en",
+            "Schedule for Saturday, September 20, 2025\n"
+            "Venue time: China Time (GMT+8)\n\n"
+            "08:30–11:30 · Guangdong's macro-economy",
+        ),
+        (
+            # No Lao title in the file: the class's default language (vi) shows.
+            "lo",
+            "ຕາຕະລາງ ວັນເສົາ, 20 ກັນຍາ 2025\n"
+            "ເວລາທ້ອງຖິ່ນບ່ອນຝຶກອົບຮົມ: ເວລາຈີນ (GMT+8)\n\n"
+            "08:30–11:30 · Kinh tế vĩ mô Quảng Đông",
+        ),
+    ],
+)
+def test_guangzhou_times_are_labelled_utc_plus_8(lang: str, expected: str) -> None:
+    schedule = guangzhou_schedule()
+    reply = agenda.day_reply(schedule.cls, D(2025, 9, 20), schedule.sessions, (), lang)
+    assert reply.plain() == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "vi",
+            "Lịch học Chủ Nhật, 21 tháng 9, 2025\nNgày này nằm ngoài thời gian khóa học; "
+            "lớp học diễn ra trong khoảng 19\u2009–\u200920 thg 9, 2025.",
+        ),
+        (
+            "lo",
+            "ຕາຕະລາງ ວັນອາທິດ, 21 ກັນຍາ 2025\nວັນດັ່ງກ່າວຢູ່ນອກໄລຍະເວລາຂອງການຝຶກອົບຮົມ; "
+            "ການຝຶກອົບຮົມຈັດຂຶ້ນໃນວັນທີ 19/09/2025 – 20/09/2025.",
+        ),
+        (
+            "en",
+            "Schedule for Sunday, September 21, 2025\nThis day is outside the class dates; "
+            "the class runs Sep 19\u2009–\u200920, 2025.",
+        ),
+    ],
+)
+def test_day_outside_the_class(lang: str, expected: str) -> None:
+    schedule = guangzhou_schedule()
+    reply = agenda.day_reply(schedule.cls, D(2025, 9, 21), schedule.sessions, (), lang)
+    assert reply.plain() == expected
+
+
+def test_empty_day_inside_the_class() -> None:
+    schedule = vientiane_schedule()
+    cls = dataclasses.replace(schedule.cls, last_day=D(2024, 7, 19))
+    reply = agenda.day_reply(cls, D(2024, 7, 18), schedule.sessions, schedule.topics, "en")
+    assert reply.plain() == (
+        "Schedule for Thursday, July 18, 2024\n"
+        "No sessions are scheduled on this day; the class runs Jul 15\u2009–\u200919, 2024."
+    )
+    assert len(reply.buttons[0]) == 2
+
+
+def test_departure_card_has_every_detail_and_the_map_point() -> None:
+    schedule = vientiane_schedule()
+    visit = schedule.sessions[2]
+    card = agenda.departure_card(schedule.cls, visit, "vi")
+    assert card.plain() == (
+        "🚌 Khảo sát Trung tâm điều hành thông minh\n"
+        "Thứ Hai, 15 tháng 7, 2024\n"
+        "Giờ địa phương nơi học: Giờ Việt Nam (GMT+7)\n"
+        "Giờ xuất phát: 13:15\n"
+        "Điểm tập trung: Sảnh khách sạn\n"
+        "Thời gian làm việc: 13:30–17:00\n"
+        "Dự kiến trở về: khoảng 17:30\n"
+        "Phương tiện: Xe 45 chỗ\n"
+        "Trang phục: Áo sơ mi\n"
+        "Đề nghị mang theo: Thẻ học viên"
+    )
+    assert card.location == Location(21.0285, 105.8542, "Sảnh khách sạn", "")
+    no_map = dataclasses.replace(visit, latitude=None, longitude=None)
+    assert agenda.departure_card(schedule.cls, no_map, "en").location is None
+
+
+def test_week_is_compact_and_skips_days_outside_the_class() -> None:
+    schedule = vientiane_schedule()
+    replies = agenda.week_reply(
+        schedule.cls, D(2024, 7, 17), schedule.sessions, schedule.topics, "en"
+    )
+    assert [r.plain() for r in replies] == [
+        "Week of Jul 15\u2009–\u200921, 2024\n"
+        "Vientiane cadres' class in Hanoi\n"
+        "Venue time: Vietnam Time (GMT+7)\n\n"
+        "Monday, July 15, 2024\n"
+        "08:00–09:00 · 🎓 Opening ceremony\n"
+        "09:15–11:30 · Topic 1: Party building and rectification\n"
+        "13:30–17:00 · 🚌 Visit: smart operations centre\n"
+        "   Departure 13:15 from Hotel lobby\n\n"
+        "Tuesday, July 16, 2024\n"
+        "08:00–11:30 · Topic 2: Digital transformation in Hanoi\n\n"
+        "Wednesday, July 17, 2024\n"
+        "15:00–16:30 · 🎓 Closing ceremony"
+    ]
+
+
+def test_a_long_week_splits_between_days() -> None:
+    schedule = vientiane_schedule()
+    cls = dataclasses.replace(schedule.cls, last_day=D(2024, 7, 21))
+    base = schedule.sessions[1]
+    many = [
+        dataclasses.replace(base, key=f"k{d}{h}", day=D(2024, 7, d), start=dt.time(h))
+        for d in range(15, 22)
+        for h in range(6, 22)
+    ]
+    long_title = localized({"en": "A very long lecture title " * 4})
+    many = [dataclasses.replace(s, title=long_title, topic_number=None) for s in many]
+    replies = agenda.week_reply(cls, D(2024, 7, 15), many, (), "en")
+    assert len(replies) > 1
+    assert all(len(r.plain()) <= agenda.WEEK_SPLIT_CHARS for r in replies)
+    days = [b.title for r in replies for b in r.blocks][1:]
+    assert len(days) == len(set(days)) == 7
+
+
+async def test_day_view_reads_the_live_version(db: Database, clock: FakeClock) -> None:
+    seeded = await seed(db, clock.now())
+    reply = await agenda.day_view(db, seeded.cls, D(2024, 7, 15), "en")
+    assert reply.plain() == DAY_EN
+    assert reply.buttons[0][0].action == f"day:{seeded.cls.id}:2024-07-16"
+    week = await agenda.week_view(db, seeded.cls, D(2024, 7, 16), "en")
+    assert "Topic 2: Digital transformation in Hanoi" in week[0].plain()
+
+
+async def test_day_view_does_not_repeat_the_topics_query(
+    db: Database, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seeded = await seed(db, clock.now())
+    statements: list[str] = []
+    fetchall = db.fetchall
+
+    async def recording(sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        statements.append(sql)
+        return await fetchall(sql, params)
+
+    monkeypatch.setattr(db, "fetchall", recording)
+    await agenda.day_view(db, seeded.cls, D(2024, 7, 15), "vi")
+    await agenda.day_view(db, seeded.cls, D(2024, 7, 16), "vi")
+    await agenda.day_view(db, seeded.cls, D(2024, 7, 17), "vi")
+    assert sum("FROM sessions" in s for s in statements) == 3
+    assert sum("FROM topics" in s for s in statements) == 1
+
+
+@pytest.mark.parametrize(
+    ("local", "lang", "expected"),
+    [
+        (
+            dt.datetime(2024, 7, 15, 7, 0, tzinfo=HANOI),
+            "en",
+            "Next session\nMonday, July 15, 2024\n08:00–09:00 · 🎓 Opening ceremony\n"
+            "   Venue: Hội trường A\nStarts in 1 hour.\n\nVenue time: Vietnam Time (GMT+7)",
+        ),
+        (
+            dt.datetime(2024, 7, 15, 6, 45, tzinfo=HANOI),
+            "vi",
+            "Buổi tiếp theo\nThứ Hai, 15 tháng 7, 2024\n08:00–09:00 · 🎓 Lễ khai giảng\n"
+            "   Địa điểm: Hội trường A\nBắt đầu sau 1 giờ 15 phút nữa.\n\n"
+            "Giờ địa phương nơi học: Giờ Việt Nam (GMT+7)",
+        ),
+        (
+            dt.datetime(2024, 7, 15, 11, 0, tzinfo=HANOI),
+            "en",
+            "Now in progress\n09:15–11:30 · Topic 1: Party building and rectification\n"
+            "   Lecturer: PGS.TS Nguyễn Văn A\n   Venue: Hội trường A\nUntil 11:30.\n\n"
+            "Next session\nMonday, July 15, 2024\n"
+            "13:30–17:00 · 🚌 Visit: smart operations centre\n"
+            "   Departure 13:15 from Hotel lobby\nThe bus leaves in 2 hours 15 minutes.\n\n"
+            "Venue time: Vietnam Time (GMT+7)",
+        ),
+        (
+            dt.datetime(2024, 7, 15, 11, 0, tzinfo=HANOI),
+            "lo",
+            "ກຳລັງດຳເນີນຢູ່\n09:15–11:30 · ຫົວຂໍ້ທີ 1: ການກໍ່ສ້າງ ແລະ ປັບປຸງພັກ\n"
+            "   ວິທະຍາກອນ: PGS.TS Nguyễn Văn A\n   ສະຖານທີ່: Hội trường A\nຈົນຮອດ 11:30.\n\n"
+            "ກິດຈະກຳຕໍ່ໄປ\nວັນຈັນ, 15 ກໍລະກົດ 2024\n"
+            "13:30–17:00 · 🚌 ທັດສະນະສຶກສາ ສູນບັນຊາການອັດສະລິຍະ\n"
+            "   ອອກເດີນທາງເວລາ 13:15 ຈາກ ໂຖງໂຮງແຮມ\n"
+            "ລົດຈະອອກເດີນທາງໃນອີກ 2 ຊົ່ວໂມງ 15 ນາທີ.\n\n"
+            "ເວລາທ້ອງຖິ່ນບ່ອນຝຶກອົບຮົມ: ເວລາ ຫວຽດນາມ (GMT+7)",
+        ),
+        (
+            dt.datetime(2024, 7, 12, 8, 0, tzinfo=HANOI),
+            "en",
+            "Next session\nMonday, July 15, 2024\n08:00–09:00 · 🎓 Opening ceremony\n"
+            "   Venue: Hội trường A\nStarts in 3 days.\n\nVenue time: Vietnam Time (GMT+7)",
+        ),
+        (
+            dt.datetime(2024, 7, 17, 17, 0, tzinfo=HANOI),
+            "en",
+            "There are no more sessions in this class.",
+        ),
+        (
+            dt.datetime(2024, 7, 20, 9, 0, tzinfo=HANOI),
+            "vi",
+            "Lớp học đã kết thúc; ngày học cuối cùng là Thứ Tư, 17 tháng 7, 2024.",
+        ),
+    ],
+)
+async def test_next_session_countdown(
+    db: Database, clock: FakeClock, local: dt.datetime, lang: str, expected: str
+) -> None:
+    seeded = await seed(db, clock.now())
+    clock.set(local)
+    reply = await agenda.next_view(db, seeded.cls, clock.now(), lang)
+    assert reply.plain() == expected
+
+
+async def test_topics_by_block_and_one_topic(db: Database, clock: FakeClock) -> None:
+    seeded = await seed(db, clock.now())
+    topics = await agenda.topics_view(db, seeded.cls, "en")
+    assert topics.plain() == (
+        "Lecture topics\nVientiane cadres' class in Hanoi\n\n"
+        "Hà Nội\n1. Party building and rectification — PGS.TS Nguyễn Văn A\n"
+        "2. Digital transformation in Hanoi — TS Trần Thị B\n\n"
+        "Send “topic 3” or /topic 3 for the details of a topic."
+    )
+    one = await agenda.topic_view(db, seeded.cls, 2, "vi")
+    assert one.plain() == (
+        "Chuyên đề 2: Chuyển đổi số ở Hà Nội\nBáo cáo viên: TS Trần Thị B\nPhần: Hà Nội\n\n"
+        "Thời gian\nThứ Ba, 16 tháng 7, 2024, 08:00–11:30 · Hội trường A\n\n"
+        "Giờ địa phương nơi học: Giờ Việt Nam (GMT+7)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "There is no topic 9; this class has topics 1 to 2."),
+        ("vi", "Không có chuyên đề 9; lớp học có các chuyên đề từ 1 đến 2."),
+        ("lo", "ບໍ່ມີຫົວຂໍ້ທີ 9; ຫ້ອງຝຶກອົບຮົມນີ້ມີຫົວຂໍ້ທີ 1 ຫາ 2."),
+    ],
+)
+async def test_unknown_topic(db: Database, clock: FakeClock, lang: str, expected: str) -> None:
+    seeded = await seed(db, clock.now())
+    assert (await agenda.topic_view(db, seeded.cls, 9, lang)).plain() == expected
+
+
+def test_topic_without_sessions_or_topics() -> None:
+    schedule = vientiane_schedule()
+    topics = {t.number: t for t in schedule.topics}
+    reply = agenda.topic_reply(schedule.cls, 1, topics, [], "en")
+    assert reply.plain().endswith("When\nNot on the schedule yet.")
+    none = agenda.topic_reply(schedule.cls, 1, {}, [], "lo")
+    assert none.plain() == "ຫ້ອງຝຶກອົບຮົມນີ້ຍັງບໍ່ທັນໄດ້ປະກາດຫົວຂໍ້ບັນຍາຍ."
+
+
+async def test_visits_bring_and_meeting_point(db: Database, clock: FakeClock) -> None:
+    seeded = await seed(db, clock.now())
+    cards = await agenda.visits_view(db, seeded.cls, clock.now(), "en")
+    assert len(cards) == 1
+    assert cards[0].location is not None
+    assert "Please bring: Trainee card" in cards[0].plain()
+    bring = await agenda.bring_view(db, seeded.cls, clock.now(), "lo")
+    assert bring.plain() == (
+        "🚌 ທັດສະນະສຶກສາ ສູນບັນຊາການອັດສະລິຍະ\nວັນຈັນ, 15 ກໍລະກົດ 2024\n"
+        "ອອກເດີນທາງເວລາ 13:15 ຈາກ ໂຖງໂຮງແຮມ\nສິ່ງທີ່ຕ້ອງນຳໄປ: ບັດນັກຮຽນ\nການແຕ່ງກາຍ: ເສື້ອເຊີດ"
+    )
+    meeting = await agenda.meeting_view(db, seeded.cls, clock.now(), "vi")
+    assert meeting.plain() == (
+        "🚌 Khảo sát Trung tâm điều hành thông minh\nThứ Hai, 15 tháng 7, 2024\n"
+        "Giờ địa phương nơi học: Giờ Việt Nam (GMT+7)\nGiờ xuất phát: 13:15\n"
+        "Điểm tập trung: Sảnh khách sạn"
+    )
+    assert meeting.location == Location(21.0285, 105.8542, "Sảnh khách sạn", "")
+    clock.set(dt.datetime(2024, 7, 15, 17, 1, tzinfo=HANOI))
+    later = await agenda.visits_view(db, seeded.cls, clock.now(), "en")
+    assert [r.plain() for r in later] == ["No field visits or trips are coming up."]
+    assert (await agenda.bring_view(db, seeded.cls, clock.now(), "en")).plain() == (
+        "No field visits or trips are coming up."
+    )
+
+
+def test_cards_without_optional_details() -> None:
+    schedule = vientiane_schedule()
+    bare = Session(
+        "t1",
+        D(2024, 7, 16),
+        dt.time(13, 0),
+        dt.time(18, 0),
+        SessionKind.TRIP,
+        localized({"en": "Trip to Quảng Ninh"}),
+    )
+    assert (
+        agenda.day_reply(schedule.cls, bare.day, [bare], (), "en")
+        .plain()
+        .endswith("13:00–18:00 · 🚌 Trip to Quảng Ninh")
+    )
+    from bot.cards import bring_card, meeting_card
+
+    assert (
+        bring_card(schedule.cls, bare, "en")
+        .plain()
+        .endswith("Nothing special to bring or wear is listed for this visit.")
+    )
+    assert (
+        meeting_card(schedule.cls, bare, "en")
+        .plain()
+        .endswith("The meeting point has not been announced yet.")
+    )

@@ -1,0 +1,126 @@
+"""Intents answered from the store in the class's local time; help and the class card."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot import assistant
+from bot.clock import FakeClock
+from bot.domain import Role
+from bot.intents import Intent, IntentKind, parse
+from bot.store import Database
+from tests.helpers.sample import seed
+
+K = IntentKind
+HANOI = dt.timezone(dt.timedelta(hours=7))
+
+
+async def test_today_is_the_class_local_date(db: Database, clock: FakeClock) -> None:
+    seeded = await seed(db, clock.now())
+    # 23:00 UTC on the 14th is already Monday the 15th in Hanoi.
+    assert clock.now().date() == dt.date(2024, 7, 14)
+    [reply] = await assistant.answer(db, seeded.cls, Intent(K.TODAY), lang="en", now=clock.now())
+    assert reply.plain().startswith("Schedule for Monday, July 15, 2024\n")
+    [tomorrow] = await assistant.answer(
+        db, seeded.cls, Intent(K.TOMORROW), lang="vi", now=clock.now()
+    )
+    assert tomorrow.plain().startswith("Lịch học Thứ Ba, 16 tháng 7, 2024\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "start"),
+    [
+        ("ມື້ນີ້ມີຫຍັງ?", "lo", "ຕາຕະລາງ ວັນຈັນ, 15 ກໍລະກົດ 2024\n"),
+        ("lich ngay mai", "vi", "Lịch học Thứ Ba, 16 tháng 7, 2024\n"),
+        ("wednesday", "en", "Schedule for Wednesday, July 17, 2024\n"),
+        ("lịch tuần này", "vi", "Lịch tuần 15\u2009–\u200921 thg 7, 2024\n"),
+        ("next session", "en", "Now in progress\n"),
+        ("chuyên đề 2", "vi", "Chuyên đề 2: Chuyển đổi số ở Hà Nội\n"),
+        ("ຫົວຂໍ້ 3", "lo", "ບໍ່ມີຫົວຂໍ້ທີ 3; "),
+        ("topics", "en", "Lecture topics\n"),
+        ("/visits", "en", "🚌 Visit: smart operations centre\n"),
+        ("what should I bring", "en", "🚌 Visit: smart operations centre\n"),
+        ("xe xuất phát ở đâu", "vi", "🚌 Khảo sát Trung tâm điều hành thông minh\n"),
+    ],
+)
+async def test_plain_words_end_to_end(
+    db: Database, clock: FakeClock, text: str, lang: str, start: str
+) -> None:
+    seeded = await seed(db, clock.now())
+    clock.set(dt.datetime(2024, 7, 15, 10, 0, tzinfo=HANOI))
+    today = seeded.cls.local_now(clock.now()).date()
+    intent = parse(text, today)
+    assert intent is not None
+    replies = await assistant.answer(db, seeded.cls, intent, lang=lang, now=clock.now())
+    assert replies
+    assert replies[0].plain().startswith(start)
+
+
+async def test_channel_intents_are_refused(db: Database, clock: FakeClock) -> None:
+    seeded = await seed(db, clock.now())
+    for kind in assistant.CHANNEL_KINDS:
+        with pytest.raises(ValueError, match="channel"):
+            await assistant.answer(db, seeded.cls, Intent(kind), lang="vi", now=clock.now())
+    [help_reply] = await assistant.answer(
+        db, seeded.cls, Intent(K.HELP), lang="en", now=clock.now(), role=Role.MANAGER
+    )
+    assert "/broadcast — Send an announcement to the class" in help_reply.plain()
+
+
+def test_help_lists_commands_per_role() -> None:
+    trainee = assistant.help_reply(Role.TRAINEE, "en").plain()
+    assert trainee.startswith("What I can do\n/today — Today's schedule\n")
+    assert "/broadcast" not in trainee and "/upload" not in trainee
+    manager = assistant.help_reply(Role.MANAGER, "vi").plain()
+    assert "Dành cho cán bộ quản lý lớp\n/broadcast — Gửi thông báo tới lớp" in manager
+    assert "/upload" not in manager
+    admin = assistant.help_reply(Role.ADMIN, "lo").plain()
+    for command in ("/rollcall", "/invite", "/upload", "/rollback", "/audit", "/template"):
+        assert command in admin
+    assert "“ມື້ນີ້ມີຫຍັງ”" in admin
+
+
+@pytest.mark.parametrize("lang", ["vi", "lo", "en"])
+def test_help_examples_are_understood(lang: str) -> None:
+    """Every plain-words example the help offers parses to an intent."""
+    text = assistant.help_reply(Role.TRAINEE, lang).plain().splitlines()[-1]
+    examples = text.split("“")[1:]
+    assert len(examples) == 7
+    for example in examples:
+        phrase = example.split("”")[0]
+        assert parse(phrase, dt.date(2024, 7, 15)) is not None, phrase
+
+
+def test_commands_for_menus() -> None:
+    names = [name for name, _ in assistant.commands_for(Role.TRAINEE, "lo")]
+    assert names[:3] == ["today", "tomorrow", "week"]
+    assert dict(assistant.commands_for(Role.ADMIN, "vi"))["export"] == "Xuất lịch học"
+    assert len(assistant.commands_for(Role.ADMIN, "en")) == 11 + 5 + 7
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "en",
+            "Vientiane cadres' class in Hanoi\nCode: VTE-HN-2024\n"
+            "Dates: Jul 15\u2009–\u200917, 2024\nVenue: Trường Đào tạo cán bộ Lê Hồng Phong\n"
+            "Organiser: Thành ủy Hà Nội\nVenue time: Vietnam Time (GMT+7)\nYour role: Trainee",
+        ),
+        (
+            "lo",
+            "ຫ້ອງຝຶກອົບຮົມພະນັກງານນະຄອນຫຼວງວຽງຈັນ ຢູ່ຮ່າໂນ້ຍ\nລະຫັດຫ້ອງ: VTE-HN-2024\n"
+            "ໄລຍະເວລາ: 15/07/2024 – 17/07/2024\n"
+            "ສະຖານທີ່: Trường Đào tạo cán bộ Lê Hồng Phong\nຜູ້ຈັດ: Thành ủy Hà Nội\n"
+            "ເວລາທ້ອງຖິ່ນບ່ອນຝຶກອົບຮົມ: ເວລາ ຫວຽດນາມ (GMT+7)\n"
+            "ບົດບາດຂອງທ່ານ: ຜູ້ເຂົ້າຮ່ວມຝຶກອົບຮົມ",
+        ),
+    ],
+)
+async def test_myclass(db: Database, clock: FakeClock, lang: str, expected: str) -> None:
+    seeded = await seed(db, clock.now())
+    assert assistant.myclass_reply(seeded.cls, Role.TRAINEE, lang).plain() == expected
+    [reply] = await assistant.answer(db, seeded.cls, Intent(K.MYCLASS), lang=lang, now=clock.now())
+    assert reply.plain() == expected
