@@ -4,7 +4,10 @@ The database is the source of truth: :func:`sync_jobs` asks
 :func:`bot.reminders.plan_jobs` what should exist now and makes the job queue
 match it by name: new jobs are added, jobs whose time moved are replaced,
 jobs no longer planned are cancelled, and jobs whose time passed while the
-bot was down but which are still useful run at once (catch-up). Call it at
+bot was down but which are still useful run at once (catch-up). A job is
+scheduled after a delay measured on the application's clock (``when - now``),
+so the scheduler and an injected clock agree: with a FakeClock in tests, a job
+due in 30 minutes of fake time stays pending instead of firing at once. Call it at
 start-up and after every schedule or settings change (:func:`resync` from a
 handler). Each job's callback fires the reminder through the outbox with the
 application's clock; the outbox wakes the delivery worker on enqueue.
@@ -102,7 +105,7 @@ async def sync_jobs(
             catch_up += 1
         queue.run_once(
             run_reminder,
-            when=0 if late else target.when,
+            when=max(target.when - now, dt.timedelta(0)),
             data=target,
             name=name,
             job_kwargs=JOB_KWARGS,

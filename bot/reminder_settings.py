@@ -226,6 +226,7 @@ async def _on_remind(ctx: ActionContext, rest: str) -> ActionResult:
     if rest not in ("on", "off"):
         return actions.expired()
     outcome = await remind_command(ctx.db, ctx.person, rest, ctx.lang)
+    # On/off never changes which jobs exist (digest slots ignore the switch): no re-sync.
     return ActionResult(replies=[outcome.reply], replace=True)
 
 

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Mapping
 
 from bot import actions, cards, permissions
-from bot.actions import ActionContext, ActionResult
+from bot.actions import ActionContext, ActionHandler, ActionResult
 from bot.domain import Member, Person, Role, Session, TrainingClass
 from bot.i18n import _, format_clock, format_day_short, use_lang
 from bot.permissions import MANAGERS, Forbidden
@@ -206,8 +206,7 @@ async def _on_checkin(ctx: ActionContext, rest: str) -> ActionResult:
     if parsed is None:
         return actions.expired()
     class_id, key, day, _more = parsed
-    with use_lang(ctx.lang):
-        toast = await check_in(ctx.db, ctx.person, class_id, key, day, ctx.now)
+    toast = await check_in(ctx.db, ctx.person, class_id, key, day, ctx.now)
     return ActionResult(toast=toast)
 
 
@@ -221,11 +220,10 @@ async def _on_mark(ctx: ActionContext, rest: str) -> ActionResult:
             ctx.db, ctx.person, class_id, key, day, int(more[0]), ctx.now, ctx.lang
         )
     except Forbidden:
-        return _refused(ctx.lang)
+        return ActionResult(toast=_("Only the class managers can do this."))
     if reply is None:
         return actions.expired()
-    with use_lang(ctx.lang):
-        return ActionResult(replies=[reply], replace=True, toast=_("Marked present."))
+    return ActionResult(replies=[reply], replace=True, toast=_("Marked present."))
 
 
 async def _on_refresh(ctx: ActionContext, rest: str) -> ActionResult:
@@ -236,7 +234,7 @@ async def _on_refresh(ctx: ActionContext, rest: str) -> ActionResult:
     try:
         await permissions.require(ctx.db, ctx.person, class_id, MANAGERS)
     except Forbidden:
-        return _refused(ctx.lang)
+        return ActionResult(toast=_("Only the class managers can do this."))
     found = await _departure(ctx.db, class_id, key, day)
     if found is None:
         return actions.expired()
@@ -244,11 +242,16 @@ async def _on_refresh(ctx: ActionContext, rest: str) -> ActionResult:
     return ActionResult(replies=[reply], replace=True)
 
 
-def _refused(lang: str) -> ActionResult:
-    with use_lang(lang):
-        return ActionResult(toast=_("Only the class managers can do this."))
+def _in_lang(handler: ActionHandler) -> ActionHandler:
+    """Run an action handler with the tapper's language active (toasts are translated)."""
+
+    async def wrapped(ctx: ActionContext, rest: str) -> ActionResult:
+        with use_lang(ctx.lang):
+            return await handler(ctx, rest)
+
+    return wrapped
 
 
-actions.register("checkin:", _on_checkin)
-actions.register("mark:", _on_mark)
-actions.register("rollcall:", _on_refresh)
+actions.register("checkin:", _in_lang(_on_checkin))
+actions.register("mark:", _in_lang(_on_mark))
+actions.register("rollcall:", _in_lang(_on_refresh))

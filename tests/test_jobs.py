@@ -37,13 +37,17 @@ async def app(db: Database, clock: FakeClock) -> AsyncIterator[BotApp]:
         application.job_queue.scheduler.shutdown(wait=False)
 
 
-def next_times(app: BotApp) -> dict[str, dt.datetime]:
+def next_times(app: BotApp, clock: FakeClock) -> dict[str, dt.datetime]:
+    """Each reminder job's next run, mapped from the scheduler's real time to the fake clock."""
     assert app.job_queue is not None
-    return {
-        str(j.name): j.next_t.astimezone(UTC)
-        for j in app.job_queue.jobs()
-        if jobs.owns(j.name) and j.next_t is not None
-    }
+    real_now = dt.datetime.now(UTC)
+    found = {}
+    for j in app.job_queue.jobs():
+        if jobs.owns(j.name) and j.next_t is not None:
+            fake = clock.now() + (j.next_t - real_now)
+            minute = round(fake.timestamp() / 60) * 60
+            found[str(j.name)] = dt.datetime.fromtimestamp(minute, UTC)
+    return found
 
 
 async def run(app: BotApp, name: str) -> None:
@@ -66,7 +70,7 @@ async def test_sync_creates_named_jobs_at_their_times(
     s = await seed(db, clock.now())
     cid = s.cls.id
     report = await jobs.sync_jobs(app, clock.now())
-    times = next_times(app)
+    times = next_times(app, clock)
     assert times[f"digest:{cid}:2024-07-15"] == at(2024, 7, 14, 23, 30)
     assert times[f"digest:{cid}:2024-07-16"] == at(2024, 7, 15, 23, 30)
     assert times[f"depart:{cid}:s3"] == at(2024, 7, 15, 5, 45)
@@ -93,7 +97,7 @@ async def test_schedule_change_moves_the_departure_job(
         db, Schedule(base.cls, base.topics, moved), created_by="t", source_hash="m", now=clock.now()
     )
     report = await jobs.sync_jobs(app, clock.now())
-    times = next_times(app)
+    times = next_times(app, clock)
     assert times[f"depart:{cid}:s3"] == at(2024, 7, 16, 6, 30)  # 13:30 in Hanoi on the 16th
     assert f"visit-eve:{cid}:s3:2024-07-15" not in times
     assert times[f"visit-eve:{cid}:s3:2024-07-16"] == at(2024, 7, 15, 13, 0)
@@ -134,7 +138,7 @@ async def test_down_over_0630_one_late_digest_then_none_past_opening(
     await db.execute("DELETE FROM outbox")
     clock.set(at(2024, 7, 15, 1, 5))  # 08:05: the opening has begun
     await jobs.sync_jobs(app, clock.now())
-    assert f"digest:{s.cls.id}:2024-07-15" not in next_times(app)
+    assert f"digest:{s.cls.id}:2024-07-15" not in next_times(app, clock)
 
 
 async def test_job_run_after_its_time_passed_is_dropped(
@@ -152,7 +156,7 @@ async def test_sync_for_one_class_leaves_others(
 ) -> None:
     s = await seed(db, clock.now())
     await jobs.sync_jobs(app, clock.now())
-    before = set(next_times(app))
+    before = set(next_times(app, clock))
     report = await jobs.sync_jobs(app, clock.now(), [s.cls.id + 1000])
     assert report.planned == 0 and report.cancelled == 0
-    assert set(next_times(app)) == before
+    assert set(next_times(app, clock)) == before
