@@ -3,19 +3,42 @@
 :func:`enqueue` is idempotent: each message carries a ``dedup_key`` (for
 example ``digest:<class>:<person>:<date>``) and a second enqueue of the same
 key is ignored, so the outbox doubles as the sent-log that keeps reminders,
-announcements and notices from ever being queued twice. Delivery (claiming,
-sending, recording the result) lives in the delivery worker.
+announcements and notices from ever being queued twice.
+
+The rest are the delivery worker's queries (:mod:`bot.delivery`): due
+messages, the attempt recorded *before* a send, the result after, and the
+start-up recovery of attempts that never got a result. States::
+
+    pending ─► sending ─► sent | failed | unreachable
+       ▲          │
+       └──────────┘  (retry: the channel proved the message was not delivered)
+    pending ─► expired (stale, never sent)
+    sending ─► uncertain (found at start-up: the process died mid-send)
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import sqlite3
+import weakref
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.domain import Channel
 from bot.replies import Reply
-from bot.store.database import Database, utc_text
+from bot.store.database import Database, parse_utc, utc_text
+
+FINAL_STATES = ("sent", "failed", "unreachable", "expired", "uncertain")
+"""States a message never leaves."""
+
+_listeners: weakref.WeakKeyDictionary[Database, list[Callable[[], None]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def on_enqueue(db: Database, callback: Callable[[], None]) -> None:
+    """Call ``callback`` after every :func:`enqueue` on ``db`` that added messages."""
+    _listeners.setdefault(db, []).append(callback)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,9 +94,203 @@ async def enqueue(db: Database, messages: Sequence[OutgoingMessage], now: dt.dat
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
-        return conn.total_changes - before
+        added = conn.total_changes - before
+    if added:
+        for callback in _listeners.get(db, ()):
+            callback()
+    return added
 
 
 async def is_queued(db: Database, dedup_key: str) -> bool:
     row = await db.fetchone("SELECT 1 FROM outbox WHERE dedup_key = ?", (dedup_key,))
     return row is not None
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedMessage:
+    """A stored outbox row the worker may deliver."""
+
+    id: int
+    dedup_key: str
+    kind: str
+    reply: Reply
+    not_before: dt.datetime
+    attempts: int
+    class_id: int | None
+    person_id: int | None
+    channel: Channel | None
+    chat_id: str | None
+    announcement_id: int | None
+    urgent: bool
+    expires_at: dt.datetime | None
+    state: str = "pending"
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One recipient's outcome for an announcement (or any message)."""
+
+    message_id: int
+    dedup_key: str
+    person_id: int | None
+    name: str
+    state: str
+    sent_channel: Channel | None
+    last_error: str
+
+
+def _message(row: sqlite3.Row) -> QueuedMessage:
+    return QueuedMessage(
+        id=row["id"],
+        dedup_key=row["dedup_key"],
+        kind=row["kind"],
+        reply=Reply.from_json(row["payload"]),
+        not_before=parse_utc(row["not_before"]),
+        attempts=row["attempts"],
+        class_id=row["class_id"],
+        person_id=row["person_id"],
+        channel=Channel(row["channel"]) if row["channel"] else None,
+        chat_id=row["chat_id"],
+        announcement_id=row["announcement_id"],
+        urgent=bool(row["urgent"]),
+        expires_at=parse_utc(row["expires_at"]) if row["expires_at"] else None,
+        state=row["state"],
+    )
+
+
+async def due(db: Database, now: dt.datetime, limit: int = 200) -> list[QueuedMessage]:
+    """Pending messages whose time has come: urgent first, then oldest first."""
+    rows = await db.fetchall(
+        "SELECT * FROM outbox WHERE state = 'pending' AND not_before <= ? "
+        "ORDER BY urgent DESC, not_before, id LIMIT ?",
+        (utc_text(now), limit),
+    )
+    return [_message(r) for r in rows]
+
+
+async def get(db: Database, message_id: int) -> QueuedMessage | None:
+    row = await db.fetchone("SELECT * FROM outbox WHERE id = ?", (message_id,))
+    return _message(row) if row else None
+
+
+async def by_key(db: Database, dedup_key: str) -> QueuedMessage | None:
+    row = await db.fetchone("SELECT * FROM outbox WHERE dedup_key = ?", (dedup_key,))
+    return _message(row) if row else None
+
+
+async def next_due_at(db: Database) -> dt.datetime | None:
+    """When the earliest pending message becomes due (may be in the past)."""
+    row = await db.fetchone("SELECT MIN(not_before) FROM outbox WHERE state = 'pending'")
+    return parse_utc(row[0]) if row and row[0] else None
+
+
+async def expire_stale(db: Database, now: dt.datetime) -> int:
+    """Pending messages past their ``expires_at`` become 'expired' (never sent)."""
+    stamp = utc_text(now)
+    async with db.transaction() as conn:
+        cur = await conn.execute(
+            "UPDATE outbox SET state = 'expired', updated_at = ? "
+            "WHERE state = 'pending' AND expires_at IS NOT NULL AND expires_at <= ?",
+            (stamp, stamp),
+        )
+        return cur.rowcount
+
+
+async def begin_attempt(db: Database, message_id: int, now: dt.datetime) -> bool:
+    """Record an attempt (state 'sending', attempts + 1) and commit it before the send.
+
+    Returns False when the message was no longer pending (nothing recorded).
+    """
+    async with db.transaction() as conn:
+        cur = await conn.execute(
+            "UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ? "
+            "WHERE id = ? AND state = 'pending'",
+            (utc_text(now), message_id),
+        )
+        return cur.rowcount == 1
+
+
+async def mark_sent(
+    db: Database, message_id: int, channel: Channel, external_id: str, now: dt.datetime
+) -> None:
+    """The channel accepted the message: record which channel delivered it."""
+    stamp = utc_text(now)
+    await db.execute(
+        "UPDATE outbox SET state = 'sent', sent_channel = ?, sent_message_id = ?, "
+        "last_error = '', sent_at = ?, updated_at = ? WHERE id = ?",
+        (channel, external_id, stamp, stamp, message_id),
+    )
+
+
+async def mark_final(
+    db: Database, message_id: int, state: str, error: str, now: dt.datetime
+) -> None:
+    """End a message as 'failed', 'unreachable', 'expired' or 'uncertain'."""
+    if state not in FINAL_STATES or state == "sent":
+        raise ValueError(f"not a final failure state: {state!r}")
+    await db.execute(
+        "UPDATE outbox SET state = ?, last_error = ?, updated_at = ? WHERE id = ?",
+        (state, error[:500], utc_text(now), message_id),
+    )
+
+
+async def reschedule(
+    db: Database, message_id: int, not_before: dt.datetime, error: str, now: dt.datetime
+) -> None:
+    """Back to 'pending' after a send the channel proved undelivered (429, network, blocked)."""
+    await db.execute(
+        "UPDATE outbox SET state = 'pending', not_before = ?, last_error = ?, updated_at = ? "
+        "WHERE id = ?",
+        (utc_text(not_before), error[:500], utc_text(now), message_id),
+    )
+
+
+async def recover(db: Database, now: dt.datetime) -> list[int]:
+    """At start-up: attempts left in 'sending' (the process died mid-send) become 'uncertain'.
+
+    The message may or may not have reached the recipient; resending could
+    deliver it twice, so it is not resent (at most once) but reported.
+    """
+    async with db.transaction() as conn:
+        async with conn.execute("SELECT id FROM outbox WHERE state = 'sending'") as cur:
+            ids = [int(r[0]) for r in await cur.fetchall()]
+        if ids:
+            await conn.execute(
+                "UPDATE outbox SET state = 'uncertain', "
+                "last_error = 'interrupted during sending; not resent', updated_at = ? "
+                "WHERE state = 'sending'",
+                (utc_text(now),),
+            )
+    return ids
+
+
+async def deliveries(db: Database, announcement_id: int) -> list[Delivery]:
+    """Every recipient's outcome for one announcement, by name."""
+    rows = await db.fetchall(
+        "SELECT o.id, o.dedup_key, o.person_id, COALESCE(p.display_name, o.chat_id, '') AS name, "
+        "o.state, o.sent_channel, o.last_error FROM outbox o "
+        "LEFT JOIN persons p ON p.id = o.person_id "
+        "WHERE o.announcement_id = ? AND o.kind = 'announcement' ORDER BY name, o.id",
+        (announcement_id,),
+    )
+    return [
+        Delivery(
+            message_id=r["id"],
+            dedup_key=r["dedup_key"],
+            person_id=r["person_id"],
+            name=r["name"],
+            state=r["state"],
+            sent_channel=Channel(r["sent_channel"]) if r["sent_channel"] else None,
+            last_error=r["last_error"],
+        )
+        for r in rows
+    ]
+
+
+async def state_counts(db: Database, kind: str | None = None) -> dict[str, int]:
+    """How many messages are in each state (of one kind, or all)."""
+    where, params = ("WHERE kind = ?", (kind,)) if kind else ("", ())
+    rows = await db.fetchall(
+        f"SELECT state, COUNT(*) FROM outbox {where} GROUP BY state ORDER BY state", params
+    )
+    return {r[0]: int(r[1]) for r in rows}

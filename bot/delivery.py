@@ -1,0 +1,419 @@
+"""The delivery worker: one loop that drains the outbox through each channel's Sender.
+
+Guarantees and policy:
+
+* **Written first.** Every message is in the outbox before any attempt.
+* **Attempt, then send, then result.** Before calling the channel the worker
+  commits the attempt (state ``sending``, ``attempts + 1``); after the call
+  it commits the result. A message the channel *proved* undelivered (flood
+  limit, network error before a reply, recipient blocked on one of several
+  channels) goes back to ``pending``; everything else ends in a final state.
+* **At most once across crashes.** A row still ``sending`` at start-up means
+  the process died between the send and its result: the recipient may or
+  may not have it. :meth:`DeliveryWorker.recover` marks such rows
+  ``uncertain`` and they are *not* resent (a duplicate announcement to senior
+  officials is worse than one reported gap); reports list them by name so a
+  manager can follow up. The worker sends one message at a time, so a crash
+  leaves at most one uncertain row.
+* **Channel choice.** A person-addressed message goes to the channel the
+  person used last, then to their other reachable identities when one turns
+  out blocked; the channel that delivered is stored in ``sent_channel``.
+* **Time.** ``not_before`` (quiet hours are encoded as a later
+  ``not_before`` by the enqueuer) and ``expires_at`` (stale: ``expired``,
+  never sent) are honoured; urgent messages go first.
+* **Limits** (token buckets on the injected clock): about 30 messages/s per
+  channel overall, 1/s per chat, 20/min per group chat. A flood error
+  (``RetryAfter``) holds that chat for the time asked and gives the global
+  token back; three flood errors in a row pause the whole channel. Network
+  trouble (``TransientError``) backs off exponentially (capped) for the whole
+  channel and fails the message after ``max_attempts``. ``Unreachable`` marks
+  the identity unreachable and stops; ``Rejected`` records the error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+
+from bot.channels import DeliveryError, Rejected, RetryAfter, Sender, TransientError, Unreachable
+from bot.clock import Clock
+from bot.domain import Channel
+from bot.store import outbox, people
+from bot.store.database import Database
+
+log = logging.getLogger(__name__)
+
+Sleep = Callable[[float], Awaitable[None]]
+ChatKey = tuple[Channel, str]
+
+_EPSILON = 1e-6
+_NEGLIGIBLE = 1e-3
+"""Waits shorter than this (seconds) are not worth a sleep (and clocks tick in microseconds)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """One channel's sending limits."""
+
+    per_second: float = 30.0
+    """Messages per second over all chats."""
+    chat_interval: float = 1.0
+    """Seconds between two messages to the same chat."""
+    group_per_minute: float = 20.0
+    """Messages per minute to one group chat."""
+
+
+TELEGRAM_LIMITS = Limits()
+PAID_TELEGRAM_LIMITS = Limits(per_second=1000.0)
+"""With ``allow_paid_broadcast`` Telegram lifts the overall limit to 1,000/s."""
+
+
+class TokenBucket:
+    """``rate`` tokens per second, holding at most ``capacity`` (starts full)."""
+
+    def __init__(self, rate: float, capacity: float = 1.0) -> None:
+        self.rate = rate
+        self.capacity = capacity
+        self._tokens = capacity
+        self._stamp: float | None = None
+
+    def _refill(self, now: float) -> None:
+        if self._stamp is not None and now > self._stamp:
+            self._tokens = min(self.capacity, self._tokens + (now - self._stamp) * self.rate)
+        if self._stamp is None or now > self._stamp:
+            self._stamp = now
+
+    def wait(self, now: float) -> float:
+        """Seconds until a token is available (0 if one is)."""
+        self._refill(now)
+        missing = 1.0 - self._tokens
+        return 0.0 if missing <= _EPSILON else missing / self.rate
+
+    def take(self, now: float) -> None:
+        self._refill(now)
+        self._tokens -= 1.0
+
+    def refund(self) -> None:
+        self._tokens = min(self.capacity, self._tokens + 1.0)
+
+    def idle(self, now: float) -> bool:
+        """Full again: forgetting the bucket changes nothing."""
+        self._refill(now)
+        return self._tokens >= self.capacity - _EPSILON
+
+
+@dataclass(slots=True)
+class DeliveryStats:
+    """What one run of the worker did."""
+
+    sent: int = 0
+    failed: int = 0
+    unreachable: int = 0
+    expired: int = 0
+    retried: int = 0
+    uncertain: int = 0
+
+
+def is_group_chat(chat_id: str) -> bool:
+    """Telegram group and channel chats have negative ids."""
+    return chat_id.startswith("-")
+
+
+class DeliveryWorker:
+    """Drains the outbox; see the module docstring for the policy."""
+
+    def __init__(
+        self,
+        db: Database,
+        senders: Iterable[Sender],
+        clock: Clock,
+        *,
+        limits: dict[Channel, Limits] | None = None,
+        sleep: Sleep = asyncio.sleep,
+        max_attempts: int = 8,
+        backoff_base: float = 1.0,
+        backoff_cap: float = 300.0,
+        flood_streak: int = 3,
+        batch_size: int = 200,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.senders: dict[Channel, Sender] = {}
+        self.limits: dict[Channel, Limits] = dict(limits or {})
+        self.sleep = sleep
+        self.max_attempts = max_attempts
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self.flood_streak = flood_streak
+        self.batch_size = batch_size
+        self.stats = DeliveryStats()
+        self._global: dict[Channel, TokenBucket] = {}
+        self._chats: dict[ChatKey, TokenBucket] = {}
+        self._groups: dict[ChatKey, TokenBucket] = {}
+        self._held: dict[ChatKey, float] = {}
+        self._paused: dict[Channel, float] = {}
+        self._floods: dict[Channel, int] = {}
+        self._transient: dict[Channel, int] = {}
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._task: asyncio.Task[None] | None = None
+        for sender in senders:
+            self.add_sender(sender)
+        outbox.on_enqueue(db, self.wake)
+
+    def add_sender(self, sender: Sender, limits: Limits | None = None) -> None:
+        """Deliver on ``sender.channel`` (default limits: Telegram's)."""
+        self.senders[sender.channel] = sender
+        if limits is not None or sender.channel not in self.limits:
+            self.limits[sender.channel] = limits or TELEGRAM_LIMITS
+        self._global.pop(sender.channel, None)
+
+    def wake(self) -> None:
+        """Something was enqueued: look at the outbox now."""
+        self._wake.set()
+
+    def _ts(self) -> float:
+        return self.clock.now().timestamp()
+
+    async def recover(self) -> list[int]:
+        """Mark attempts interrupted by a crash 'uncertain' (never resent); returns their ids."""
+        ids = await outbox.recover(self.db, self.clock.now())
+        if ids:
+            log.warning("%d outbox message(s) interrupted mid-send marked uncertain", len(ids))
+        self.stats.uncertain += len(ids)
+        return ids
+
+    # -- limits ---------------------------------------------------------------------------
+
+    def _global_bucket(self, channel: Channel) -> TokenBucket:
+        bucket = self._global.get(channel)
+        if bucket is None:
+            bucket = self._global[channel] = TokenBucket(self.limits[channel].per_second)
+        return bucket
+
+    def _chat_wait(self, key: ChatKey, now: float) -> float:
+        limits = self.limits[key[0]]
+        waits = [self._held.get(key, 0.0) - now, self._paused.get(key[0], 0.0) - now]
+        chat = self._chats.setdefault(key, TokenBucket(1.0 / limits.chat_interval))
+        waits.append(chat.wait(now))
+        if is_group_chat(key[1]):
+            group = self._groups.setdefault(key, TokenBucket(limits.group_per_minute / 60.0))
+            waits.append(group.wait(now))
+        wait = max(0.0, *waits)
+        return wait if wait > _NEGLIGIBLE else 0.0
+
+    def _take(self, key: ChatKey, now: float) -> None:
+        self._global_bucket(key[0]).take(now)
+        self._chats[key].take(now)
+        if key in self._groups:
+            self._groups[key].take(now)
+
+    def _forget_idle(self, now: float) -> None:
+        for table in (self._chats, self._groups):
+            for key in [k for k, b in table.items() if b.idle(now)]:
+                del table[key]
+        for key in [k for k, until in self._held.items() if until <= now]:
+            del self._held[key]
+
+    # -- one message ----------------------------------------------------------------------
+
+    async def _targets(self, message: outbox.QueuedMessage) -> list[tuple[Sender, str]]:
+        """Where the message can go, best first."""
+        if message.person_id is None:
+            if message.channel is None or message.chat_id is None:
+                return []
+            sender = self.senders.get(message.channel)
+            return [(sender, message.chat_id)] if sender else []
+        person = await people.get_person(self.db, message.person_id)
+        if person is None:
+            return []
+        found = [
+            i
+            for i in await people.identities_of(self.db, person.id)
+            if i.reachable and i.channel in self.senders
+        ]
+        found.sort(key=lambda i: i.channel != person.last_channel)
+        return [(self.senders[i.channel], i.chat_id) for i in found]
+
+    async def _deliver(self, message: outbox.QueuedMessage) -> float | None:
+        """Try one message; None when handled, else the instant its chat is ready."""
+        now = self.clock.now()
+        if message.expires_at is not None and message.expires_at <= now:
+            await outbox.mark_final(self.db, message.id, "expired", "", now)
+            self.stats.expired += 1
+            return None
+        targets = await self._targets(message)
+        if not targets:
+            await outbox.mark_final(self.db, message.id, "unreachable", "no reachable channel", now)
+            self.stats.unreachable += 1
+            return None
+        sender, chat_id = targets[0]
+        channel = sender.channel
+        key: ChatKey = (channel, chat_id)
+        ts = now.timestamp()
+        wait = self._chat_wait(key, ts)
+        if wait > 0:
+            return ts + wait
+        while (wait := self._global_bucket(channel).wait(ts)) > _NEGLIGIBLE:
+            await self.sleep(wait)
+            ts = self._ts()
+        self._take(key, ts)
+        if not await outbox.begin_attempt(self.db, message.id, self.clock.now()):
+            return None
+        attempts = message.attempts + 1
+        try:
+            external_id = await sender.send(chat_id, message.reply)
+        except RetryAfter as exc:
+            await self._flooded(message, key, exc, attempts)
+        except TransientError as exc:
+            await self._transient_failure(message, channel, exc, attempts)
+        except Unreachable as exc:
+            await self._unreachable(message, key, exc, more=len(targets) > 1)
+        except Rejected as exc:
+            await self._final(message, "failed", f"rejected: {exc}")
+        except DeliveryError as exc:
+            await self._transient_failure(message, channel, exc, attempts)
+        except Exception as exc:
+            # A bug in a sender or renderer: we cannot tell whether anything went out.
+            log.exception("sender for %s raised unexpectedly (outbox id %d)", channel, message.id)
+            await self._final(message, "uncertain", f"unexpected error: {exc!r}")
+        else:
+            await outbox.mark_sent(self.db, message.id, channel, external_id, self.clock.now())
+            self._floods[channel] = 0
+            self._transient[channel] = 0
+            self.stats.sent += 1
+        return None
+
+    async def _final(self, message: outbox.QueuedMessage, state: str, error: str) -> None:
+        await outbox.mark_final(self.db, message.id, state, error, self.clock.now())
+        if state == "failed":
+            self.stats.failed += 1
+        elif state == "unreachable":
+            self.stats.unreachable += 1
+        elif state == "uncertain":
+            self.stats.uncertain += 1
+
+    async def _retry(
+        self, message: outbox.QueuedMessage, delay: float, error: str, attempts: int
+    ) -> None:
+        if attempts >= self.max_attempts:
+            await self._final(message, "failed", f"gave up after {attempts} attempts: {error}")
+            return
+        now = self.clock.now()
+        not_before = now + dt.timedelta(seconds=delay)
+        await outbox.reschedule(self.db, message.id, not_before, error, now)
+        self.stats.retried += 1
+
+    async def _flooded(
+        self, message: outbox.QueuedMessage, key: ChatKey, exc: RetryAfter, attempts: int
+    ) -> None:
+        ts = self._ts()
+        seconds = max(float(exc.seconds), 0.0)
+        self._held[key] = max(self._held.get(key, 0.0), ts + seconds)
+        self._global_bucket(key[0]).refund()  # nothing was sent
+        streak = self._floods[key[0]] = self._floods.get(key[0], 0) + 1
+        if streak >= self.flood_streak:
+            log.warning("%s: %d flood errors in a row; pausing %.1fs", key[0], streak, seconds)
+            self._paused[key[0]] = max(self._paused.get(key[0], 0.0), ts + seconds)
+        await self._retry(message, seconds, f"flood limit: retry after {seconds:g}s", attempts)
+
+    async def _transient_failure(
+        self, message: outbox.QueuedMessage, channel: Channel, exc: Exception, attempts: int
+    ) -> None:
+        streak = self._transient[channel] = self._transient.get(channel, 0) + 1
+        pause = min(self.backoff_cap, self.backoff_base * 2 ** (streak - 1))
+        delay = max(pause, min(self.backoff_cap, self.backoff_base * 2 ** (attempts - 1)))
+        self._paused[channel] = max(self._paused.get(channel, 0.0), self._ts() + pause)
+        log.info("%s: transient error (%s); backing off %.1fs", channel, exc, delay)
+        await self._retry(message, delay, f"transient: {exc}", attempts)
+
+    async def _unreachable(
+        self, message: outbox.QueuedMessage, key: ChatKey, exc: Unreachable, *, more: bool
+    ) -> None:
+        channel, chat_id = key
+        reason = str(exc) or "unreachable"
+        if message.person_id is not None:
+            await people.mark_unreachable(self.db, channel, chat_id, reason)
+        if more:
+            # Proven undelivered on this channel: try the person's next identity now.
+            now = self.clock.now()
+            await outbox.reschedule(self.db, message.id, now, f"{channel}: {reason}", now)
+            self.stats.retried += 1
+        else:
+            await self._final(message, "unreachable", f"{channel}: {reason}")
+
+    # -- loops ----------------------------------------------------------------------------
+
+    async def run_until_idle(self, until: dt.datetime | None = None) -> DeliveryStats:
+        """Deliver everything due now, waiting (via ``sleep``) only for rate limits.
+
+        With ``until`` (an aware datetime) it also sleeps until later messages
+        (retries, ``not_before``) fall due, as long as they are due by ``until``.
+        """
+        while not self._stopping:
+            now = self.clock.now()
+            self.stats.expired += await outbox.expire_stale(self.db, now)
+            batch = await outbox.due(self.db, now, self.batch_size)
+            if not batch:
+                upcoming = await outbox.next_due_at(self.db)
+                if until is None or upcoming is None or upcoming > until:
+                    break
+                await self.sleep(max((upcoming - now).total_seconds(), 0.0))
+                continue
+            progressed = False
+            earliest: float | None = None
+            for message in batch:
+                if self._stopping:
+                    break
+                ready = await self._deliver(message)
+                if ready is None:
+                    progressed = True
+                else:
+                    earliest = ready if earliest is None else min(earliest, ready)
+            self._forget_idle(self._ts())
+            if not progressed and earliest is not None:
+                await self.sleep(max(earliest - self._ts(), _NEGLIGIBLE))
+        return self.stats
+
+    async def run(self, idle_poll: float = 60.0) -> None:
+        """Deliver until :meth:`stop`: woken by enqueues, else sleeping until the next due time."""
+        await self.recover()
+        while not self._stopping:
+            self._wake.clear()
+            try:
+                await self.run_until_idle()
+            except Exception:
+                log.exception("delivery round failed; retrying shortly")
+                await asyncio.sleep(1.0)
+                continue
+            upcoming = await outbox.next_due_at(self.db)
+            timeout = idle_poll
+            if upcoming is not None:
+                timeout = min(idle_poll, max((upcoming - self.clock.now()).total_seconds(), 0.0))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout)
+
+    def start(self) -> asyncio.Task[None]:
+        """Run :meth:`run` as a background task (e.g. from the app's post_init)."""
+        if self._task is None or self._task.done():
+            self._stopping = False
+            self._task = asyncio.create_task(self.run(), name="classbot-delivery")
+        return self._task
+
+    async def stop(self, grace: float = 10.0) -> None:
+        """Finish the send in progress (up to ``grace`` seconds), then stop."""
+        self._stopping = True
+        self._wake.set()
+        task, self._task = self._task, None
+        if task is None:
+            return
+        try:
+            await asyncio.wait_for(asyncio.shield(task), grace)
+        except TimeoutError:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

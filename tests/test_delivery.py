@@ -1,0 +1,352 @@
+"""The delivery worker: exactly one copy per reachable recipient, limits, retries, crashes."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from bot.channels import Rejected, RetryAfter, TransientError, Unreachable
+from bot.clock import FakeClock
+from bot.delivery import DeliveryWorker, Limits, TokenBucket
+from bot.domain import Channel, Person
+from bot.replies import Reply
+from bot.store import Database, outbox, people
+from tests.helpers.senders import FakeSender, Killed, clock_sleep
+
+S = dt.timedelta(seconds=1)
+
+
+async def make_people(db: Database, count: int, now: dt.datetime, start: int = 1) -> list[Person]:
+    made = []
+    for n in range(start, start + count):
+        person, _, _ = await people.upsert_identity(
+            db,
+            channel=Channel.TELEGRAM,
+            external_id=str(n),
+            chat_id=str(n),
+            display_name=f"P{n}",
+            language_code="vi",
+            now=now,
+        )
+        made.append(person)
+    return made
+
+
+def message(key: str, now: dt.datetime, **kw: object) -> outbox.OutgoingMessage:
+    kw.setdefault("not_before", now)
+    return outbox.OutgoingMessage(dedup_key=key, kind="test", reply=Reply.text(key), **kw)  # type: ignore[arg-type]
+
+
+async def enqueue_to(db: Database, persons: list[Person], now: dt.datetime, tag: str = "m") -> None:
+    await outbox.enqueue(db, [message(f"{tag}:{p.id}", now, person_id=p.id) for p in persons], now)
+
+
+def worker(db: Database, sender: FakeSender, clock: FakeClock, **kw: object) -> DeliveryWorker:
+    return DeliveryWorker(db, [sender], clock, sleep=clock_sleep(clock), **kw)  # type: ignore[arg-type]
+
+
+async def test_each_reachable_recipient_gets_exactly_one_copy(
+    db: Database, clock: FakeClock
+) -> None:
+    persons = await make_people(db, 10, clock.now())
+    sender = FakeSender(clock)
+    sender.fail("3", Unreachable("Forbidden: bot was blocked by the user"))
+    sender.fail("5", RetryAfter(2))
+    sender.fail("7", TransientError("connection reset"), TransientError("timed out"))
+    sender.fail("8", Rejected("Bad Request: chat not found"))
+    await enqueue_to(db, persons, clock.now())
+
+    stats = await worker(db, sender, clock).run_until_idle(until=clock.now() + 10 * S * 60)
+
+    for n in (1, 2, 4, 5, 6, 7, 9, 10):
+        assert sender.count(n) == 1, n
+    assert sender.count(3) == sender.count(8) == 0
+    assert (stats.sent, stats.unreachable, stats.failed, stats.retried) == (8, 1, 1, 3)
+    assert await outbox.state_counts(db) == {"failed": 1, "sent": 8, "unreachable": 1}
+    blocked = await people.find_identity(db, Channel.TELEGRAM, "3")
+    assert blocked is not None and not blocked.reachable
+    row = await outbox.by_key(db, f"m:{persons[7].id}")
+    assert row is not None and row.state == "failed"
+
+
+async def test_overall_rate_is_30_per_second_on_the_fake_clock(
+    db: Database, clock: FakeClock
+) -> None:
+    persons = await make_people(db, 90, clock.now())
+    await enqueue_to(db, persons, clock.now())
+    sender = FakeSender(clock)
+    start = clock.now()
+
+    await worker(db, sender, clock).run_until_idle()
+
+    times = [(m.at - start).total_seconds() for m in sender.sent]
+    assert len(times) == 90
+    assert times[-1] == pytest.approx(89 / 30, abs=0.01)
+    assert max(sum(1 for t in times if w <= t < w + 1) for w in times) <= 30
+
+
+async def test_one_message_per_second_to_one_chat_without_holding_others(
+    db: Database, clock: FakeClock
+) -> None:
+    one, *others = await make_people(db, 4, clock.now())
+    now = clock.now()
+    await outbox.enqueue(db, [message(f"x:{n}", now, person_id=one.id) for n in range(3)], now)
+    await enqueue_to(db, others, now)
+    sender = FakeSender(clock)
+
+    await worker(db, sender, clock).run_until_idle()
+
+    mine = [(m.at - now).total_seconds() for m in sender.sent if m.chat_id == "1"]
+    assert len(mine) == 3 and mine[1] - mine[0] >= 1 - 1e-6 and mine[2] - mine[1] >= 1 - 1e-6
+    first_others = [(m.at - now).total_seconds() for m in sender.sent if m.chat_id != "1"]
+    assert max(first_others) < 0.5  # the others did not wait behind chat 1
+
+
+async def test_group_chat_gets_at_most_20_per_minute(db: Database, clock: FakeClock) -> None:
+    now = clock.now()
+    await outbox.enqueue(
+        db,
+        [message(f"g:{n}", now, channel=Channel.TELEGRAM, chat_id="-100123") for n in range(25)],
+        now,
+    )
+    sender = FakeSender(clock)
+
+    await worker(db, sender, clock).run_until_idle()
+
+    times = [(m.at - now).total_seconds() for m in sender.sent]
+    assert len(times) == 25
+    assert max(sum(1 for t in times if w <= t < w + 60) for w in times) <= 20
+    assert times[-1] == pytest.approx(24 * 3, abs=0.01)
+
+
+async def test_not_before_waits_and_urgent_goes_first(db: Database, clock: FakeClock) -> None:
+    a, b, c = await make_people(db, 3, clock.now())
+    now = clock.now()
+    later = now + dt.timedelta(hours=7)  # quiet hours end
+    await outbox.enqueue(
+        db,
+        [
+            message("quiet", now, person_id=a.id, not_before=later),
+            message("normal", now, person_id=b.id),
+            message("urgent", now + S / 2, person_id=c.id, urgent=True),
+        ],
+        now,
+    )
+    sender = FakeSender(clock)
+    w = worker(db, sender, clock)
+    clock.advance(S)
+
+    await w.run_until_idle()
+    assert [m.reply.plain() for m in sender.sent] == ["urgent", "normal"]
+
+    clock.set(later)
+    await w.run_until_idle()
+    assert [m.reply.plain() for m in sender.sent][-1] == "quiet"
+    assert sender.sent[-1].at == later
+
+
+async def test_stale_messages_expire_unsent(db: Database, clock: FakeClock) -> None:
+    a, b = await make_people(db, 2, clock.now())
+    now = clock.now()
+    await outbox.enqueue(
+        db,
+        [
+            message("stale", now, person_id=a.id, expires_at=now + 60 * S),
+            message("fresh", now, person_id=b.id, expires_at=now + 3600 * S),
+        ],
+        now,
+    )
+    clock.advance(120 * S)
+    sender = FakeSender(clock)
+
+    stats = await worker(db, sender, clock).run_until_idle()
+
+    assert [m.reply.plain() for m in sender.sent] == ["fresh"]
+    assert stats.expired == 1
+    stale = await outbox.by_key(db, "stale")
+    assert stale is not None and stale.state == "expired" and stale.attempts == 0
+
+
+async def test_transient_errors_back_off_then_give_up(db: Database, clock: FakeClock) -> None:
+    (a,) = await make_people(db, 1, clock.now())
+    await enqueue_to(db, [a], clock.now())
+    sender = FakeSender(clock)
+    sender.fail("1", *[TransientError("down")] * 10)
+    start = clock.now()
+
+    await worker(db, sender, clock, max_attempts=4).run_until_idle(until=start + 3600 * S)
+
+    row = await outbox.by_key(db, f"m:{a.id}")
+    assert row is not None and row.state == "failed" and row.attempts == 4
+    assert len(sender.calls) == 4
+    assert clock.now() - start == 7 * S  # waited 1 + 2 + 4 seconds between the four attempts
+
+
+async def test_three_floods_in_a_row_pause_the_whole_channel(
+    db: Database, clock: FakeClock
+) -> None:
+    persons = await make_people(db, 5, clock.now())
+    await enqueue_to(db, persons, clock.now())
+    sender = FakeSender(clock)
+    for n in (1, 2, 3):
+        sender.fail(n, RetryAfter(5))
+    start = clock.now()
+
+    await worker(db, sender, clock).run_until_idle(until=start + 60 * S)
+
+    fourth = next(m for m in sender.sent if m.chat_id == "4")
+    assert (fourth.at - start).total_seconds() >= 5
+    assert all(sender.count(n) == 1 for n in range(1, 6))
+
+
+async def test_blocked_channel_falls_back_to_the_persons_other_identity(
+    db: Database, clock: FakeClock
+) -> None:
+    (a,) = await make_people(db, 1, clock.now())  # on Telegram, used last
+    await db.execute(
+        "INSERT INTO identities (channel, external_id, person_id, chat_id, last_seen_at) "
+        "VALUES ('zalo', 'z1', ?, 'z1', '2024-07-01T00:00:00.000000Z')",
+        (a.id,),
+    )
+    await enqueue_to(db, [a], clock.now())
+    telegram, zalo = FakeSender(clock), FakeSender(clock, channel=Channel.ZALO)
+    telegram.fail("1", Unreachable("blocked"))
+    w = DeliveryWorker(db, [telegram, zalo], clock, sleep=clock_sleep(clock))
+
+    await w.run_until_idle()
+
+    assert telegram.sent == [] and zalo.count("z1") == 1
+    row = await outbox.by_key(db, f"m:{a.id}")
+    assert row is not None and row.state == "sent"
+    sent = await db.fetchone("SELECT sent_channel FROM outbox WHERE id = ?", (row.id,))
+    assert sent is not None and sent[0] == "zalo"
+    identity = await people.find_identity(db, Channel.TELEGRAM, "1")
+    assert identity is not None and not identity.reachable
+
+
+async def test_person_without_reachable_channel_is_reported_without_an_attempt(
+    db: Database, clock: FakeClock
+) -> None:
+    (a,) = await make_people(db, 1, clock.now())
+    await people.mark_unreachable(db, Channel.TELEGRAM, "1", "blocked")
+    await enqueue_to(db, [a], clock.now())
+
+    await worker(db, FakeSender(clock), clock).run_until_idle()
+
+    row = await outbox.by_key(db, f"m:{a.id}")
+    assert row is not None and row.state == "unreachable" and row.attempts == 0
+
+
+async def test_a_sender_bug_leaves_the_message_uncertain_not_resent(
+    db: Database, clock: FakeClock
+) -> None:
+    a, b = await make_people(db, 2, clock.now())
+    await enqueue_to(db, [a, b], clock.now())
+    sender = FakeSender(clock)
+    sender.fail("1", ValueError("renderer bug"))
+
+    stats = await worker(db, sender, clock).run_until_idle(until=clock.now() + 600 * S)
+
+    assert sender.calls == ["1", "2"] and stats.uncertain == 1
+    row = await outbox.by_key(db, f"m:{a.id}")
+    assert row is not None and row.state == "uncertain"
+
+
+async def test_killed_mid_broadcast_and_restarted_finishes_without_duplicates(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    path = tmp_path / "crash.db"
+    first = await Database.open(path)
+    persons = await make_people(first, 40, clock.now())
+    await enqueue_to(first, persons, clock.now())
+    sender = FakeSender(clock, die_after=17)  # the 17th message goes out, then the process dies
+    with pytest.raises(Killed):
+        await worker(first, sender, clock).run_until_idle()
+    await first.close()  # nothing of the old worker survives but the file
+
+    second = await Database.open(path)
+    restarted = worker(second, sender, clock)
+    assert len(await restarted.recover()) == 1
+    await restarted.run_until_idle()
+
+    assert all(sender.count(p.id) == 1 for p in persons)  # none lost, none doubled
+    assert len(sender.calls) == 40
+    assert await outbox.state_counts(second) == {"sent": 39, "uncertain": 1}
+    assert (await restarted.recover()) == []
+    await second.close()
+
+
+class HangingSender(FakeSender):
+    """Hangs forever on the sixth call (a send in flight when the worker is cancelled)."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        super().__init__(clock)
+        self.hanging = asyncio.Event()
+        self.delivered = asyncio.Event()
+
+    async def send(self, chat_id: str, reply: Reply) -> str:
+        if len(self.calls) == 5:
+            self.calls.append(chat_id)
+            self.hanging.set()
+            await asyncio.Event().wait()
+        result = await super().send(chat_id, reply)
+        self.delivered.set()
+        return result
+
+
+async def test_cancelled_worker_task_resumes_on_restart(db: Database, clock: FakeClock) -> None:
+    persons = await make_people(db, 12, clock.now())
+    await enqueue_to(db, persons, clock.now())
+    sender = HangingSender(clock)
+    task = asyncio.create_task(worker(db, sender, clock).run_until_idle())
+    await asyncio.wait_for(sender.hanging.wait(), 10)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+    again = worker(db, sender, clock)
+    interrupted = await again.recover()
+    await again.run_until_idle()
+
+    assert len(interrupted) == 1
+    assert len(sender.calls) == 12 and len(sender.sent) == 11  # the interrupted one: not resent
+    assert await outbox.state_counts(db) == {"sent": 11, "uncertain": 1}
+
+
+async def test_long_running_loop_is_woken_by_enqueue(db: Database, clock: FakeClock) -> None:
+    (a,) = await make_people(db, 1, clock.now())
+    sender = HangingSender(clock)
+    w = worker(db, sender, clock)
+    w.start()
+    await enqueue_to(db, [a], clock.now())
+    await asyncio.wait_for(sender.delivered.wait(), 10)
+    await w.stop()
+    assert sender.count(1) == 1
+
+
+async def test_paid_broadcast_limits_allow_1000_per_second(db: Database, clock: FakeClock) -> None:
+    persons = await make_people(db, 100, clock.now())
+    await enqueue_to(db, persons, clock.now())
+    sender = FakeSender(clock)
+    start = clock.now()
+
+    await worker(
+        db, sender, clock, limits={Channel.TELEGRAM: Limits(per_second=1000)}
+    ).run_until_idle()
+
+    assert (clock.now() - start).total_seconds() == pytest.approx(0.099, abs=0.002)
+
+
+def test_token_bucket_refills_at_its_rate() -> None:
+    bucket = TokenBucket(rate=2.0, capacity=1.0)
+    assert bucket.wait(0.0) == 0
+    bucket.take(0.0)
+    assert bucket.wait(0.0) == pytest.approx(0.5)
+    assert bucket.wait(0.25) == pytest.approx(0.25)
+    assert bucket.wait(0.5) == 0
+    bucket.take(0.5)
+    bucket.refund()
+    assert bucket.wait(0.5) == 0
