@@ -1,0 +1,113 @@
+"""The schedule commands: exit codes and what they print."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.importer import sample_path
+from tests.helpers.workbooks import make_xlsx, parts
+
+
+@pytest.fixture
+def run(tmp_path: Path, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    db = str(tmp_path / "cli.db")
+
+    def go(*argv: str, lang: str = "en") -> tuple[int, str, str]:
+        code = main(["--db", db, "--lang", lang, *argv])
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return go
+
+
+def test_import_prints_code_and_summary(run) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = run("import", str(sample_path()))
+    assert code == 0
+    assert out.startswith("VTE-HN-2024: ") and "10 topics, 37 sessions" in out
+    assert "Saved as version 1." in out
+
+
+def test_bad_file_prints_every_problem_and_exits_1(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cls, topics, sessions = parts()
+    sessions[0]["Kind"] = "Tiệc"
+    sessions[2]["Departure"] = None
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(make_xlsx(cls, topics, sessions))
+    code, out, err = run("import", str(bad), lang="vi")
+    assert code == 1 and out == ""
+    assert "2 lỗi" in err
+    lines = [ln for ln in err.splitlines() if ln.startswith("  - ")]
+    assert len(lines) == 2
+    assert lines[0].startswith("  - Trang Sessions, dòng 2, cột E (Kind):")
+    assert "giờ xuất phát" in lines[1]
+    assert run("classes")[1].startswith("No classes yet")
+
+
+def test_missing_file_exits_1(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = run("import", str(tmp_path / "nope.xlsx"))
+    assert code == 1 and "Cannot read" in err
+
+
+def test_reimport_shows_the_changes(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cls, topics, sessions = parts()
+    first = tmp_path / "a.xlsx"
+    first.write_bytes(make_xlsx(cls, topics, sessions))
+    assert run("import", str(first))[0] == 0
+    sessions[3]["Start"] = "13:00"
+    sessions[3]["End"] = "15:00"
+    second = tmp_path / "b.xlsx"
+    second.write_bytes(make_xlsx(cls, topics, sessions))
+    code, out, _ = run("import", str(second))
+    assert code == 0 and "Saved as version 2." in out
+    assert "  Moved: Chuyên đề 2, from Wed, Jul 17 08:00–11:00 to Wed, Jul 17 13:00–15:00" in out
+
+
+def test_classes_and_agenda(run) -> None:  # type: ignore[no-untyped-def]
+    run("import", str(sample_path()))
+    run("import", str(sample_path("hanoi-guangzhou-2025.toml")))
+    code, out, _ = run("classes")
+    assert code == 0
+    assert [ln.split()[0] for ln in out.splitlines()] == ["VTE-HN-2024", "HN-GZ-2025"]
+    code, out, _ = run("agenda", "VTE-HN-2024", "--date", "2024-07-16", "--lang", "lo")
+    assert code == 0 and "08:00" in out and "ຫົວຂໍ້ບັນຍາຍທີ 2" in out
+    code, out, _ = run("agenda", "HN-GZ-2025", "--date", "2025-09-25")
+    assert code == 0 and "Closing ceremony" in out
+    assert run("agenda", "NOPE")[0] == 1
+    assert run("agenda", "HN-GZ-2025", "--date", "25/09")[0] == 2
+
+
+def test_exports_import_back_unchanged(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run("import", str(sample_path()))
+    for fmt in ("xlsx", "csv", "text"):
+        target = tmp_path / f"out-{fmt}"
+        target = target.with_suffix({"xlsx": ".xlsx", "csv": ".csv", "text": ".toml"}[fmt])
+        code, _, err = run("export", "VTE-HN-2024", "--format", fmt, "-o", str(target))
+        assert code == 0 and str(target) in err
+        code, out, _ = run("import", str(target))
+        assert code == 0 and "No changes from the previous version." in out
+
+
+def test_export_text_and_ics_to_stdout(run) -> None:  # type: ignore[no-untyped-def]
+    run("import", str(sample_path("hanoi-guangzhou-2025.toml")))
+    code, out, _ = run("export", "HN-GZ-2025", "--format", "text")
+    assert code == 0 and out == sample_path("hanoi-guangzhou-2025.toml").read_text(encoding="utf-8")
+    code, out, _ = run("export", "HN-GZ-2025", "--format", "ics")
+    assert code == 0 and out.startswith("BEGIN:VCALENDAR") and "Asia/Shanghai" in out
+    assert run("export", "NOPE", "--format", "csv")[0] == 1
+
+
+def test_template_and_backup(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out_file = tmp_path / "blank.xlsx"
+    assert run("template", "-o", str(out_file))[0] == 0
+    assert out_file.read_bytes()[:2] == b"PK"
+    run("import", str(sample_path()))
+    copy = tmp_path / "copy.db"
+    code, out, _ = run("backup", str(copy))
+    assert code == 0 and "Backup written" in out
+    with sqlite3.connect(copy) as conn:
+        assert conn.execute("SELECT code FROM classes").fetchall() == [("VTE-HN-2024",)]
+    assert run("backup", str(tmp_path / "cli.db"))[0] == 2
