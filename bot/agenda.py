@@ -15,19 +15,21 @@ import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 
-from babel import dates as babel_dates
-
 from bot.cards import (
     bring_card,
+    clock,
+    date_range,
+    day_text,
     departure_card,
     format_duration,
     meeting_card,
     session_lines,
+    short_day,
     text_of,
     venue_time_label,
 )
 from bot.domain import Session, SessionKind, Topic, TrainingClass
-from bot.i18n import _, babel_locale, format_clock, format_day, format_day_short, use_lang
+from bot.i18n import _, use_lang
 from bot.replies import Block, Button, Reply
 from bot.store import classes
 from bot.store.database import Database
@@ -70,7 +72,7 @@ async def class_topics(db: Database, cls: TrainingClass) -> Mapping[int, Topic]:
 
 def class_dates(cls: TrainingClass) -> str:
     """The class's first to last day as a locale's date interval: '15 – 26 thg 7, 2024'."""
-    return babel_dates.format_interval(cls.first_day, cls.last_day, "yMMMd", locale=babel_locale())
+    return date_range(cls.first_day, cls.last_day)
 
 
 def _by_number(topics: Iterable[Topic] | Mapping[int, Topic]) -> Mapping[int, Topic]:
@@ -85,9 +87,9 @@ def _nav(cls: TrainingClass, day: dt.date) -> tuple[tuple[Button, ...], ...]:
     nxt = max(day + dt.timedelta(days=1), cls.first_day)
     row: list[Button] = []
     if prev >= cls.first_day:
-        row.append(Button(f"◀ {format_day_short(prev)}", f"day:{cls.id}:{prev.isoformat()}"))
+        row.append(Button(f"◀ {short_day(prev)}", f"day:{cls.id}:{prev.isoformat()}"))
     if nxt <= cls.last_day:
-        row.append(Button(f"{format_day_short(nxt)} ▶", f"day:{cls.id}:{nxt.isoformat()}"))
+        row.append(Button(f"{short_day(nxt)} ▶", f"day:{cls.id}:{nxt.isoformat()}"))
     return (tuple(row),) if row else ()
 
 
@@ -112,7 +114,7 @@ def day_reply(
             digest uses ``nav=False`` to send the same rendering.
     """
     with use_lang(lang):
-        heading = _("Schedule for {date}").format(date=format_day(day))
+        heading = _("Schedule for {date}").format(date=day_text(day))
         todays = [s for s in sessions if s.day == day]
         buttons = _nav(cls, day) if nav else ()
         if not cls.first_day <= day <= cls.last_day:
@@ -155,7 +157,7 @@ def week_reply(
     with use_lang(lang):
         monday = day - dt.timedelta(days=day.weekday())
         sunday = monday + dt.timedelta(days=6)
-        week = babel_dates.format_interval(monday, sunday, "yMMMd", locale=babel_locale())
+        week = date_range(monday, sunday)
         heading = _("Week of {dates}").format(dates=week)
         days = [d for d in (monday + dt.timedelta(days=i) for i in range(7)) if _in_class(cls, d)]
         if not days:
@@ -170,7 +172,7 @@ def week_reply(
                 if s.day == d
                 for line in session_lines(cls, s, numbered, lang, compact=True)
             ]
-            blocks.append(Block(tuple(lines or [_("No sessions.")]), format_day(d)))
+            blocks.append(Block(tuple(lines or [_("No sessions.")]), day_text(d)))
         return _split(blocks)
 
 
@@ -222,12 +224,12 @@ def next_reply(
         for s in current:
             lines = [
                 *session_lines(cls, s, numbered, lang),
-                _("Until {time}.").format(time=format_clock(s.end)),
+                _("Until {time}.").format(time=clock(s.end)),
             ]
             blocks.append(Block(tuple(lines), _("Now in progress")))
         if upcoming:
             s = upcoming[0]
-            lines = [format_day(s.day), *session_lines(cls, s, numbered, lang)]
+            lines = [day_text(s.day), *session_lines(cls, s, numbered, lang)]
             leaves = s.departs_at(cls.tz)
             if leaves is not None and leaves > local:
                 lines.append(
@@ -245,7 +247,7 @@ def next_reply(
         elif not current:
             if local.date() > cls.last_day:
                 note = _("The class has ended; its last day was {date}.").format(
-                    date=format_day(cls.last_day)
+                    date=day_text(cls.last_day)
                 )
             else:
                 note = _("There are no more sessions in this class.")
@@ -316,7 +318,7 @@ def topic_reply(
         )
         on = [s for s in sessions if s.topic_number == number]
         when = [
-            f"{format_day(s.day)}, {format_clock(s.start)}–{format_clock(s.end)}"
+            f"{day_text(s.day)}, {clock(s.start)}–{clock(s.end)}"
             + (f" · {s.venue}" if s.venue else "")
             for s in on
         ] or [_("Not on the schedule yet.")]

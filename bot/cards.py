@@ -9,6 +9,7 @@ language themselves because reminders call them directly.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Mapping
 from typing import Literal
@@ -16,7 +17,15 @@ from typing import Literal
 from babel import dates as babel_dates
 
 from bot.domain import Localized, Session, SessionKind, Topic, TrainingClass, pick
-from bot.i18n import _, babel_locale, format_clock, format_day, use_lang
+from bot.i18n import (
+    _,
+    babel_locale,
+    current_lang,
+    format_clock,
+    format_day,
+    format_day_short,
+    use_lang,
+)
 from bot.replies import Block, Location, Reply
 
 INDENT = "   "
@@ -33,26 +42,63 @@ def text_of(cls: TrainingClass, value: Localized, lang: str) -> str:
     return pick(value, lang, cls.default_lang)
 
 
-def offset_label(cls: TrainingClass, day: dt.date) -> str:
-    """The zone's UTC offset on ``day`` in the locale's GMT format, compacted: 'GMT+8'."""
-    zone = cls.tz
+# Babel re-parses the locale on every call (about 0.1 ms each); a day view formats a dozen
+# dates and times, so the formatted pieces are memoised per language.
+
+
+@functools.lru_cache(maxsize=8192)
+def _clock(value: dt.time, lang: str) -> str:
+    return format_clock(value, lang)
+
+
+@functools.lru_cache(maxsize=8192)
+def _day(day: dt.date, lang: str, short: bool) -> str:
+    return format_day_short(day, lang) if short else format_day(day, lang)
+
+
+@functools.lru_cache(maxsize=4096)
+def _range(first: dt.date, last: dt.date, lang: str) -> str:
+    return babel_dates.format_interval(first, last, "yMMMd", locale=babel_locale(lang))
+
+
+@functools.lru_cache(maxsize=4096)
+def _zone(tz: str, day: dt.date, lang: str) -> tuple[str, str]:
+    zone = babel_dates.get_timezone(tz)
+    name = babel_dates.get_timezone_name(zone, "long", locale=babel_locale(lang))
     noon = dt.datetime.combine(day, dt.time(12), tzinfo=zone)
-    text = babel_dates.get_timezone_gmt(noon, "long", locale=babel_locale())
-    return _GMT_HOURS.sub(r"\1\2", text)
+    offset = babel_dates.get_timezone_gmt(noon, "long", locale=babel_locale(lang))
+    return name.replace("\u200b", ""), _GMT_HOURS.sub(r"\1\2", offset)
+
+
+def clock(value: dt.time) -> str:
+    """A wall-clock time in the active language: '07:30'."""
+    return _clock(value, current_lang())
+
+
+def day_text(day: dt.date) -> str:
+    """A full date in the active language: 'Thứ Hai, 15 tháng 7, 2024'."""
+    return _day(day, current_lang(), False)
+
+
+def short_day(day: dt.date) -> str:
+    """A compact weekday and date for buttons: 'Th 2, 15 thg 7'."""
+    return _day(day, current_lang(), True)
+
+
+def date_range(first: dt.date, last: dt.date) -> str:
+    """Two dates as the locale's interval: '15 – 26 thg 7, 2024', 'Jul 15 – 26, 2024'."""
+    return _range(first, last, current_lang())
 
 
 def venue_time_label(cls: TrainingClass, day: dt.date) -> str:
-    """'Venue time: China Time (GMT+8)' — what the times in an answer refer to."""
-    zone = babel_dates.get_timezone(cls.timezone)
-    name = babel_dates.get_timezone_name(zone, "long", locale=babel_locale())
-    return _("Venue time: {zone} ({offset})").format(
-        zone=name.replace("\u200b", ""), offset=offset_label(cls, day)
-    )
+    """'Venue time: China Time (GMT+8)': what the times in an answer refer to (Babel names)."""
+    name, offset = _zone(cls.timezone, day, current_lang())
+    return _("Venue time: {zone} ({offset})").format(zone=name, offset=offset)
 
 
 def span(session: Session) -> str:
     """'07:30–09:00'."""
-    return f"{format_clock(session.start)}–{format_clock(session.end)}"
+    return f"{clock(session.start)}–{clock(session.end)}"
 
 
 def session_title(cls: TrainingClass, session: Session, topic: Topic | None, lang: str) -> str:
@@ -77,11 +123,9 @@ def departure_line(cls: TrainingClass, session: Session, lang: str) -> str | Non
     """'Departure 13:15 from the hotel lobby', or what part of it is known."""
     place = text_of(cls, session.meeting_point, lang)
     if session.departure is not None and place:
-        return _("Departure {time} from {place}").format(
-            time=format_clock(session.departure), place=place
-        )
+        return _("Departure {time} from {place}").format(time=clock(session.departure), place=place)
     if session.departure is not None:
-        return _("Departure {time}").format(time=format_clock(session.departure))
+        return _("Departure {time}").format(time=clock(session.departure))
     if place:
         return _("Meeting point: {place}").format(place=place)
     return None
@@ -125,16 +169,16 @@ def departure_card(cls: TrainingClass, session: Session, lang: str) -> Reply:
     with use_lang(lang):
         title = text_of(cls, session.title, lang)
         place = text_of(cls, session.meeting_point, lang)
-        lines = [format_day(session.day), venue_time_label(cls, session.day)]
+        lines = [day_text(session.day), venue_time_label(cls, session.day)]
         if session.departure is not None:
-            lines.append(_("Departure: {time}").format(time=format_clock(session.departure)))
+            lines.append(_("Departure: {time}").format(time=clock(session.departure)))
         if place:
             lines.append(_("Meeting point: {place}").format(place=place))
         lines.append(_("Programme: {span}").format(span=span(session)))
         if session.venue:
             lines.append(_("Venue: {place}").format(place=session.venue))
         if session.return_time is not None:
-            lines.append(_("Return: about {time}").format(time=format_clock(session.return_time)))
+            lines.append(_("Return: about {time}").format(time=clock(session.return_time)))
         for label, value in (
             (_("Transport: {value}"), session.transport),
             (_("Dress code: {value}"), session.dress_code),
@@ -158,7 +202,7 @@ def departure_card(cls: TrainingClass, session: Session, lang: str) -> Reply:
 def bring_card(cls: TrainingClass, session: Session, lang: str) -> Reply:
     """What to bring and wear for one visit, with when it leaves."""
     with use_lang(lang):
-        lines = [format_day(session.day)]
+        lines = [day_text(session.day)]
         departure = departure_line(cls, session, lang)
         if departure:
             lines.append(departure)
@@ -179,9 +223,9 @@ def meeting_card(cls: TrainingClass, session: Session, lang: str) -> Reply:
     full = departure_card(cls, session, lang)
     with use_lang(lang):
         place = text_of(cls, session.meeting_point, lang)
-        lines = [format_day(session.day), venue_time_label(cls, session.day)]
+        lines = [day_text(session.day), venue_time_label(cls, session.day)]
         if session.departure is not None:
-            lines.append(_("Departure: {time}").format(time=format_clock(session.departure)))
+            lines.append(_("Departure: {time}").format(time=clock(session.departure)))
         lines.append(
             _("Meeting point: {place}").format(place=place)
             if place

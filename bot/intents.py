@@ -71,24 +71,19 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff"))
 _PUNCTUATION = re.compile(r"[?!,;()\[\]\"“”«»…]+")
 
 
+_LATIN_MARKS = re.compile(r"(?<=[\u0000-\u024f])[\u0300-\u036f]+")
+_DIGITS = {ord(c): str(unicodedata.digit(c)) for c in "໐໑໒໓໔໕໖໗໘໙"}
+
+
 def normalize(text: str) -> str:
     """Lower case, Latin diacritics stripped (đ→d), Lao spellings unified, spaces collapsed."""
-    out: list[str] = []
-    latin = False
-    for ch in unicodedata.normalize("NFD", text.translate(_INVISIBLE)):
-        if unicodedata.category(ch) == "Mn":
-            if latin:
-                continue
-        else:
-            latin = ord(ch) < 0x0250
-            digit = unicodedata.digit(ch, None) if ch.isdigit() else None
-            if digit is not None:
-                ch = str(digit)
-        out.append(ch)
-    result = unicodedata.normalize("NFC", "".join(out)).lower().replace("đ", "d")
-    for old, new in _LAO_SPELLINGS.items():
-        result = result.replace(old, new)
-    result = result.replace("’", "'")
+    result = text.lower()
+    if not result.isascii():
+        result = unicodedata.normalize("NFD", result.translate(_INVISIBLE).translate(_DIGITS))
+        result = unicodedata.normalize("NFC", _LATIN_MARKS.sub("", result)).replace("đ", "d")
+        for old, new in _LAO_SPELLINGS.items():
+            result = result.replace(old, new)
+        result = result.replace("’", "'")
     return " ".join(_PUNCTUATION.sub(" ", result).split())
 
 
@@ -164,6 +159,8 @@ _LAO_WEEKDAYS = {
     "ວັນສຸກ": 4, "ວັນເສົາ": 5, "ເສົາ": 5, "ວັນອາທິດ": 6,
 }  # fmt: skip
 
+_LAO_WEEKDAYS_LONGEST_FIRST = sorted(_LAO_WEEKDAYS.items(), key=lambda kv: -len(kv[0]))
+
 _DAY_AFTER = _words(r"ngay (?:kia|mot)", r"day after tomorrow")
 _YESTERDAY = _words(r"hom qua", r"yesterday")
 _TOMORROW = _words(r"ngay mai", r"mai", r"tomorrow'?s?", r"tmrw?")
@@ -202,14 +199,29 @@ _SCHEDULE_LAO = _lao("ຕາຕະລາງ", "ມີຫຍັງ", "ໂປຣ�
 
 
 @functools.cache
-def _month_names() -> dict[str, int]:
-    """English and Lao month names (wide and abbreviated, from Babel), normalised."""
+def _month_patterns() -> tuple[dict[str, int], re.Pattern[str], re.Pattern[str]]:
+    """English and Lao month names (wide and abbreviated, from Babel) and their patterns.
+
+    Returns the names (normalised) to month numbers, the English pattern ("15 July",
+    "July 15") and the Lao one ("15ກໍລະກົດ", matched on the unspaced text).
+    """
     names: dict[str, int] = {}
     for locale in ("en", "lo_LA"):
         for width in ("wide", "abbreviated"):
             for number, name in babel_dates.get_month_names(width, locale=locale).items():
-                names[normalize(name).replace(" ", "").rstrip(".")] = number
-    return names
+                key = normalize(name).replace(" ", "").rstrip(".")
+                if len(key) >= 3:
+                    names[key] = number
+    by_length = sorted(names, key=len, reverse=True)
+    english = "|".join(n for n in by_length if n.isascii())
+    lao = "|".join(re.escape(n) for n in by_length if not n.isascii())
+    return (
+        names,
+        re.compile(
+            rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s*({english})\b|\b({english})\.?\s*(\d{{1,2}})\b"
+        ),
+        re.compile(rf"(\d{{1,2}})({lao})"),
+    )
 
 
 def _nearest(today: dt.date, month: int, day: int, year: int | None) -> dt.date | None:
@@ -235,18 +247,11 @@ def _explicit_date(text: str, lao: str, today: dt.date) -> dt.date | None:
     vi_month = re.search(r"\b(\d{1,2})\s+thang\s+(\d{1,2})\b", text)
     if vi_month:
         return _nearest(today, int(vi_month[2]), int(vi_month[1]), None)
-    months = _month_names()
-    for m in re.finditer(
-        r"(\d{1,2})(?:st|nd|rd|th)?\s*([^\W\d_]+)|([^\W\d_]+)\.?\s*(\d{1,2})\b", text
-    ):
-        name = (m[2] or m[3] or "").replace(" ", "")
-        if name in months and len(name) >= 3:
-            return _nearest(today, months[name], int(m[1] or m[4]), None)
-    for name, number in months.items():
-        if len(name) >= 3 and not name.isascii() and name in lao:
-            day = re.search(r"(\d{1,2})" + re.escape(name), lao)
-            if day:
-                return _nearest(today, number, int(day[1]), None)
+    months, english, lao_months = _month_patterns()
+    if m := english.search(text):
+        return _nearest(today, months[m[2] or m[3]], int(m[1] or m[4]), None)
+    if m := lao_months.search(lao):
+        return _nearest(today, months[m[2]], int(m[1]), None)
     m = _DAY_OF_MONTH.search(text) or _DAY_OF_MONTH_LAO.search(lao)
     if m:
         return _nearest(today, today.month, int(m[1]), today.year)
@@ -260,8 +265,8 @@ def _weekday(text: str, lao: str) -> int | None:
         return _VI_WEEKDAYS[m[1] or m[2]]
     if m := _EN_WEEKDAY.search(text):
         return _EN_WEEKDAYS[m[0]]
-    for name, number in sorted(_LAO_WEEKDAYS.items(), key=lambda kv: -len(kv[0])):
-        if normalize(name) in lao:
+    for name, number in _LAO_WEEKDAYS_LONGEST_FIRST:
+        if name in lao:
             return number
     return None
 
