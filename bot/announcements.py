@@ -1,0 +1,457 @@
+"""Announcements: a class manager's message to the class, through the outbox, with acknowledgements.
+
+:func:`create` checks the sender's role, stores the announcement and queues
+one outbox message per recipient (dedup key ``ann:<id>:<person>``), each
+rendered in the recipient's language: the version in that language, else
+every version one above the other. With ``needs_ack`` the message carries a
+"Received" button (action ``ack:<id>``); :func:`ack` records the tap once.
+:func:`run_due_followups` (called periodically with ``now``) sends one
+reminder to those who have not confirmed after the delay, then a summary to
+the sender. :func:`report` gives the delivery and confirmation figures with
+the names behind each number. Announcements are sent at once: the manager
+chose the moment, so recipients' quiet hours do not apply.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from bot import actions, permissions
+from bot.domain import LANGS, Localized, Person, Role, localized, pick
+from bot.i18n import N_, _, format_instant, ngettext, use_lang
+from bot.replies import Block, Button, Reply
+from bot.store import audit, classes, outbox, people
+from bot.store.classes import loc_from, loc_json
+from bot.store.database import Database, parse_utc, utc_text
+
+ACK_DELAY = dt.timedelta(minutes=30)
+"""How long after an announcement non-confirmers get their one reminder."""
+
+
+class Audience(StrEnum):
+    """Who an announcement goes to."""
+
+    CLASS = "class"
+    TRAINEES = "trainees"
+    MANAGERS = "managers"
+
+    @property
+    def roles(self) -> tuple[Role, ...]:
+        if self is Audience.TRAINEES:
+            return (Role.TRAINEE,)
+        if self is Audience.MANAGERS:
+            return permissions.MANAGERS
+        return permissions.EVERYONE
+
+    def label(self) -> str:
+        return _(_AUDIENCE_LABELS[self])
+
+
+_AUDIENCE_LABELS = {
+    Audience.CLASS: N_("Whole class"),
+    Audience.TRAINEES: N_("Trainees only"),
+    Audience.MANAGERS: N_("Class managers only"),
+}
+
+
+class EmptyAnnouncement(ValueError):
+    """An announcement needs some text or a file."""
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """What the manager composed, before it is sent."""
+
+    class_id: int
+    body: Localized
+    audience: Audience = Audience.CLASS
+    needs_ack: bool = False
+    media: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Announcement:
+    """A stored announcement."""
+
+    id: int
+    class_id: int
+    sender_person_id: int | None
+    audience: Audience
+    body: Localized
+    needs_ack: bool
+    created_at: dt.datetime
+    media: tuple[str, str] | None = None
+    ack_reminder_at: dt.datetime | None = None
+    ack_reminded_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Delivery and confirmation of one announcement, with names."""
+
+    announcement: Announcement
+    sent: list[str] = field(default_factory=list)
+    waiting: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    unreachable: list[str] = field(default_factory=list)
+    uncertain: list[str] = field(default_factory=list)
+    acknowledged: list[str] = field(default_factory=list)
+    not_acknowledged: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        parts = (self.sent, self.waiting, self.failed, self.unreachable, self.uncertain)
+        return sum(len(p) for p in parts)
+
+
+def message_key(announcement_id: int, person_id: int) -> str:
+    return f"ann:{announcement_id}:{person_id}"
+
+
+def body_blocks(body: Localized, lang: str) -> tuple[Block, ...]:
+    """The recipient's language version, else every version one above the other."""
+    if lang in body:
+        return (Block(lines=tuple(body[lang].splitlines())),)
+    return tuple(Block(lines=tuple(body[code].splitlines())) for code in LANGS if code in body)
+
+
+def render(ann: Announcement, lang: str, class_title: str, sender_name: str) -> Reply:
+    """The announcement as one recipient sees it, in ``lang``."""
+    with use_lang(lang):
+        head = Block(
+            title=_("📢 Announcement: {cls}").format(cls=class_title),
+            lines=(_("From {name}").format(name=sender_name),) if sender_name else (),
+        )
+        blocks = (head, *body_blocks(ann.body, lang))
+        buttons: tuple[tuple[Button, ...], ...] = ()
+        if ann.needs_ack:
+            blocks += (Block(lines=(_("Please tap “Received” to confirm you have read this."),)),)
+            buttons = ((Button(_("✅ Received"), f"ack:{ann.id}"),),)
+    return Reply(blocks=blocks, buttons=buttons, media=ann.media)
+
+
+async def create(
+    db: Database,
+    sender: Person,
+    draft: Draft,
+    now: dt.datetime,
+    *,
+    ack_delay: dt.timedelta = ACK_DELAY,
+) -> tuple[Announcement, int]:
+    """Store and queue an announcement; returns it and how many recipients it was queued for."""
+    await permissions.require(db, sender, draft.class_id, permissions.MANAGERS)
+    body = localized(draft.body)
+    if not body and draft.media is None:
+        raise EmptyAnnouncement
+    cls = await classes.get_class(db, draft.class_id)
+    assert cls is not None  # require() found a role in it
+    members = [
+        m
+        for m in await people.class_members(db, draft.class_id, draft.audience.roles)
+        if m.person.id != sender.id
+    ]
+    reminder_at = now + ack_delay if draft.needs_ack else None
+    async with db.transaction() as conn:
+        cur = await conn.execute(
+            "INSERT INTO announcements (class_id, sender_person_id, audience, body, media, "
+            "needs_ack, ack_reminder_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                draft.class_id,
+                sender.id,
+                draft.audience,
+                loc_json(body),
+                json.dumps(list(draft.media)) if draft.media else None,
+                int(draft.needs_ack),
+                utc_text(reminder_at) if reminder_at else None,
+                utc_text(now),
+            ),
+        )
+        ann = Announcement(
+            id=int(cur.lastrowid or 0),
+            class_id=draft.class_id,
+            sender_person_id=sender.id,
+            audience=draft.audience,
+            body=body,
+            needs_ack=draft.needs_ack,
+            created_at=now,
+            media=draft.media,
+            ack_reminder_at=reminder_at,
+        )
+        messages = []
+        for member in members:
+            lang = member.person.lang or cls.default_lang
+            reply = render(ann, lang, cls.title(lang), sender.display_name)
+            messages.append(
+                outbox.OutgoingMessage(
+                    dedup_key=message_key(ann.id, member.person.id),
+                    kind="announcement",
+                    reply=reply,
+                    not_before=now,
+                    class_id=cls.id,
+                    person_id=member.person.id,
+                    announcement_id=ann.id,
+                    urgent=True,
+                )
+            )
+        queued = await outbox.enqueue(db, messages, now)
+        await audit.record(
+            db,
+            action="broadcast",
+            actor=sender.display_name,
+            actor_person_id=sender.id,
+            class_id=cls.id,
+            now=now,
+            details={
+                "announcement_id": ann.id,
+                "audience": str(draft.audience),
+                "recipients": queued,
+                "unreachable_at_send": sum(1 for m in members if not m.reachable),
+                "needs_ack": draft.needs_ack,
+                "languages": sorted(body),
+                "media": draft.media[0] if draft.media else None,
+            },
+        )
+    return ann, queued
+
+
+def _from_row(row: Mapping[str, object]) -> Announcement:
+    media = json.loads(str(row["media"])) if row["media"] else None
+    return Announcement(
+        id=int(str(row["id"])),
+        class_id=int(str(row["class_id"])),
+        sender_person_id=int(str(row["sender_person_id"])) if row["sender_person_id"] else None,
+        audience=Audience(str(row["audience"])),
+        body=loc_from(str(row["body"])),
+        needs_ack=bool(row["needs_ack"]),
+        created_at=parse_utc(str(row["created_at"])),
+        media=(media[0], media[1]) if media else None,
+        ack_reminder_at=parse_utc(str(row["ack_reminder_at"])) if row["ack_reminder_at"] else None,
+        ack_reminded_at=parse_utc(str(row["ack_reminded_at"])) if row["ack_reminded_at"] else None,
+    )
+
+
+async def get(db: Database, announcement_id: int) -> Announcement | None:
+    row = await db.fetchone("SELECT * FROM announcements WHERE id = ?", (announcement_id,))
+    return _from_row(dict(row)) if row else None
+
+
+async def recent(db: Database, class_id: int, limit: int = 5) -> list[Announcement]:
+    rows = await db.fetchall(
+        "SELECT * FROM announcements WHERE class_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",
+        (class_id, limit),
+    )
+    return [_from_row(dict(r)) for r in rows]
+
+
+async def ack(db: Database, person: Person, announcement_id: int, now: dt.datetime) -> bool | None:
+    """Record that ``person`` confirmed; True if new, False if already, None if not theirs."""
+    if await outbox.by_key(db, message_key(announcement_id, person.id)) is None:
+        return None
+    async with db.transaction() as conn:
+        cur = await conn.execute(
+            "INSERT OR IGNORE INTO acks (announcement_id, person_id, acked_at) VALUES (?, ?, ?)",
+            (announcement_id, person.id, utc_text(now)),
+        )
+        return cur.rowcount == 1
+
+
+async def _on_ack(ctx: actions.ActionContext, rest: str) -> actions.ActionResult:
+    """``ack:<announcement_id>``: the "Received" button."""
+    try:
+        announcement_id = int(rest)
+    except ValueError:
+        return actions.expired()
+    result = await ack(ctx.db, ctx.person, announcement_id, ctx.now)
+    if result is None:
+        return actions.expired()
+    with use_lang(ctx.lang):
+        if result:
+            return actions.ActionResult(toast=_("Thank you. Your confirmation has been recorded."))
+        return actions.ActionResult(toast=_("You have already confirmed this announcement."))
+
+
+actions.register("ack:", _on_ack)
+
+
+async def report(db: Database, ann: Announcement) -> Report:
+    """Who got it, who did not, who confirmed."""
+    acked = {
+        int(r[0])
+        for r in await db.fetchall(
+            "SELECT person_id FROM acks WHERE announcement_id = ?", (ann.id,)
+        )
+    }
+    out = Report(ann)
+    buckets = {
+        "sent": out.sent,
+        "pending": out.waiting,
+        "sending": out.waiting,
+        "failed": out.failed,
+        "expired": out.failed,
+        "unreachable": out.unreachable,
+        "uncertain": out.uncertain,
+    }
+    for d in await outbox.deliveries(db, ann.id):
+        buckets[d.state].append(d.name)
+        if ann.needs_ack and d.person_id is not None and d.state in ("sent", "uncertain"):
+            (out.acknowledged if d.person_id in acked else out.not_acknowledged).append(d.name)
+    return out
+
+
+def _names_line(names: list[str], limit: int = 40) -> str:
+    shown = ", ".join(names[:limit])
+    return shown if len(names) <= limit else f"{shown}, … (+{len(names) - limit})"
+
+
+def report_lines(rep: Report) -> list[str]:
+    """The figures in the active language: counts, then the names behind the exceptions."""
+    counts = [ngettext("{n} sent", "{n} sent", len(rep.sent)).format(n=len(rep.sent))]
+    if rep.announcement.needs_ack:
+        n = len(rep.acknowledged)
+        counts.append(ngettext("{n} read-confirmed", "{n} read-confirmed", n).format(n=n))
+    lines = [" · ".join(counts)]
+    groups = (
+        (rep.unreachable, N_("{n} could not be reached (blocked the bot or left): {names}")),
+        (rep.failed, N_("{n} failed: {names}")),
+        (rep.uncertain, N_("{n} uncertain (interrupted while sending, not resent): {names}")),
+        (rep.waiting, N_("{n} still being sent: {names}")),
+        (rep.not_acknowledged, N_("{n} not yet confirmed: {names}")),
+    )
+    for names, template in groups:
+        if names:
+            lines.append(_(template).format(n=len(names), names=_names_line(names)))
+    return lines
+
+
+async def report_block(db: Database, ann: Announcement, tz: str, lang: str) -> Block:
+    """One announcement's heading (when, audience, first words) and figures."""
+    rep = await report(db, ann)
+    first = next(iter(pick(ann.body, lang, "vi").splitlines()), "") or _("(file)")
+    if len(first) > 60:
+        first = first[:59] + "…"
+    title = _("{when} · {audience}: {text}").format(
+        when=format_instant(ann.created_at, tz, lang), audience=ann.audience.label(), text=first
+    )
+    return Block(title=title, lines=tuple(report_lines(rep)))
+
+
+async def class_report(db: Database, class_id: int, lang: str, limit: int = 5) -> Reply:
+    """The recent announcements of a class with their figures (no permission check: CLI)."""
+    cls = await classes.get_class(db, class_id)
+    if cls is None:
+        return Reply.text(_("No such class."))
+    with use_lang(lang):
+        anns = await recent(db, class_id, limit)
+        head = Block(title=_("Announcements: {cls}").format(cls=cls.title(lang)))
+        if not anns:
+            return Reply(blocks=(head, Block(lines=(_("No announcements yet."),))))
+        blocks = [head] + [await report_block(db, a, cls.timezone, lang) for a in anns]
+    return Reply(blocks=tuple(blocks))
+
+
+async def report_for(
+    db: Database, viewer: Person, class_id: int, lang: str, limit: int = 5
+) -> Reply:
+    """:func:`class_report` for a manager of the class (or an admin)."""
+    await permissions.require(db, viewer, class_id, permissions.MANAGERS)
+    return await class_report(db, class_id, lang, limit)
+
+
+async def run_due_followups(db: Database, now: dt.datetime) -> int:
+    """Queue the one reminder to non-confirmers and the sender's summary; returns how many."""
+    rows = await db.fetchall(
+        "SELECT * FROM announcements WHERE needs_ack = 1 AND ack_reminded_at IS NULL "
+        "AND ack_reminder_at <= ?",
+        (utc_text(now),),
+    )
+    queued = 0
+    for row in rows:
+        queued += await _follow_up(db, _from_row(dict(row)), now)
+    return queued
+
+
+async def _follow_up(db: Database, ann: Announcement, now: dt.datetime) -> int:
+    cls = await classes.get_class(db, ann.class_id)
+    sender = await people.get_person(db, ann.sender_person_id) if ann.sender_person_id else None
+    if cls is None:
+        return 0
+    rep = await report(db, ann)
+    acked = {
+        int(r[0])
+        for r in await db.fetchall(
+            "SELECT person_id FROM acks WHERE announcement_id = ?", (ann.id,)
+        )
+    }
+    targets = [
+        d
+        for d in await outbox.deliveries(db, ann.id)
+        if d.person_id is not None and d.state in ("sent", "uncertain") and d.person_id not in acked
+    ]
+    messages = []
+    for d in targets:
+        person = await people.get_person(db, d.person_id or 0)
+        if person is None:
+            continue
+        lang = person.lang or cls.default_lang
+        reply = render(ann, lang, cls.title(lang), sender.display_name if sender else "")
+        with use_lang(lang):
+            note = Block(title=_("Reminder: please confirm you have received this announcement."))
+        messages.append(
+            outbox.OutgoingMessage(
+                dedup_key=f"{message_key(ann.id, person.id)}:remind",
+                kind="ann_reminder",
+                reply=Reply(blocks=(note, *reply.blocks), buttons=reply.buttons, media=ann.media),
+                not_before=now,
+                class_id=cls.id,
+                person_id=person.id,
+                announcement_id=ann.id,
+                urgent=True,
+            )
+        )
+    if sender is not None:
+        lang = sender.lang or cls.default_lang
+        with use_lang(lang):
+            block = await report_block(db, ann, cls.timezone, lang)
+            reminded = ngettext(
+                "A reminder was sent to {n} person who had not confirmed.",
+                "A reminder was sent to {n} people who had not confirmed.",
+                len(messages),
+            ).format(n=len(messages))
+            head = Block(title=_("Summary of your announcement"), lines=(reminded,))
+        messages.append(
+            outbox.OutgoingMessage(
+                dedup_key=f"ann:{ann.id}:summary",
+                kind="ann_summary",
+                reply=Reply(blocks=(head, block)),
+                not_before=now,
+                class_id=cls.id,
+                person_id=sender.id,
+                announcement_id=ann.id,
+            )
+        )
+    async with db.transaction() as conn:
+        queued = await outbox.enqueue(db, messages, now)
+        await conn.execute(
+            "UPDATE announcements SET ack_reminded_at = ? WHERE id = ?", (utc_text(now), ann.id)
+        )
+        await audit.record(
+            db,
+            action="broadcast_followup",
+            actor="classbot",
+            class_id=cls.id,
+            now=now,
+            details={
+                "announcement_id": ann.id,
+                "sent": len(rep.sent),
+                "acknowledged": len(rep.acknowledged),
+                "reminded": len(messages) - (1 if sender else 0),
+                "unreachable": rep.unreachable,
+                "failed": rep.failed,
+                "uncertain": rep.uncertain,
+            },
+        )
+    return queued

@@ -1,0 +1,195 @@
+"""Announcements: recipients in their language, permissions, acknowledgements, follow-up, report."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot import actions, announcements
+from bot.announcements import Audience, Draft
+from bot.channels import Unreachable
+from bot.clock import FakeClock
+from bot.delivery import DeliveryWorker
+from bot.domain import Channel, Person, Role, localized
+from bot.i18n import use_lang
+from bot.permissions import Forbidden
+from bot.store import Database, audit, outbox, people
+from bot.store.versions import save_version
+from tests.helpers.sample import Seeded, guangzhou_schedule, seed
+from tests.helpers.senders import FakeSender, clock_sleep
+
+BODY = localized(
+    {
+        "vi": "Chiều nay xe xuất phát lúc 13h15 tại sảnh khách sạn",
+        "lo": "ບ່າຍມື້ນີ້ ລົດອອກເດີນທາງເວລາ 13:15 ທີ່ໂຖງໂຮງແຮມ",
+    }
+)
+
+
+async def enrol(
+    db: Database, seeded: Seeded, ext: str, name: str, lang: str, now: dt.datetime
+) -> Person:
+    person, _, _ = await people.upsert_identity(
+        db,
+        channel=Channel.TELEGRAM,
+        external_id=ext,
+        chat_id=ext,
+        display_name=name,
+        language_code=lang,
+        now=now,
+    )
+    await people.set_lang(db, person.id, lang)
+    await people.add_member(db, seeded.cls.id, person.id, Role.TRAINEE, now)
+    fresh = await people.get_person(db, person.id)
+    assert fresh is not None
+    return fresh
+
+
+@pytest.fixture
+async def seeded(db: Database, clock: FakeClock) -> Seeded:
+    s = await seed(db, clock.now())
+    await enrol(db, s, "502", "Bounmy", "lo", clock.now())
+    await enrol(db, s, "503", "John", "en", clock.now())
+    return s
+
+
+def draft(s: Seeded, **kw: object) -> Draft:
+    return Draft(class_id=s.cls.id, body=BODY, **kw)  # type: ignore[arg-type]
+
+
+async def test_each_recipient_gets_their_language_or_every_version(
+    db: Database, clock: FakeClock, seeded: Seeded
+) -> None:
+    ann, queued = await announcements.create(
+        db, seeded.manager, draft(seeded, needs_ack=True), clock.now()
+    )
+    assert queued == 3  # the three trainees; the sender is left out
+
+    somphone = await outbox.by_key(db, f"ann:{ann.id}:{seeded.trainee.id}")
+    assert somphone is not None and somphone.urgent
+    text = somphone.reply.plain()
+    assert BODY["lo"] in text and BODY["vi"] not in text
+    assert "ແຈ້ງການ" in text and "Nguyễn Thị Lan" in text
+    assert somphone.reply.buttons[0][0].action == f"ack:{ann.id}"
+    assert somphone.reply.buttons[0][0].label == "✅ ໄດ້ຮັບແລ້ວ"
+
+    john_id = await people.find_identity(db, Channel.TELEGRAM, "503")
+    assert john_id is not None
+    john = await outbox.by_key(db, f"ann:{ann.id}:{john_id.person_id}")
+    assert john is not None
+    both = john.reply.plain()
+    assert both.index(BODY["vi"]) < both.index(BODY["lo"])  # one above the other
+    assert john.reply.buttons[0][0].label == "✅ Received"
+    assert await outbox.by_key(db, f"ann:{ann.id}:{seeded.manager.id}") is None
+
+
+async def test_audience_and_media(db: Database, clock: FakeClock, seeded: Seeded) -> None:
+    ann, queued = await announcements.create(
+        db,
+        seeded.admin,
+        Draft(seeded.cls.id, localized(), Audience.MANAGERS, media=("photo", "AgADphoto")),
+        clock.now(),
+    )
+    assert queued == 1
+    row = await outbox.by_key(db, f"ann:{ann.id}:{seeded.manager.id}")
+    assert row is not None and row.reply.media == ("photo", "AgADphoto") and not row.reply.buttons
+    with pytest.raises(announcements.EmptyAnnouncement):
+        await announcements.create(db, seeded.admin, Draft(seeded.cls.id, localized()), clock.now())
+
+
+async def test_trainees_and_other_classes_managers_cannot_broadcast(
+    db: Database, clock: FakeClock, seeded: Seeded
+) -> None:
+    with pytest.raises(Forbidden):
+        await announcements.create(db, seeded.trainee, draft(seeded), clock.now())
+    other, _ = await save_version(
+        db, guangzhou_schedule(), created_by="test", source_hash="gz", now=clock.now()
+    )
+    stranger = await enrol(db, seeded, "900", "Other manager", "vi", clock.now())
+    await people.remove_member(db, seeded.cls.id, stranger.id)
+    await people.add_member(db, other.id, stranger.id, Role.MANAGER, clock.now())
+    with pytest.raises(Forbidden):
+        await announcements.create(db, stranger, draft(seeded), clock.now())
+    with pytest.raises(Forbidden):
+        await announcements.report_for(db, stranger, seeded.cls.id, "vi")
+    assert await outbox.state_counts(db) == {}
+
+
+async def test_every_broadcast_is_audited(db: Database, clock: FakeClock, seeded: Seeded) -> None:
+    ann, _ = await announcements.create(
+        db, seeded.manager, draft(seeded, audience=Audience.TRAINEES), clock.now()
+    )
+    entry = (await audit.entries(db, seeded.cls.id))[0]
+    assert entry.action == "broadcast" and entry.actor_person_id == seeded.manager.id
+    assert entry.details["audience"] == "trainees" and entry.details["recipients"] == 3
+    assert entry.details["announcement_id"] == ann.id and entry.at == clock.now()
+
+
+async def test_ack_is_idempotent_and_only_for_recipients(
+    db: Database, clock: FakeClock, seeded: Seeded
+) -> None:
+    ann, _ = await announcements.create(
+        db, seeded.manager, draft(seeded, needs_ack=True), clock.now()
+    )
+    assert await announcements.ack(db, seeded.trainee, ann.id, clock.now()) is True
+    assert await announcements.ack(db, seeded.trainee, ann.id, clock.now()) is False
+    assert await announcements.ack(db, seeded.manager, ann.id, clock.now()) is None
+    ctx = actions.ActionContext(db, seeded.trainee, "vi", clock.now(), Channel.TELEGRAM)
+    result = await actions.dispatch(ctx, f"ack:{ann.id}")
+    assert result.toast == "Anh/Chị đã xác nhận thông báo này rồi."
+    assert (await actions.dispatch(ctx, "ack:nonsense")).toast == actions.expired().toast
+
+
+async def test_delivery_follow_up_and_summary(
+    db: Database, clock: FakeClock, seeded: Seeded
+) -> None:
+    sender = FakeSender(clock)
+    sender.fail("502", Unreachable("blocked"))
+    worker = DeliveryWorker(db, [sender], clock, sleep=clock_sleep(clock))
+    ann, _ = await announcements.create(
+        db, seeded.manager, draft(seeded, needs_ack=True), clock.now()
+    )
+    await worker.run_until_idle()
+    await announcements.ack(db, seeded.trainee, ann.id, clock.now())
+
+    rep = await announcements.report(db, ann)
+    assert (rep.sent, rep.unreachable, rep.acknowledged) == (
+        ["John", "Somphone"],
+        ["Bounmy"],
+        ["Somphone"],
+    )
+    assert rep.not_acknowledged == ["John"]
+    with use_lang("en"):
+        lines = announcements.report_lines(rep)
+    assert lines[0] == "2 sent · 1 read-confirmed"
+    assert "1 could not be reached (blocked the bot or left): Bounmy" in lines
+    assert "1 not yet confirmed: John" in lines
+
+    clock.advance(dt.timedelta(minutes=29))
+    assert await announcements.run_due_followups(db, clock.now()) == 0
+    clock.advance(dt.timedelta(minutes=1))
+    assert await announcements.run_due_followups(db, clock.now()) == 2  # John + the summary
+    assert await announcements.run_due_followups(db, clock.now()) == 0  # only one reminder
+    sender.sent.clear()
+    await worker.run_until_idle()
+
+    assert sorted(m.chat_id for m in sender.sent) == ["503", "601"]
+    reminder = next(m for m in sender.sent if m.chat_id == "503")
+    assert reminder.reply.plain().startswith("Reminder: please confirm")
+    assert reminder.reply.buttons[0][0].action == f"ack:{ann.id}"
+    summary = next(m for m in sender.sent if m.chat_id == "601").reply.plain()
+    assert "2 đã gửi" in summary and "John" in summary and "Bounmy" in summary
+    rep = await announcements.report(db, ann)
+    assert rep.sent == ["John", "Somphone"]  # reminders do not count as new deliveries
+
+
+async def test_class_report_lists_recent_announcements(
+    db: Database, clock: FakeClock, seeded: Seeded
+) -> None:
+    empty = await announcements.report_for(db, seeded.manager, seeded.cls.id, "en")
+    assert "No announcements yet." in empty.plain()
+    await announcements.create(db, seeded.manager, draft(seeded), clock.now())
+    text = (await announcements.class_report(db, seeded.cls.id, "en")).plain()
+    assert "Whole class: Chiều nay xe xuất phát" in text
+    assert "0 sent" in text and "3 still being sent: Bounmy, John, Somphone" in text
