@@ -132,6 +132,9 @@ _MEETING = _words(
     r"where\b.*\b(?:meet|leave|depart|gather)",
     r"depart(?:ure|s)?",
     r"pick ?up",
+    r"don (?:o|tai) dau",
+    r"may gio (?:di|khoi hanh)",
+    r"when do (?:we|i) (?:leave|depart|go)",
 )
 _MEETING_LAO = _lao("ຈຸດນັດພົບ", "ນັດພົບ", "ລົດອອກ", "ຂຶ້ນລົດ", "ອອກເດີນທາງ", "ລົດເມ", "ຈຸດລວມ", "ລວມຕົວ")
 
@@ -164,7 +167,12 @@ _LAO_WEEKDAYS_LONGEST_FIRST = sorted(_LAO_WEEKDAYS.items(), key=lambda kv: -len(
 _DAY_AFTER = _words(r"ngay (?:kia|mot)", r"day after tomorrow")
 _YESTERDAY = _words(r"hom qua", r"yesterday")
 _TOMORROW = _words(r"ngay mai", r"mai", r"tomorrow'?s?", r"tmrw?")
-_TODAY = _words(r"hom nay", r"bua nay", r"today'?s?", r"tonight")
+_TODAY = _words(
+    r"(?:hom|bua|sang|chieu|toi) nay",
+    r"today'?s?",
+    r"tonight",
+    r"this (?:morning|afternoon|evening)",
+)
 
 _WEEK = _words(r"tuan(?: nay)?", r"(?:this )?week(?:ly)?", r"whole week")
 _WEEK_LAO = _lao("ອາທິດ")
@@ -175,9 +183,10 @@ _VISITS = _words(
 _VISITS_LAO = _lao("ທັດສະນະ", "ລົງພື້ນທີ່", "ຢ້ຽມຢາມ", "ທັດສະນະຈອນ")
 _NEXT = _words(
     r"tiep theo", r"sap toi", r"sap dien ra", r"ke tiep", r"buoi (?:sau|toi|tiep)",
-    r"next", r"coming up", r"what'?s up next",
+    r"bay gio", r"dang (?:hoc|dien ra)", r"next", r"coming up", r"now", r"right now",
 )  # fmt: skip
-_NEXT_LAO = _lao("ຕໍ່ໄປ", "ຖັດໄປ")
+_NEXT_LAO = _lao("ຕໍ່ໄປ", "ຖັດໄປ", "ຕອນນີ້", "ດຽວນີ້")
+_MENTION = re.compile(r"(?<!\S)@\w+")
 _TOPICS = _words(r"chuyen de", r"bai giang", r"noi dung hoc", r"topics?", r"lectures", r"syllabus")
 _TOPICS_LAO = _lao("ຫົວຂໍ້", "ບົດບັນຍາຍ")
 _CLASS = _words(r"doi lop", r"chuyen lop", r"chon lop", r"switch class", r"change class")
@@ -307,6 +316,7 @@ def parse(text: str, today: dt.date) -> Intent | None:
         return None
     if norm.startswith("/"):
         return _command(norm, today)
+    norm = _MENTION.sub("", norm).strip()  # "@classbot hôm nay" in a group
     lao = norm.replace(" ", "")
     if (m := _TOPIC_N.search(norm)) or (m := _TOPIC_N_LAO.search(lao)):
         return Intent(IntentKind.TOPIC, number=int(m[1]))
