@@ -6,12 +6,14 @@ Registers the ``lang:<code>`` and ``class:<id>`` button actions with
 
 from __future__ import annotations
 
+import datetime as dt
+
 from bot import actions
 from bot.actions import ActionContext, ActionResult
 from bot.domain import LANGS, Person, Role, TrainingClass
 from bot.i18n import LANG_NAMES, _, use_lang
 from bot.replies import Button, Reply
-from bot.store import classes, people
+from bot.store import classes, people, senders
 from bot.store.database import Database
 
 CHECK = "✓"
@@ -31,16 +33,21 @@ def language_picker(selected: str | None) -> Reply:
     )
 
 
-async def member_classes(db: Database, person: Person) -> list[tuple[TrainingClass, Role]]:
-    """The classes the person belongs to, with their role in each, oldest first."""
-    found = await people.memberships_of(db, person.id)
-    by_id = {c.id: c for c in await classes.classes_by_ids(db, [m.class_id for m in found])}
-    return [(by_id[m.class_id], m.role) for m in found if m.class_id in by_id]
+async def member_classes(
+    db: Database, person: Person, now: dt.datetime | None = None
+) -> list[tuple[TrainingClass, Role]]:
+    """The classes the person belongs to, with their role in each, oldest first.
+
+    With ``now``, a recent answer may come from memory (see :mod:`bot.store.senders`).
+    """
+    return await senders.classes_with_roles(db, person.id, now)
 
 
-async def active_class(db: Database, person: Person) -> tuple[TrainingClass, Role] | None:
+async def active_class(
+    db: Database, person: Person, now: dt.datetime | None = None
+) -> tuple[TrainingClass, Role] | None:
     """The class the person is asking about: the chosen one, else their only (or latest) class."""
-    mine = await member_classes(db, person)
+    mine = await member_classes(db, person, now)
     if not mine:
         if person.is_admin and person.active_class_id is not None:
             cls = await classes.get_class(db, person.active_class_id)

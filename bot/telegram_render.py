@@ -39,6 +39,10 @@ def _escaped_pieces(raw: str, limit: int, wrap: tuple[str, str] = ("", "")) -> I
     """``raw`` escaped (and wrapped in tags), cut so each piece fits in ``limit``."""
     opening, closing = wrap
     room = limit - len(opening) - len(closing)
+    whole = html.escape(raw)
+    if len(whole) <= room:
+        yield f"{opening}{whole}{closing}"
+        return
     piece = ""
     for char in raw:
         escaped = html.escape(char)

@@ -92,7 +92,7 @@ async def current_class(context: BotContext) -> tuple[TrainingClass, Role | None
         return cls, role
     if person is None or context.in_group:
         return None
-    return await preferences.active_class(db, person)
+    return await preferences.active_class(db, person, context.now())
 
 
 async def start(update: Update, context: BotContext) -> None:

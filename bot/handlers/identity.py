@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from telegram import Update
@@ -11,40 +12,60 @@ from telegram.ext import TypeHandler
 from bot import groups
 from bot.domain import Channel
 from bot.i18n import resolve_lang, set_lang
-from bot.store import classes, people
+from bot.store import people, senders
 
 if TYPE_CHECKING:
     from bot.app import BotApp, BotContext
 
 
+REFRESH = dt.timedelta(minutes=1)
+"""How long an unchanged identity goes without rewriting its last-seen time and reachability."""
+
+
 async def identify(update: Update, context: BotContext) -> None:
-    """Upsert the sender (ADMIN_IDS are admins), find a linked group's class, set the language."""
+    """Upsert the sender (ADMIN_IDS are admins), find a linked group's class, set the language.
+
+    The upsert is a write transaction; for someone who wrote less than :data:`REFRESH`
+    ago with the same name, username and language code it is skipped and the person is
+    read in one query instead (this runs for every update).
+    """
     user = update.effective_user
     if user is None or user.is_bot:
         return
     db = context.store
-    person, _identity, created = await people.upsert_identity(
-        db,
-        channel=Channel.TELEGRAM,
-        external_id=str(user.id),
-        chat_id=str(user.id),
-        display_name=user.full_name,
-        language_code=user.language_code,
-        username=user.username or "",
-        now=context.now(),
-        is_admin=user.id in context.settings.admin_ids,
-    )
+    now = context.now()
+    is_admin = user.id in context.settings.admin_ids
+    fingerprint = (user.full_name, user.username or "", user.language_code or "", is_admin)
+    seen = context.bot_data.seen
+    last = seen.get(user.id)
+    found = None
+    if last is not None and last[0] == fingerprint and now - last[1] < REFRESH:
+        found = await senders.sender(db, Channel.TELEGRAM, str(user.id), now)
+    created = False
+    if found is None:
+        _person, _identity, created = await people.upsert_identity(
+            db,
+            channel=Channel.TELEGRAM,
+            external_id=str(user.id),
+            chat_id=str(user.id),
+            display_name=user.full_name,
+            language_code=user.language_code,
+            username=user.username or "",
+            now=now,
+            is_admin=is_admin,
+        )
+        seen[user.id] = (fingerprint, now)
+        found = await senders.sender(db, Channel.TELEGRAM, str(user.id))
+        assert found is not None
+    person = found.person
     chat = update.effective_chat
-    class_default: str | None = None
+    class_default = found.class_lang
     if chat is not None and chat.type != ChatType.PRIVATE:
         context.in_group = True
         linked = await groups.linked_class(db, Channel.TELEGRAM, str(chat.id))
         if linked is not None:
             context.group_class_id = linked.id
             class_default = linked.default_lang
-    elif person.active_class_id is not None:
-        active = await classes.get_class(db, person.active_class_id)
-        class_default = active.default_lang if active else None
     lang = resolve_lang(person.lang, user.language_code, class_default)
     set_lang(lang)
     context.person = person

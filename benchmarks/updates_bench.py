@@ -1,0 +1,191 @@
+"""How fast the Telegram application answers, and how fast the agenda query is on a big store.
+
+1. 5,000 ``/today`` updates through ``Application.process_update`` (identity
+   upsert, locale, intent parsing, agenda query, HTML rendering, one
+   ``sendMessage`` to a recording fake Bot API), and in the same run 5,000
+   updates to a bare echo handler on the same fake request; prints both rates
+   and their ratio (target: ours ≥ 0.6 of the bare echo).
+2. The p99 time of the agenda query (one day's live sessions of a class) on a
+   store holding 1,000 classes × 60 sessions (target ≤ 2 ms), and of the whole
+   day view built on it.
+
+Run: ``.venv/bin/python -m benchmarks.updates_bench [--updates N] [--classes N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from telegram import Update
+from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
+
+from bot import agenda, importer
+from bot.app import build_application, running, settle
+from bot.clock import FakeClock
+from bot.config import Settings
+from bot.domain import Channel, Role, Schedule, Session, SessionKind, TrainingClass, localized
+from bot.store import Database, classes, people
+from bot.store.versions import save_version
+from tests.helpers.telegram import RecordingRequest, message_update
+
+USERS = 50
+
+
+def _updates(count: int, text: str) -> list[dict[str, object]]:
+    return [
+        message_update(text, user_id=10_000 + i % USERS, language_code=("vi", "lo", "en")[i % 3])
+        for i in range(count)
+    ]
+
+
+async def bench_ours(db: Database, clock: FakeClock, count: int) -> tuple[float, int]:
+    request = RecordingRequest()
+    app = build_application(Settings(), db=db, request=request, clock=clock)
+    async with running(app):
+        data = _updates(count, "/today")
+        updates = [Update.de_json(d, app.bot) for d in data]
+        request.clear()
+        start = time.perf_counter()
+        for update in updates:
+            await app.process_update(update)
+            await settle(app)
+        elapsed = time.perf_counter() - start
+    return count / elapsed, len(request.sent("sendMessage"))
+
+
+async def bench_echo(count: int) -> tuple[float, int]:
+    request = RecordingRequest()
+    app = (
+        ApplicationBuilder().token("0:bench").request(request).get_updates_request(request).build()
+    )
+
+    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.effective_message is not None
+        await update.effective_message.reply_text(update.effective_message.text or "")
+
+    app.add_handler(MessageHandler(filters.TEXT, echo))
+    async with app:
+        updates = [Update.de_json(d, app.bot) for d in _updates(count, "/today")]
+        request.clear()
+        start = time.perf_counter()
+        for update in updates:
+            await app.process_update(update)
+        elapsed = time.perf_counter() - start
+    return count / elapsed, len(request.sent("sendMessage"))
+
+
+def _synthetic(number: int, first: dt.date) -> Schedule:
+    """A 12-day class with 5 sessions a day (60 in all)."""
+    cls = TrainingClass(
+        id=0,
+        code=f"BENCH-{number:04d}",
+        name=localized({"vi": f"Lớp {number}", "en": f"Class {number}"}),
+        timezone="Asia/Ho_Chi_Minh",
+        first_day=first,
+        last_day=first + dt.timedelta(days=11),
+        default_lang="vi",
+    )
+    sessions = []
+    for day_index in range(12):
+        day = first + dt.timedelta(days=day_index)
+        for slot, (start, end) in enumerate(((8, 9), (9, 11), (11, 12), (13, 15), (15, 17))):
+            sessions.append(
+                Session(
+                    f"d{day_index}s{slot}",
+                    day,
+                    dt.time(start),
+                    dt.time(end),
+                    SessionKind.LECTURE,
+                    localized({"vi": f"Buổi {slot}", "en": f"Session {slot}"}),
+                    venue="Hội trường A",
+                )
+            )
+    return Schedule(cls=cls, topics=(), sessions=tuple(sessions))
+
+
+async def fill_store(db: Database, count: int, now: dt.datetime) -> list[TrainingClass]:
+    made = []
+    base = dt.date(2024, 1, 1)
+    for number in range(count):
+        first = base + dt.timedelta(days=(number * 3) % 700)
+        cls, _version = await save_version(
+            db, _synthetic(number, first), created_by="bench", source_hash=str(number), now=now
+        )
+        made.append(cls)
+    return made
+
+
+def p99(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=100)[98]
+
+
+async def bench_agenda(db: Database, made: list[TrainingClass], rounds: int) -> dict[str, float]:
+    query: list[float] = []
+    view: list[float] = []
+    for i in range(rounds):
+        cls = made[(i * 7919) % len(made)]
+        day = cls.first_day + dt.timedelta(days=i % 12)
+        start = time.perf_counter()
+        found = await classes.sessions_on(db, cls, day)
+        query.append(time.perf_counter() - start)
+        assert len(found) == 5
+        start = time.perf_counter()
+        await agenda.day_view(db, cls, day, ("vi", "lo", "en")[i % 3])
+        view.append(time.perf_counter() - start)
+    return {
+        "query_p50_ms": statistics.median(query) * 1000,
+        "query_p99_ms": p99(query) * 1000,
+        "view_p99_ms": p99(view) * 1000,
+    }
+
+
+async def main(updates: int, class_count: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        db = await Database.open(Path(tmp) / "bench.db")
+        clock = FakeClock(dt.datetime(2024, 7, 15, 1, 0, tzinfo=dt.UTC))
+        result = await importer.import_path(
+            db, importer.sample_path(), created_by="bench", now=clock.now()
+        )
+        for i in range(USERS):
+            person, _, _ = await people.upsert_identity(
+                db,
+                channel=Channel.TELEGRAM,
+                external_id=str(10_000 + i),
+                chat_id=str(10_000 + i),
+                display_name=f"Trainee {i}",
+                language_code="lo",
+                now=clock.now(),
+            )
+            await people.add_member(db, result.cls.id, person.id, Role.TRAINEE, clock.now())
+            await people.set_active_class(db, person.id, result.cls.id)
+        ours, sent_ours = await bench_ours(db, clock, updates)
+        echo, sent_echo = await bench_echo(updates)
+        assert sent_ours == sent_echo == updates, (sent_ours, sent_echo)
+        print(f"/today through process_update: {ours:8.0f} updates/s ({updates} updates)")
+        print(f"bare echo handler:             {echo:8.0f} updates/s ({updates} updates)")
+        print(f"ratio ours / echo:             {ours / echo:8.2f}   (target >= 0.60)")
+
+        made = await fill_store(db, class_count, clock.now())
+        sessions = await db.fetchone("SELECT COUNT(*) FROM sessions")
+        figures = await bench_agenda(db, made, 5000)
+        print(
+            f"agenda query on {class_count} classes ({sessions[0] if sessions else 0} sessions): "
+            f"p50 {figures['query_p50_ms']:.3f} ms, p99 {figures['query_p99_ms']:.3f} ms "
+            "(target <= 2 ms)"
+        )
+        print(f"whole day view (query + topics + rendering): p99 {figures['view_p99_ms']:.3f} ms")
+        await db.close()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--updates", type=int, default=5000)
+    parser.add_argument("--classes", type=int, default=1000)
+    options = parser.parse_args()
+    asyncio.run(main(options.updates, options.classes))
