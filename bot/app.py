@@ -57,6 +57,8 @@ class BotData:
         self.settings: Settings = Settings()
         self.zalo: ZaloChannel | None = None
         """The Zalo channel, started in ``post_init`` when ``ZALO_BOT_TOKEN`` is set."""
+        self.seen: dict[int, tuple[tuple[object, ...], dt.datetime]] = {}
+        """Telegram user id → (name, username, language code, admin) and when last written."""
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
