@@ -39,6 +39,7 @@ from bot.i18n import _, use_lang
 from bot.store import Database
 
 if TYPE_CHECKING:
+    from bot.delivery import DeliveryWorker
     from bot.zalo.channel import ZaloChannel
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,8 @@ class BotData:
         self.settings: Settings = Settings()
         self.zalo: ZaloChannel | None = None
         """The Zalo channel, started in ``post_init`` when ``ZALO_BOT_TOKEN`` is set."""
+        self.delivery: DeliveryWorker | None = None
+        """The outbox delivery worker (None when offline: tests, terminal chat)."""
         self.seen: dict[int, tuple[tuple[object, ...], dt.datetime]] = {}
         """Telegram user id → (name, username, language code, admin) and when last written."""
 
@@ -191,6 +194,9 @@ async def post_init(app: BotApp) -> None:
     await app.bot.set_my_commands(command_menu(i18n.DEFAULT_LANG))
     # ---- Start-up calls of other services go here, after the database is open. ----
     # (e.g. start the outbox delivery worker; derive reminder jobs from the database)
+    from bot.telegram_sender import start_delivery
+
+    await start_delivery(app)
     if app.job_queue is not None:
         from bot import jobs
 
@@ -199,8 +205,11 @@ async def post_init(app: BotApp) -> None:
 
 
 async def post_shutdown(app: BotApp) -> None:
-    """Stop the Zalo channel; close the database if we opened it."""
+    """Stop the delivery worker and the Zalo channel; close the database if we opened it."""
+    from bot.telegram_sender import stop_delivery
+
     data = app.bot_data
+    await stop_delivery(app)
     if data.zalo is not None:
         await data.zalo.stop()
         data.zalo = None

@@ -1,0 +1,119 @@
+"""The delivery worker's :class:`~bot.channels.Sender` for Telegram.
+
+Renders with :func:`bot.telegram_render.send_reply` and turns
+``telegram.error`` exceptions into the typed delivery errors: flood control
+(429) → ``RetryAfter``; blocked, kicked or deactivated (403) and "chat not
+found" → ``Unreachable``; any other 400 → ``Rejected``; timeouts and network
+or server errors → ``TransientError`` (a read timeout can, rarely, hide a
+message Telegram did accept; it is retried, as Telegram gives no way to
+tell). With ``paid=True`` every send carries ``allow_paid_broadcast`` (up to
+1,000 messages/s, charged in Stars to the bot's balance).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import warnings
+from typing import TYPE_CHECKING, Any, cast
+
+from telegram import Bot
+from telegram import error as tg
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.channels import Rejected, RetryAfter, TransientError, Unreachable
+from bot.delivery import PAID_TELEGRAM_LIMITS, TELEGRAM_LIMITS, DeliveryWorker
+from bot.domain import Channel
+from bot.replies import Reply
+from bot.telegram_render import send_reply
+
+if TYPE_CHECKING:
+    from bot.app import BotApp
+
+_GONE = ("chat not found", "user is deactivated", "bot was kicked", "peer_id_invalid")
+"""400 descriptions that mean the chat is gone rather than the message being wrong."""
+
+
+class _PaidBot:
+    """A view of a Bot whose ``send_*`` calls carry ``allow_paid_broadcast=True``."""
+
+    def __init__(self, bot: Bot) -> None:
+        self._bot = bot
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._bot, name)
+        if name.startswith("send_"):
+            return functools.partial(attr, allow_paid_broadcast=True)
+        return attr
+
+
+def retry_seconds(exc: tg.RetryAfter) -> float:
+    """The wait Telegram asked for, in seconds (whatever PTB's int/timedelta setting)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+
+
+class TelegramSender:
+    """Sends outbox replies through a PTB ``Bot``."""
+
+    def __init__(self, bot: Bot, *, paid: bool = False) -> None:
+        self.bot = bot
+        self.paid = paid
+        self._target = cast(Bot, _PaidBot(bot)) if paid else bot
+
+    @property
+    def channel(self) -> Channel:
+        return Channel.TELEGRAM
+
+    async def send(self, chat_id: str, reply: Reply) -> str:
+        """Send ``reply``; the id of the first message sent, or a typed delivery error."""
+        try:
+            messages = await send_reply(self._target, chat_id, reply)
+        except tg.RetryAfter as exc:
+            raise RetryAfter(retry_seconds(exc), str(exc)) from exc
+        except tg.Forbidden as exc:
+            raise Unreachable(str(exc)) from exc
+        except tg.ChatMigrated as exc:
+            raise Rejected(f"group moved to chat {exc.new_chat_id}") from exc
+        except tg.BadRequest as exc:
+            if any(marker in str(exc).lower() for marker in _GONE):
+                raise Unreachable(str(exc)) from exc
+            raise Rejected(str(exc)) from exc
+        except tg.NetworkError as exc:  # includes TimedOut and 5xx answers
+            raise TransientError(str(exc) or type(exc).__name__) from exc
+        except tg.TelegramError as exc:  # InvalidToken, Conflict …: nothing a retry fixes
+            raise Rejected(str(exc)) from exc
+        return str(messages[0].message_id) if messages else ""
+
+
+def build_worker(app: BotApp) -> DeliveryWorker | None:
+    """The application's delivery worker: Telegram with a real token, Zalo when it runs."""
+    data = app.bot_data
+    if data.db is None or not (data.settings.bot_token or data.zalo is not None):
+        return None  # offline (tests, terminal chat): nothing to deliver to
+    worker = DeliveryWorker(data.db, [], data.clock)
+    if data.settings.bot_token:
+        paid = data.settings.paid_broadcast
+        worker.add_sender(
+            TelegramSender(app.bot, paid=paid), PAID_TELEGRAM_LIMITS if paid else TELEGRAM_LIMITS
+        )
+    if data.zalo is not None:
+        data.zalo.register_with(worker)
+    return worker
+
+
+async def start_delivery(app: BotApp) -> None:
+    """Start the worker (from ``post_init``): recover interrupted sends, then drain the outbox."""
+    worker = build_worker(app)
+    if worker is not None:
+        app.bot_data.delivery = worker
+        worker.start()
+
+
+async def stop_delivery(app: BotApp) -> None:
+    """Let the send in progress finish, then stop the worker (from ``post_shutdown``)."""
+    worker, app.bot_data.delivery = app.bot_data.delivery, None
+    if worker is not None:
+        await worker.stop()
