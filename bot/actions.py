@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from bot import permissions
 from bot.domain import Channel, Person
-from bot.i18n import _
+from bot.i18n import _, use_lang
 from bot.replies import Reply
 from bot.store import classes
 from bot.store.database import Database
@@ -100,14 +100,15 @@ def expired() -> ActionResult:
 
 
 async def dispatch(ctx: ActionContext, action: str) -> ActionResult:
-    """Run the handler registered for ``action``'s prefix."""
+    """Run the handler registered for ``action``'s prefix, in the language ``ctx.lang``."""
     load_modules()
     prefix, sep, rest = action.partition(":")
     handler = _handlers.get(prefix + ":") if sep else None
-    if handler is None:
-        log.info("event=unknown_action action=%r", action[:64])
-        return expired()
-    return await handler(ctx, rest)
+    with use_lang(ctx.lang):
+        if handler is None:
+            log.info("event=unknown_action action=%r", action[:64])
+            return expired()
+        return await handler(ctx, rest)
 
 
 async def _day(ctx: ActionContext, rest: str) -> ActionResult:
