@@ -1,0 +1,137 @@
+"""The command line's bot entries: `classbot` / `run` / `demo` dispatch and `classbot invite`."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot import cli, invites, logs, terminal
+from bot.store import Database
+from tests.helpers.sample import seed
+
+
+@pytest.fixture(autouse=True)
+def restore_logging() -> Iterator[None]:
+    """`classbot run` configures the root logger; put it back for the other tests."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    for name in logs.NOISY:
+        logging.getLogger(name).setLevel(logging.NOTSET)
+
+
+def seeded_db(path: Path) -> None:
+    async def go() -> None:
+        db = await Database.open(path)
+        try:
+            await seed(db, dt.datetime(2024, 7, 1, tzinfo=dt.UTC))
+        finally:
+            await db.close()
+
+    asyncio.run(go())
+
+
+def test_invite_prints_the_deep_link_and_the_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("BOT_USERNAME", "@vte_class_bot")
+    seeded_db(tmp_path / "c.db")
+    code = cli.main(
+        [
+            "--db",
+            str(tmp_path / "c.db"),
+            "invite",
+            "VTE-HN-2024",
+            "--role",
+            "manager",
+            "--uses",
+            "3",
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    link = re.search(r"https://t\.me/vte_class_bot\?start=([\w-]{22,})", out)
+    assert link is not None
+    assert f"code: {link[1]}" in out and "role manager, 3 uses, 14 days" in out
+
+    async def stored() -> list[invites.Invite]:
+        db = await Database.open(tmp_path / "c.db")
+        try:
+            return await invites.list_for_class(db, 1)
+        finally:
+            await db.close()
+
+    [invite] = asyncio.run(stored())
+    assert (invite.role.value, invite.max_uses) == ("manager", 3)
+
+
+def test_invite_for_an_unknown_class_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seeded_db(tmp_path / "c.db")
+    assert cli.main(["--db", str(tmp_path / "c.db"), "invite", "NOPE"]) == 1
+    assert "no class NOPE" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "env_today", "expected"),
+    [
+        ([], None, None),
+        (["run"], "2024-07-18", dt.date(2024, 7, 18)),
+        (["demo", "--today", "2024-07-16"], None, dt.date(2024, 7, 16)),
+    ],
+)
+def test_without_a_token_run_and_demo_open_the_terminal_chat(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    argv: list[str],
+    env_today: str | None,
+    expected: dt.date | None,
+) -> None:
+    calls: list[dict[str, Any]] = []
+
+    async def fake_chat(settings: Any, *, today: dt.date | None = None) -> int:
+        calls.append({"db": settings.db_path, "today": today})
+        return 0
+
+    monkeypatch.delenv("BOT_TOKEN", raising=False)
+    monkeypatch.delenv("ZALO_BOT_TOKEN", raising=False)
+    if env_today:
+        monkeypatch.setenv("CLASSBOT_TODAY", env_today)
+    else:
+        monkeypatch.delenv("CLASSBOT_TODAY", raising=False)
+    monkeypatch.setattr(terminal, "chat", fake_chat)
+    assert cli.main(["--db", str(tmp_path / "x.db"), *argv]) == 0
+    assert calls == [{"db": str(tmp_path / "x.db"), "today": expected}]
+
+
+def test_with_a_token_run_starts_the_real_bot_but_demo_stays_offline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[str] = []
+
+    def fake_run_bot(settings: Any) -> int:
+        started.append(settings.bot_token)
+        return 0
+
+    async def fake_chat(settings: Any, *, today: dt.date | None = None) -> int:
+        started.append("terminal")
+        return 0
+
+    import bot.runner
+
+    monkeypatch.setenv("BOT_TOKEN", "123:abc")
+    monkeypatch.setattr(bot.runner, "run_bot", fake_run_bot)
+    monkeypatch.setattr(terminal, "chat", fake_chat)
+    assert cli.main(["--db", str(tmp_path / "x.db"), "run"]) == 0
+    assert cli.main(["--db", str(tmp_path / "x.db"), "demo"]) == 0
+    assert started == ["123:abc", "terminal"]
