@@ -66,6 +66,9 @@ COMMANDS: dict[str, IntentKind] = {
 }
 """Slash commands (without '/') and what they ask."""
 
+MAX_QUESTION = 300
+"""Characters of a message that are parsed: a question is short; a pasted text is not one."""
+
 _LAO_SPELLINGS = {"\u0edc": "\u0eab\u0e99", "\u0edd": "\u0eab\u0ea1", "\u0ecd\u0eb2": "\u0eb3"}
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff"))
 _PUNCTUATION = re.compile(r"[?!,;()\[\]\"“”«»…]+")
@@ -129,7 +132,7 @@ _MEETING = _words(
     r"bus",
     r"coach",
     r"meeting point",
-    r"where\b.*\b(?:meet|leave|depart|gather)",
+    r"where(?: \S+){0,4} (?:meet|leave|depart|gather)",
     r"depart(?:ure|s)?",
     r"pick ?up",
     r"don (?:o|tai) dau",
@@ -311,7 +314,7 @@ def parse(text: str, today: dt.date) -> Intent | None:
 
     Returns None when the text is not understood; the channel then answers with help.
     """
-    norm = normalize(text)
+    norm = normalize(text[:MAX_QUESTION])
     if not norm:
         return None
     if norm.startswith("/"):

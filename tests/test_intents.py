@@ -190,6 +190,12 @@ def test_weekday_today_means_today() -> None:
     assert parse("thứ hai", TODAY) == Intent(K.DAY, day=TODAY)
 
 
+def test_long_messages_are_cut_short() -> None:
+    assert parse("where " * 700, TODAY) is None
+    assert parse("hôm nay " + "x" * 5000, TODAY) == Intent(K.TODAY)
+    assert parse("x" * 400 + " hôm nay", TODAY) is None
+
+
 def test_normalize() -> None:
     assert normalize("  Lịch   Học HÔM NAY?  ") == "lich hoc hom nay"
     assert normalize("Đà Nẵng") == "da nang"
