@@ -11,7 +11,8 @@ from bot.clock import FakeClock
 from bot.domain import Role
 from bot.intents import Intent, IntentKind, parse
 from bot.store import Database
-from tests.helpers.sample import seed
+from bot.store.versions import save_version
+from tests.helpers.sample import guangzhou_schedule, seed
 
 K = IntentKind
 HANOI = dt.timezone(dt.timedelta(hours=7))
@@ -124,3 +125,22 @@ async def test_myclass(db: Database, clock: FakeClock, lang: str, expected: str)
     assert assistant.myclass_reply(seeded.cls, Role.TRAINEE, lang).plain() == expected
     [reply] = await assistant.answer(db, seeded.cls, Intent(K.MYCLASS), lang=lang, now=clock.now())
     assert reply.plain() == expected
+
+
+async def test_guangzhou_uses_its_own_clock(db: Database) -> None:
+    """Shanghai is UTC+8: at 16:30 UTC it is already the next day there (not yet in Hanoi)."""
+    now = dt.datetime(2025, 9, 19, 0, 30, tzinfo=dt.UTC)  # 08:30 in Guangzhou
+    cls, _ = await save_version(
+        db, guangzhou_schedule(), created_by="test", source_hash="gz", now=now
+    )
+    [upcoming] = await assistant.answer(db, cls, Intent(K.NEXT), lang="vi", now=now)
+    assert upcoming.plain() == (
+        "Buổi tiếp theo\nThứ Sáu, 19 tháng 9, 2025\n09:00–11:00 · 🎓 Khai giảng\n"
+        "Bắt đầu sau 30 phút nữa.\n\nGiờ địa phương nơi học: Giờ Trung Quốc (GMT+8)"
+    )
+    late = dt.datetime(2025, 9, 19, 16, 30, tzinfo=dt.UTC)
+    [today] = await assistant.answer(db, cls, Intent(K.TODAY), lang="en", now=late)
+    assert today.plain().startswith(
+        "Schedule for Saturday, September 20, 2025\nVenue time: China Time (GMT+8)\n\n"
+        "08:30–11:30 · Guangdong's macro-economy"
+    )
