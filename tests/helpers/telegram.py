@@ -67,6 +67,7 @@ class RecordingRequest(BaseRequest):
     _failures: dict[tuple[str, str], deque[Failure]] = field(
         default_factory=lambda: defaultdict(deque)
     )
+    files: dict[str, bytes] = field(default_factory=dict)
 
     async def initialize(self) -> None:
         return None
@@ -112,6 +113,14 @@ class RecordingRequest(BaseRequest):
 
     def clear(self) -> None:
         self.calls.clear()
+
+    def serve_file(self, file_id: str, content: bytes) -> None:
+        """Make a download of ``file_id`` (getFile, then its file_path) return ``content``."""
+        self.files[file_id] = content
+
+    async def retrieve(self, url: str, *args: Any, **kwargs: Any) -> bytes:  # type: ignore[misc]
+        """A file download: the bytes registered with :meth:`serve_file` for the URL's file_id."""
+        return self.files[url.rsplit("/", 1)[-1]]
 
     async def do_request(
         self,

@@ -1,0 +1,384 @@
+"""Organisers' commands: /upload, /newclass, /versions, /rollback, /export, /template,
+/invite, /members, /promote, /remove, /audit, and their buttons.
+
+Thin: parse the update, call :mod:`bot.uploads`, :mod:`bot.organiser` or
+:mod:`bot.invite_menu`, send the reply. A refused role gets a polite answer
+and changes nothing. A file is refused by its announced size and name before
+it is downloaded. After a confirmed change the reminder jobs are re-derived
+(:func:`bot.jobs.resync`) and a job is set for the end of the change-notice
+window; a repeating job also closes due windows and drops expired previews,
+so a restart loses nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import TYPE_CHECKING, Any, cast
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot import change_notices, invite_menu, jobs, organiser, uploads
+from bot.domain import Role, TrainingClass
+from bot.handlers.common import current_class, send
+from bot.i18n import _
+from bot.permissions import Forbidden
+from bot.replies import Reply
+from bot.store import change_windows, classes
+from bot.telegram_render import edit_reply
+
+if TYPE_CHECKING:
+    from bot.app import BotApp, BotContext
+
+AWAITING = "admin:awaiting_upload"
+"""chat_data key: the next document in this chat is an upload ('upload') or a new class."""
+
+DUE_CHECK_SECONDS = 60
+BUTTONS = r"^(upl|inv|exp):"
+
+
+def refused() -> Reply:
+    return Reply.text(_("Sorry, only the organisers of this class can do that."))
+
+
+def no_class() -> Reply:
+    return Reply.text(
+        _("Which class? Write the command followed by the class code, e.g. /versions VTE-HN-2024.")
+    )
+
+
+def _window(context: BotContext) -> dt.timedelta:
+    return dt.timedelta(minutes=context.settings.change_notice_minutes)
+
+
+async def target_class(context: BotContext) -> TrainingClass | None:
+    """The class named by the first argument, else the class this chat is about."""
+    if context.args:
+        named = await classes.get_class_by_code(context.store, context.args[0])
+        if named is not None:
+            context.args = context.args[1:]
+            return named
+    found = await current_class(context)
+    return found[0] if found else None
+
+
+Action = Callable[["BotContext", TrainingClass], Awaitable[Reply]]
+
+
+async def _run(update: Update, context: BotContext, action: Action) -> None:
+    """Find the class, run ``action``; a missing role becomes a polite refusal."""
+    if context.person is None:
+        return
+    cls = await target_class(context)
+    if cls is None:
+        await send(update, context, no_class())
+        return
+    try:
+        reply = await action(context, cls)
+    except Forbidden:
+        reply = refused()
+    except uploads.UploadRefused as exc:
+        reply = exc.reply
+    await send(update, context, reply)
+
+
+def _number(context: BotContext) -> int | None:
+    args = context.args or []
+    return int(args[0].lstrip("#")) if args and args[0].lstrip("#").isdigit() else None
+
+
+async def _ask_for_file(update: Update, context: BotContext, kind: str) -> None:
+    person = context.person
+    if person is None:
+        return
+    if update.effective_chat is None or update.effective_chat.type != ChatType.PRIVATE:
+        await send(update, context, Reply.text(_("Please send schedule files in a private chat.")))
+        return
+    found = await current_class(context)
+    allowed = person.is_admin or (kind == "upload" and found is not None and found[1] is Role.ADMIN)
+    if not allowed:
+        await send(update, context, refused())
+        return
+    assert context.chat_data is not None
+    context.chat_data[AWAITING] = kind
+    text = (
+        _("Please send the workbook of the new class (.xlsx). /template gives a blank one.")
+        if kind == "newclass"
+        else _("Please send the schedule file (.xlsx or .csv). I will show the changes first.")
+    )
+    await send(update, context, Reply.text(text))
+
+
+async def upload(update: Update, context: BotContext) -> None:
+    """/upload: the next document is a new version of a class's schedule."""
+    await _ask_for_file(update, context, "upload")
+
+
+async def newclass(update: Update, context: BotContext) -> None:
+    """/newclass: the next document is the workbook of a class that does not exist yet."""
+    await _ask_for_file(update, context, "newclass")
+
+
+async def document(update: Update, context: BotContext) -> None:
+    """A document after /upload or /newclass (or captioned so): check, download, preview."""
+    message, person = update.effective_message, context.person
+    if message is None or message.document is None or person is None:
+        return
+    assert context.chat_data is not None
+    caption = (message.caption or "").split()
+    command = caption[0].split("@")[0].lstrip("/") if caption else ""
+    kind = command if command in ("upload", "newclass") else context.chat_data.get(AWAITING)
+    if kind is None:
+        return
+    context.chat_data.pop(AWAITING, None)
+    doc = message.document
+    problem = uploads.check_document(doc.file_name, doc.file_size, context.lang)
+    if problem is not None:
+        await send(update, context, problem)
+        return
+    file = await context.bot.get_file(doc.file_id)
+    data = bytes(await file.download_as_bytearray())
+    found = await current_class(context)
+    try:
+        reply = await uploads.stage_file(
+            context.store,
+            person,
+            data,
+            doc.file_name or "",
+            now=context.now(),
+            lang=context.lang,
+            new_class=kind == "newclass",
+            class_code=found[0].code if found else None,
+        )
+    except Forbidden:
+        reply = refused()
+    except uploads.UploadRefused as exc:
+        reply = exc.reply
+    await send(update, context, reply)
+
+
+async def versions(update: Update, context: BotContext) -> None:
+    """/versions [CLASS]: the stored versions, the live one marked."""
+
+    async def action(ctx: BotContext, cls: TrainingClass) -> Reply:
+        assert ctx.person is not None
+        return await organiser.versions_view(ctx.store, ctx.person, cls, ctx.lang)
+
+    await _run(update, context, action)
+
+
+async def rollback(update: Update, context: BotContext) -> None:
+    """/rollback [CLASS] N: preview going back to version N (confirmed with a button)."""
+
+    async def action(ctx: BotContext, cls: TrainingClass) -> Reply:
+        assert ctx.person is not None
+        number = _number(ctx)
+        if number is None:
+            return Reply.text(_("Which version? For example: /rollback 2. /versions lists them."))
+        return await uploads.stage_rollback(
+            ctx.store, ctx.person, cls, number, now=ctx.now(), lang=ctx.lang
+        )
+
+    await _run(update, context, action)
+
+
+async def export(update: Update, context: BotContext) -> None:
+    """/export [CLASS]: ask the format, then send the live schedule as a document."""
+
+    async def action(ctx: BotContext, cls: TrainingClass) -> Reply:
+        assert ctx.person is not None
+        return await organiser.export_picker(ctx.store, ctx.person, cls, ctx.lang)
+
+    await _run(update, context, action)
+
+
+async def template(update: Update, context: BotContext) -> None:
+    """/template: the blank workbook with instructions."""
+    await send(update, context, organiser.template_reply(context.lang))
+
+
+async def members(update: Update, context: BotContext) -> None:
+    """/members [CLASS]: who is in the class, with role, language and reachability."""
+
+    async def action(ctx: BotContext, cls: TrainingClass) -> Reply:
+        assert ctx.person is not None
+        return await organiser.members_view(ctx.store, ctx.person, cls, ctx.lang)
+
+    await _run(update, context, action)
+
+
+def _member_command(
+    service: Callable[..., Awaitable[Reply]],
+) -> Callable[[Update, BotContext], Coroutine[Any, Any, None]]:
+    async def handler(update: Update, context: BotContext) -> None:
+        async def action(ctx: BotContext, cls: TrainingClass) -> Reply:
+            assert ctx.person is not None
+            number = _number(ctx)
+            if number is None:
+                return Reply.text(_("Whom? Write the member's number from /members."))
+            return await service(ctx.store, ctx.person, cls, number, now=ctx.now(), lang=ctx.lang)
+
+        await _run(update, context, action)
+
+    return handler
+
+
+promote = _member_command(organiser.promote)
+"""/promote N: raise member N's role one step."""
+remove = _member_command(organiser.remove)
+"""/remove N: take member N out of the class."""
+
+
+async def audit(update: Update, context: BotContext) -> None:
+    """/audit [CLASS|all]: the audit log of the class (or of everything, global admins)."""
+    person = context.person
+    if person is None:
+        return
+    if context.args and context.args[0].lower() == "all":
+        try:
+            reply = await organiser.audit_view(context.store, person, None, context.lang)
+        except Forbidden:
+            reply = refused()
+        await send(update, context, reply)
+        return
+
+    async def action(ctx: BotContext, cls: TrainingClass) -> Reply:
+        assert ctx.person is not None
+        return await organiser.audit_view(ctx.store, ctx.person, cls, ctx.lang)
+
+    await _run(update, context, action)
+
+
+async def invite(update: Update, context: BotContext) -> None:
+    """/invite [CLASS] [ROLE USES DAYS]: the role buttons, or a link made straight away."""
+
+    async def action(ctx: BotContext, cls: TrainingClass) -> Reply:
+        assert ctx.person is not None
+        wanted = invite_menu.parse_args(list(ctx.args or []))
+        if wanted is None:
+            return await invite_menu.menu(ctx.store, ctx.person, cls, ctx.lang)
+        role, uses, days = wanted
+        return await invite_menu.create(
+            ctx.store,
+            ctx.person,
+            cls,
+            role,
+            now=ctx.now(),
+            lang=ctx.lang,
+            bot_username=ctx.settings.bot_username,
+            uses=uses,
+            days=days,
+        )
+
+    await _run(update, context, action)
+
+
+async def _tap(context: BotContext, data: str) -> tuple[Reply, int | None]:
+    """The reply to an organiser's button, and the class whose schedule changed (if any)."""
+    person, db, now, lang = context.person, context.store, context.now(), context.lang
+    assert person is not None
+    prefix, _sep, rest = data.partition(":")
+    parts = rest.split(":")
+    if prefix == "upl" and len(parts) == 2 and parts[1].isdigit():
+        if parts[0] == "ok":
+            applied = await uploads.confirm(db, person, int(parts[1]), now=now, lang=lang)
+            return applied.reply, applied.class_id
+        return await uploads.cancel(db, person, int(parts[1]), now=now, lang=lang), None
+    if prefix == "exp" and len(parts) == 2 and parts[0].isdigit():
+        cls = await classes.get_class(db, int(parts[0]))
+        if cls is not None:
+            return await organiser.export(db, person, cls, parts[1], lang), None
+    if prefix == "inv" and parts[0] == "rv" and len(parts) == 2 and parts[1].isdigit():
+        return await invite_menu.revoke(db, person, int(parts[1]), now=now, lang=lang), None
+    if prefix == "inv" and len(parts) >= 2 and parts[1].isdigit():
+        cls = await classes.get_class(db, int(parts[1]))
+        if cls is not None and parts[0] == "list":
+            return await invite_menu.listing(db, person, cls, now=now, lang=lang), None
+        roles = {r.value for r in Role}
+        if cls is not None and parts[0] == "new" and len(parts) == 3 and parts[2] in roles:
+            made = await invite_menu.create(
+                db,
+                person,
+                cls,
+                Role(parts[2]),
+                now=now,
+                lang=lang,
+                bot_username=context.settings.bot_username,
+            )
+            return made, None
+    return Reply.text(_("This button is no longer active.")), None
+
+
+async def button(update: Update, context: BotContext) -> None:
+    """An organiser's button: answer in place of the message that carried it."""
+    query = update.callback_query
+    if query is None or context.person is None:
+        return
+    try:
+        reply, changed = await _tap(context, query.data or "")
+    except Forbidden:
+        reply, changed = refused(), None
+    except uploads.UploadRefused as exc:
+        reply, changed = exc.reply, None
+    await query.answer()
+    message = query.message
+    if message is not None and reply.document is None:
+        await edit_reply(context.bot, message.chat.id, message.message_id, reply)
+    else:
+        await send(update, context, reply)
+    if changed is not None:
+        await after_change(context, changed)
+
+
+async def after_change(context: BotContext, class_id: int) -> None:
+    """Reminders follow the new version; the change notice waits for its window to close."""
+    await jobs.resync(context, [class_id])
+    queue = cast("BotApp", context.application).job_queue
+    window = await change_windows.open_window(context.store, class_id)
+    if queue is None or window is None:
+        return
+    name = f"change-notice:{class_id}"
+    if queue.get_jobs_by_name(name):
+        return
+    delay = (window.opened_at + _window(context) - context.now()).total_seconds()
+    queue.run_once(due_check, when=max(delay, 0) + 1, name=name, data=class_id)
+
+
+async def due_check(context: BotContext) -> None:
+    """Job: send the notices of closed windows, drop previews nobody confirmed in time."""
+    db, now = context.store, context.now()
+    await change_notices.flush_due(db, now, _window(context))
+    await uploads.expire_due(db, now)
+
+
+def register_buttons(app: BotApp) -> None:
+    """The organisers' buttons; registered before the general button router."""
+    app.add_handler(CallbackQueryHandler(button, pattern=BUTTONS))
+
+
+def register(app: BotApp) -> None:
+    for name, callback in (
+        ("upload", upload),
+        ("newclass", newclass),
+        ("versions", versions),
+        ("rollback", rollback),
+        ("export", export),
+        ("template", template),
+        ("members", members),
+        ("promote", promote),
+        ("remove", remove),
+        ("audit", audit),
+        ("invite", invite),
+    ):
+        app.add_handler(CommandHandler(name, callback))
+    # Group 1: documents, after group 0 (which never handles them), so the announcement
+    # and upload flows do not compete; the handler acts only after /upload or /newclass.
+    app.add_handler(
+        MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE, document), group=1
+    )
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(
+            due_check, interval=DUE_CHECK_SECONDS, first=DUE_CHECK_SECONDS, name="organiser-due"
+        )

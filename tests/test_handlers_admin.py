@@ -1,0 +1,320 @@
+"""Organisers' Telegram commands: the permission matrix, uploads end to end, export, template."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot import change_notices, jobs, uploads
+from bot.app import BotApp, BotContext
+from bot.clock import FakeClock
+from bot.domain import Channel, Role
+from bot.handlers import admin
+from bot.i18n import use_lang
+from bot.schedule_write import to_xlsx
+from bot.store import Database, classes, people, versions
+from bot.store.versions import save_version
+from tests.helpers.app import feed, started_app
+from tests.helpers.sample import Seeded, guangzhou_schedule, seed, vientiane_schedule
+from tests.helpers.telegram import RecordingRequest, callback_update, message_update
+from tests.test_uploads import revised
+
+T = dt.time
+ADMIN, MANAGER, OTHER_MANAGER, TRAINEE, STRANGER = 701, 601, 801, 501, 901
+LANGS = {ADMIN: "vi", MANAGER: "vi", OTHER_MANAGER: "vi", TRAINEE: "lo", STRANGER: "en"}
+CODE = "VTE-HN-2024"
+
+
+@dataclasses.dataclass
+class World:
+    seeded: Seeded
+    trainee_id: int
+
+
+async def build_world(db: Database, now: dt.datetime) -> World:
+    """The Vientiane class (two versions), the Guangzhou class with its own manager (801)."""
+    seeded = await seed(db, now)
+    await save_version(db, revised(s4=T(9, 0)), created_by="cli", source_hash="v2", now=now)
+    gz, _ = await save_version(db, guangzhou_schedule(), created_by="cli", source_hash="g", now=now)
+    other, _, _ = await people.upsert_identity(
+        db,
+        channel=Channel.TELEGRAM,
+        external_id=str(OTHER_MANAGER),
+        chat_id=str(OTHER_MANAGER),
+        display_name="Trần Văn Hùng",
+        language_code="vi",
+        now=now,
+    )
+    await people.set_lang(db, other.id, "vi")
+    await people.add_member(db, gz.id, other.id, Role.MANAGER, now)
+    await people.set_active_class(db, other.id, gz.id)
+    return World(seeded, seeded.trainee.id)
+
+
+@pytest.fixture
+async def world(db: Database, clock: FakeClock) -> World:
+    return await build_world(db, clock.now())
+
+
+@pytest.fixture
+async def app(
+    db: Database, clock: FakeClock, request_recorder: RecordingRequest, world: World
+) -> AsyncIterator[BotApp]:
+    async with started_app(db, clock, request_recorder) as application:
+        yield application
+
+
+async def state(db: Database) -> list[object]:
+    """Everything a refused command must leave as it was."""
+    out: list[object] = []
+    for sql in (
+        "SELECT class_id, number FROM schedule_versions ORDER BY id",
+        "SELECT code, live_version_id FROM classes ORDER BY id",
+        "SELECT class_id, person_id, role FROM members ORDER BY class_id, person_id",
+        "SELECT id FROM persons WHERE is_admin = 1 ORDER BY id",
+        "SELECT id, revoked_at FROM invites ORDER BY id",
+        "SELECT id, state FROM pending_uploads ORDER BY id",
+        "SELECT action FROM audit_log ORDER BY id",
+    ):
+        out.append([tuple(r) for r in await db.fetchall(sql)])
+    return out
+
+
+def refusal(user: int) -> str:
+    with use_lang(LANGS[user]):
+        return admin.refused().plain()
+
+
+async def say(app: BotApp, user: int, text: str) -> None:
+    await feed(app, message_update(text, user_id=user, language_code=LANGS[user]))
+
+
+def last_text(request: RecordingRequest, user: int) -> str:
+    return request.messages(user)[-1].text
+
+
+ORGANISERS_ONLY = {ADMIN}
+MANAGERS = {ADMIN, MANAGER}
+EVERYONE = {ADMIN, MANAGER, OTHER_MANAGER, TRAINEE, STRANGER}
+
+
+def matrix() -> list[tuple[str, set[int]]]:
+    return [
+        ("/upload", ORGANISERS_ONLY),
+        ("/newclass", ORGANISERS_ONLY),
+        (f"/versions {CODE}", ORGANISERS_ONLY),
+        (f"/rollback {CODE} 1", ORGANISERS_ONLY),
+        (f"/audit {CODE}", ORGANISERS_ONLY),
+        ("/audit all", ORGANISERS_ONLY),
+        (f"/promote {CODE} {{trainee}}", ORGANISERS_ONLY),
+        (f"/members {CODE}", MANAGERS),
+        (f"/invite {CODE}", MANAGERS),
+        (f"/invite {CODE} trainee 5 2", MANAGERS),
+        (f"/remove {CODE} {{trainee}}", MANAGERS),
+        (f"/export {CODE}", MANAGERS),
+    ]
+
+
+@pytest.mark.parametrize(("command", "allowed"), matrix())
+@pytest.mark.parametrize("user", [ADMIN, MANAGER, OTHER_MANAGER, TRAINEE, STRANGER])
+async def test_permission_matrix(
+    app: BotApp,
+    db: Database,
+    request_recorder: RecordingRequest,
+    world: World,
+    command: str,
+    allowed: set[int],
+    user: int,
+) -> None:
+    before = await state(db)
+    await say(app, user, command.format(trainee=world.trainee_id))
+    answer = last_text(request_recorder, user)
+    if user in allowed:
+        assert answer != refusal(user)
+    else:
+        assert answer == refusal(user)
+        assert await state(db) == before
+
+
+@pytest.mark.parametrize("user", [MANAGER, OTHER_MANAGER, TRAINEE, STRANGER])
+async def test_buttons_check_the_role_too(
+    app: BotApp, db: Database, request_recorder: RecordingRequest, world: World, user: int
+) -> None:
+    await say(app, ADMIN, f"/invite {CODE} trainee 5 2")
+    await say(app, ADMIN, f"/rollback {CODE} 1")
+    (row,) = request_recorder.messages(ADMIN)[-1].buttons
+    before = await state(db)
+    cls_id = world.seeded.cls.id
+    # Someone else's Confirm does nothing, even for a manager of the class.
+    await feed(app, callback_update(row[0][1], user_id=user, language_code=LANGS[user]))
+    assert request_recorder.sent("editMessageText", user)
+    assert await state(db) == before
+    if user == MANAGER:
+        return
+    for data in (
+        "inv:rv:1",
+        f"inv:new:{cls_id}:manager",
+        f"exp:{cls_id}:xlsx",
+        f"inv:list:{cls_id}",
+    ):
+        await feed(app, callback_update(data, user_id=user, language_code=LANGS[user]))
+        assert request_recorder.sent("editMessageText", user)[-1].text == refusal(user), data
+    assert await state(db) == before
+    assert not request_recorder.sent("sendDocument", user)
+
+
+def document(file_id: str, name: str, size: int) -> dict[str, object]:
+    return {
+        "file_id": file_id,
+        "file_unique_id": "u" + file_id,
+        "file_name": name,
+        "file_size": size,
+    }
+
+
+async def send_file(
+    app: BotApp,
+    request: RecordingRequest,
+    user: int,
+    name: str,
+    data: bytes,
+    command: str = "/upload",
+) -> None:
+    await say(app, user, command)
+    request.serve_file("F" + name, data)
+    update = message_update(
+        "", user_id=user, language_code=LANGS[user], document=document("F" + name, name, len(data))
+    )
+    await feed(app, update)
+
+
+async def test_upload_preview_confirm_then_one_notice_after_the_window(
+    app: BotApp,
+    db: Database,
+    clock: FakeClock,
+    request_recorder: RecordingRequest,
+    world: World,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    synced: list[list[int]] = []
+
+    async def resync(context: BotContext, class_ids: list[int]) -> None:
+        synced.append(list(class_ids))
+
+    monkeypatch.setattr(jobs, "resync", resync)
+    await send_file(app, request_recorder, ADMIN, "v3.xlsx", to_xlsx(revised(s4=T(10, 0))))
+    assert request_recorder.sent("getFile")
+    preview = request_recorder.messages(ADMIN)[-1]
+    assert "1 buổi đổi giờ — Anh/Chị xác nhận?" in preview.text
+    ((ok, confirm), (_no, cancel)) = preview.buttons[0]
+    assert ok == "✅ Xác nhận" and confirm.startswith("upl:ok:") and cancel.startswith("upl:no:")
+    await feed(app, callback_update(confirm, user_id=ADMIN, language_code="vi"))
+    done = request_recorder.sent("editMessageText", ADMIN)[-1]
+    assert "phiên bản 3" in done.text
+    cls = await classes.get_class(db, world.seeded.cls.id)
+    assert cls is not None
+    assert [v.number for v in await versions.list_versions(db, cls.id)] == [1, 2, 3]
+    assert app.job_queue is not None
+    (job,) = app.job_queue.get_jobs_by_name(f"change-notice:{cls.id}")
+    assert synced == [[cls.id]]
+    clock.advance(change_notices.DEFAULT_WINDOW)
+    await admin.due_check(BotContext.from_job(job, app))
+    rows = await db.fetchall(
+        "SELECT person_id FROM outbox WHERE kind = ? ORDER BY person_id", (change_notices.KIND,)
+    )
+    assert [r[0] for r in rows] == sorted([world.seeded.trainee.id, world.seeded.manager.id])
+
+
+async def test_upload_cancel_changes_nothing(
+    app: BotApp, db: Database, request_recorder: RecordingRequest, world: World
+) -> None:
+    before = await state(db)
+    await send_file(app, request_recorder, ADMIN, "v3.xlsx", to_xlsx(revised(s4=T(10, 0))))
+    cancel = request_recorder.messages(ADMIN)[-1].buttons[0][1][1]
+    await feed(app, callback_update(cancel, user_id=ADMIN, language_code="vi"))
+    assert "Đã hủy" in request_recorder.sent("editMessageText", ADMIN)[-1].text
+    after = await state(db)
+    assert after[:5] == before[:5] and after[6] == before[6]
+
+
+async def test_upload_timeout_then_confirm_changes_nothing(
+    app: BotApp, db: Database, clock: FakeClock, request_recorder: RecordingRequest, world: World
+) -> None:
+    await send_file(app, request_recorder, ADMIN, "v3.xlsx", to_xlsx(revised(s4=T(10, 0))))
+    confirm = request_recorder.messages(ADMIN)[-1].buttons[0][0][1]
+    clock.advance(uploads.UPLOAD_TIMEOUT + dt.timedelta(minutes=1))
+    await feed(app, callback_update(confirm, user_id=ADMIN, language_code="vi"))
+    assert "15 phút" in request_recorder.sent("editMessageText", ADMIN)[-1].text
+    assert len(await versions.list_versions(db, world.seeded.cls.id)) == 2
+
+
+async def test_a_too_large_file_is_refused_before_downloading(
+    app: BotApp, db: Database, request_recorder: RecordingRequest, world: World
+) -> None:
+    before = await state(db)
+    await say(app, ADMIN, "/upload")
+    update = message_update(
+        "", user_id=ADMIN, language_code="vi", document=document("BIG", "v3.xlsx", 9 * 2**20)
+    )
+    await feed(app, update)
+    assert not request_recorder.sent("getFile")
+    assert "quá lớn" in last_text(request_recorder, ADMIN)
+    assert await state(db) == before
+
+
+async def test_a_wrong_type_and_a_broken_workbook_are_refused(
+    app: BotApp, db: Database, request_recorder: RecordingRequest, world: World
+) -> None:
+    before = await state(db)
+    await send_file(app, request_recorder, ADMIN, "photo.jpg", b"\xff\xd8\xff")
+    assert "photo.jpg" in last_text(request_recorder, ADMIN)
+    await send_file(app, request_recorder, ADMIN, "v3.xlsx", b"PK\x03\x04broken")
+    assert "Tệp không được chấp nhận" in last_text(request_recorder, ADMIN)
+    assert await state(db) == before
+
+
+async def test_a_document_without_upload_is_left_alone(
+    app: BotApp, request_recorder: RecordingRequest, world: World
+) -> None:
+    request_recorder.serve_file("F1", to_xlsx(revised(s4=T(10, 0))))
+    update = message_update(
+        "", user_id=ADMIN, language_code="vi", document=document("F1", "v3.xlsx", 100)
+    )
+    await feed(app, update)
+    assert not request_recorder.sent("getFile")
+
+
+async def test_newclass_from_a_workbook(
+    app: BotApp, db: Database, request_recorder: RecordingRequest, world: World
+) -> None:
+    schedule = dataclasses.replace(
+        vientiane_schedule(), cls=dataclasses.replace(vientiane_schedule().cls, code="VTE-HN-2025")
+    )
+    await send_file(app, request_recorder, ADMIN, "new.xlsx", to_xlsx(schedule), "/newclass")
+    confirm = request_recorder.messages(ADMIN)[-1].buttons[0][0][1]
+    await feed(app, callback_update(confirm, user_id=ADMIN, language_code="vi"))
+    assert await classes.get_class_by_code(db, "VTE-HN-2025") is not None
+
+
+async def test_export_asks_the_format_and_sends_documents(
+    app: BotApp, request_recorder: RecordingRequest, world: World
+) -> None:
+    await say(app, MANAGER, f"/export {CODE}")
+    buttons = [data for _label, data in request_recorder.messages(MANAGER)[-1].buttons[0]]
+    assert [b.rsplit(":", 1)[1] for b in buttons] == ["xlsx", "csv", "ics"]
+    for data in buttons:
+        await feed(app, callback_update(data, user_id=MANAGER, language_code="vi"))
+    sent = request_recorder.sent("sendDocument", MANAGER)
+    assert len(sent) == 3 and all("Lịch học hiện hành" in c.text for c in sent)
+
+
+async def test_template_sends_the_blank_workbook_with_instructions(
+    app: BotApp, request_recorder: RecordingRequest, world: World
+) -> None:
+    await say(app, TRAINEE, "/template")
+    (doc,) = request_recorder.sent("sendDocument", TRAINEE)
+    assert "/upload" in doc.text
+    assert "ຄຳແນະນຳ" in request_recorder.sent("sendMessage", TRAINEE)[-1].text
