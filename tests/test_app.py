@@ -9,8 +9,7 @@ from telegram.ext import CommandHandler
 
 from bot.app import BotContext, _api_base, build_application, running
 from bot.clock import FakeClock
-from bot.domain import Channel
-from bot.store import Database, people
+from bot.store import Database
 from tests.helpers.app import app_settings, feed, started_app
 from tests.helpers.telegram import RecordingRequest, message_update
 
@@ -58,29 +57,6 @@ def test_self_hosted_bot_api_urls() -> None:
     assert _api_base("http://api.local/bot")[0] == "http://api.local/bot"
     app = build_application(app_settings(bot_token="1:abc", bot_api_url="http://localhost:8081"))
     assert app.bot.base_url == "http://localhost:8081/bot1:abc"
-
-
-async def test_identity_handler_upserts_the_sender_and_picks_their_language(
-    db: Database, clock: FakeClock, request_recorder: RecordingRequest
-) -> None:
-    seen: list[tuple[str, int | None, bool]] = []
-
-    async def probe(update: object, context: BotContext) -> None:
-        assert context.person is not None
-        seen.append((context.lang, context.person.id, context.person.is_admin))
-
-    async with started_app(db, clock, request_recorder, admin_ids=frozenset({9})) as app:
-        app.add_handler(CommandHandler("probe", probe), group=5)
-        await feed(app, message_update("/probe", user_id=8, language_code="lo-LA"))
-        await feed(app, message_update("/probe", user_id=9, language_code="en-US"))
-        await feed(app, message_update("/probe", user_id=10, language_code="fr"))
-    identity = await people.find_identity(db, Channel.TELEGRAM, "8")
-    assert identity is not None and identity.language_code == "lo-LA"
-    assert [(lang, admin) for lang, _pid, admin in seen] == [
-        ("lo", False),
-        ("en", True),
-        ("vi", False),
-    ]
 
 
 async def test_a_failing_handler_is_logged_and_the_user_gets_an_apology(
