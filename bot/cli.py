@@ -107,6 +107,27 @@ def _cmd_invite(args: argparse.Namespace) -> int:
     return run_async(go())
 
 
+def _cmd_audit(args: argparse.Namespace) -> int:
+    """Who did what and when: one class's audit log, or everything, newest first."""
+    from bot.organiser import audit_lines
+    from bot.store import classes
+
+    async def go() -> int:
+        db = await open_db(args)
+        try:
+            cls = await classes.get_class_by_code(db, args.cls) if args.cls else None
+            if args.cls and cls is None:
+                print(f"no class {args.cls}", file=sys.stderr)
+                return 1
+            for line in await audit_lines(db, cls, args.lang, args.limit):
+                print(line)
+        finally:
+            await db.close()
+        return 0
+
+    return run_async(go())
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="classbot", description="A chat assistant for short training classes."
@@ -144,6 +165,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--uses", type=int, default=60, help="how many people may use it")
     p.add_argument("--days", type=float, default=14, help="days until it expires")
     p.set_defaults(handler=_cmd_invite)
+
+    p = sub.add_parser("audit", help="show the audit log, newest first (one class or all)")
+    p.add_argument("cls", metavar="CLASS", nargs="?", help="class code; every class if omitted")
+    p.add_argument("--limit", type=int, default=50, help="how many entries")
+    p.set_defaults(handler=_cmd_audit)
 
     return parser
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
+from pathlib import Path
 
 import openpyxl
 import pytest
 
-from bot import organiser
+from bot import cli, organiser
 from bot.clock import FakeClock
 from bot.domain import Channel, Person, Role
 from bot.permissions import Forbidden
@@ -170,3 +172,27 @@ def test_template_is_the_blank_workbook_with_instructions_in_the_language() -> N
     book = openpyxl.load_workbook(io.BytesIO(reply.document.content))
     assert len(book.sheetnames) >= 3
     assert reply.blocks[0].title and "ຕາຕະລາງ" in reply.blocks[0].title
+
+
+def test_cli_audit_prints_the_class_log(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`classbot audit [CLASS]` shows the same lines as /audit."""
+
+    async def prepare() -> None:
+        db = await Database.open(tmp_path / "a.db")
+        try:
+            now = dt.datetime(2024, 7, 1, tzinfo=dt.UTC)
+            world = await seed(db, now)
+            await organiser.promote(
+                db, world.admin, world.cls, world.trainee.id, now=now, lang="en"
+            )
+        finally:
+            await db.close()
+
+    asyncio.run(prepare())
+    db_path = str(tmp_path / "a.db")
+    assert cli.main(["--db", db_path, "--lang", "en", "audit", "VTE-HN-2024"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 1 and "Admin · member promoted" in out[0] and "7/1/24, 7:00" in out[0]
+    assert cli.main(["--db", db_path, "audit"]) == 0
+    assert "nâng vai trò thành viên" in capsys.readouterr().out
+    assert cli.main(["--db", db_path, "audit", "NOPE"]) == 1
