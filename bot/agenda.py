@@ -281,7 +281,8 @@ def topics_reply(cls: TrainingClass, topics: Iterable[Topic], lang: str) -> Repl
             groups.setdefault(t.block, []).append(f"{line} — {t.lecturer}" if t.lecturer else line)
         blocks = [Block((cls.title(lang),), _("Lecture topics"))]
         blocks += [Block(tuple(lines), block or None) for block, lines in groups.items()]
-        blocks.append(Block((_("Send “topic 3” or /topic 3 for the details of a topic."),)))
+        hint = _("Send “topic {number}” or /topic {number} for the details of a topic.")
+        blocks.append(Block((hint.format(number=ordered[0].number),)))
         return Reply(blocks=tuple(blocks))
 
 

@@ -317,7 +317,7 @@ async def test_topics_by_block_and_one_topic(db: Database, clock: FakeClock) -> 
         "Lecture topics\nVientiane cadres' class in Hanoi\n\n"
         "Hà Nội\n1. Party building and rectification — PGS.TS Nguyễn Văn A\n"
         "2. Digital transformation in Hanoi — TS Trần Thị B\n\n"
-        "Send “topic 3” or /topic 3 for the details of a topic."
+        "Send “topic 1” or /topic 1 for the details of a topic."
     )
     one = await agenda.topic_view(db, seeded.cls, 2, "vi")
     assert one.plain() == (
