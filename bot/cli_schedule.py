@@ -14,9 +14,10 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from bot import importer
-from bot.domain import LANGS, Schedule, TrainingClass, pick
-from bot.i18n import _, current_lang, format_clock, format_day, format_day_short, ngettext
+from bot import agenda, importer
+from bot.calendar_file import to_ics
+from bot.domain import LANGS, Schedule, TrainingClass
+from bot.i18n import _, current_lang, format_day_short, ngettext
 from bot.schedule_diff import render_diff
 from bot.schedule_problems import ScheduleProblems
 from bot.schedule_write import template_xlsx, to_csv, to_text, to_xlsx
@@ -27,6 +28,7 @@ EXPORTERS: dict[str, Callable[[Schedule], bytes]] = {
     "xlsx": to_xlsx,
     "csv": to_csv,
     "text": lambda s: to_text(s).encode(),
+    "ics": to_ics,
 }
 BINARY = {"xlsx"}
 SUFFIX = {"xlsx": ".xlsx", "csv": ".csv", "text": ".toml", "ics": ".ics"}
@@ -141,14 +143,6 @@ def _agenda_day(cls: TrainingClass, raw: str | None) -> dt.date:
     return min(max(today, cls.first_day), cls.last_day)
 
 
-async def _plain_day(db: Database, cls: TrainingClass, day: dt.date, lang: str) -> str:
-    lines = [format_day(day, lang)]
-    for s in await classes.sessions_on(db, cls, day):
-        when = f"{format_clock(s.start, lang)}–{format_clock(s.end, lang)}"
-        lines.append(f"{when}  {pick(s.title, lang, cls.default_lang)}")
-    return "\n".join(lines)
-
-
 def cmd_agenda(args: argparse.Namespace) -> int:
     lang = args.agenda_lang or current_lang()
 
@@ -161,7 +155,7 @@ def cmd_agenda(args: argparse.Namespace) -> int:
         except ValueError:
             _err(_("Please give the date as YYYY-MM-DD."))
             return 2
-        print(await _plain_day(db, cls, day, lang))
+        print((await agenda.day_view(db, cls, day, lang)).plain())
         return 0
 
     return _run(args, body)
@@ -186,17 +180,11 @@ def cmd_export(args: argparse.Namespace) -> int:
             _err(_("The class {code} has no schedule yet.").format(code=cls.code))
             return 1
         schedule = await load_version(db, cls.live_version_id)
-        data = _exporters()[args.format](schedule)
+        data = EXPORTERS[args.format](schedule)
         _write(data, args.output, args.format in BINARY, cls.code + SUFFIX[args.format])
         return 0
 
     return _run(args, body)
-
-
-def _exporters() -> dict[str, Callable[[Schedule], bytes]]:
-    from bot.calendar_file import to_ics
-
-    return {**EXPORTERS, "ics": to_ics}
 
 
 def cmd_template(args: argparse.Namespace) -> int:

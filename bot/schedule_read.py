@@ -192,16 +192,24 @@ def _table(
     for i, name in mapping.items():
         if name not in table.columns:
             table.columns[name] = f"{get_column_letter(i + 1)} ({str(header[i]).strip()})"
+    # first column for each field, with its label (a repeated header counts once)
+    columns = [(i, name, table.columns[name]) for i, name in sorted(mapping.items())]
+    columns = [c for k, c in enumerate(columns) if c[1] not in {n for _, n, _ in columns[:k]}]
     for number, values in rows[header_at + 1 :]:
-        record = RawRow(number)
-        for i, name in mapping.items():
-            if i < len(values) and name not in record.cells:
-                label = table.columns[name]
-                value = out.value(values[i], sheet, number, label)
-                if value is not None:
-                    record.cells[name] = Cell(value, number, label)
-        if record.cells:
-            table.rows.append(record)
+        cells: dict[str, Cell] = {}
+        width = len(values)
+        for i, name, label in columns:
+            if i >= width or (raw := values[i]) is None:
+                continue
+            if isinstance(raw, str):
+                raw = raw.strip()
+                if not raw:
+                    continue
+                if len(raw) > MAX_CELL:
+                    raw = out.value(raw, sheet, number, label)
+            cells[name] = Cell(raw, number, label)
+        if cells:
+            table.rows.append(RawRow(number, cells))
     return table
 
 
