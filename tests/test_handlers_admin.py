@@ -318,3 +318,25 @@ async def test_template_sends_the_blank_workbook_with_instructions(
     (doc,) = request_recorder.sent("sendDocument", TRAINEE)
     assert "/upload" in doc.text
     assert "ຄຳແນະນຳ" in request_recorder.sent("sendMessage", TRAINEE)[-1].text
+
+
+async def test_a_captioned_file_needs_no_command_and_a_stale_upload_request_lapses(
+    app: BotApp, clock: FakeClock, request_recorder: RecordingRequest, world: World
+) -> None:
+    request_recorder.serve_file("F2", to_xlsx(revised(s4=T(10, 0))))
+    captioned = message_update(
+        "/upload",
+        user_id=ADMIN,
+        language_code="vi",
+        document=document("F2", "v3.xlsx", 100),
+    )
+    await feed(app, captioned)
+    assert request_recorder.messages(ADMIN)[-1].buttons[0][0][1].startswith("upl:ok:")
+    request_recorder.clear()
+    await say(app, ADMIN, "/upload")
+    clock.advance(uploads.UPLOAD_TIMEOUT + dt.timedelta(minutes=1))
+    late = message_update(
+        "", user_id=ADMIN, language_code="vi", document=document("F2", "v3.xlsx", 100)
+    )
+    await feed(app, late)
+    assert not request_recorder.sent("getFile")

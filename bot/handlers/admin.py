@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from bot.app import BotApp, BotContext
 
 AWAITING = "admin:awaiting_upload"
-"""chat_data key: the next document in this chat is an upload ('upload') or a new class."""
+"""chat_data key: (kind, asked at): the next document is an upload or a new class's workbook."""
 
 DUE_CHECK_SECONDS = 60
 BUTTONS = r"^(upl|inv|exp):"
@@ -102,7 +102,7 @@ async def _ask_for_file(update: Update, context: BotContext, kind: str) -> None:
         await send(update, context, refused())
         return
     assert context.chat_data is not None
-    context.chat_data[AWAITING] = kind
+    context.chat_data[AWAITING] = (kind, context.now())
     text = (
         _("Please send the workbook of the new class (.xlsx). /template gives a blank one.")
         if kind == "newclass"
@@ -129,10 +129,11 @@ async def document(update: Update, context: BotContext) -> None:
     assert context.chat_data is not None
     caption = (message.caption or "").split()
     command = caption[0].split("@")[0].lstrip("/") if caption else ""
-    kind = command if command in ("upload", "newclass") else context.chat_data.get(AWAITING)
+    asked = context.chat_data.pop(AWAITING, None)
+    fresh = asked is not None and context.now() - asked[1] <= uploads.UPLOAD_TIMEOUT
+    kind = command if command in ("upload", "newclass") else (asked[0] if fresh else None)
     if kind is None:
         return
-    context.chat_data.pop(AWAITING, None)
     doc = message.document
     problem = uploads.check_document(doc.file_name, doc.file_size, context.lang)
     if problem is not None:
