@@ -297,8 +297,12 @@ async def report(db: Database, ann: Announcement) -> Report:
     }
     for d in await outbox.deliveries(db, ann.id):
         buckets[d.state].append(d.name)
-        if ann.needs_ack and d.person_id is not None and d.state in ("sent", "uncertain"):
-            (out.acknowledged if d.person_id in acked else out.not_acknowledged).append(d.name)
+        if not ann.needs_ack or d.person_id is None:
+            continue
+        if d.person_id in acked:  # a tap proves delivery, whatever the row says
+            out.acknowledged.append(d.name)
+        elif d.state in ("sent", "uncertain"):
+            out.not_acknowledged.append(d.name)
     return out
 
 

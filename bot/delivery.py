@@ -13,8 +13,9 @@ Guarantees and policy:
   may not have it. :meth:`DeliveryWorker.recover` marks such rows
   ``uncertain`` and they are *not* resent (a duplicate announcement to senior
   officials is worse than one reported gap); reports list them by name so a
-  manager can follow up. The worker sends one message at a time, so a crash
-  leaves at most one uncertain row.
+  manager can follow up. At most ``max_in_flight`` sends (default 8, enough
+  to keep 30/s over a 250 ms round trip) are in flight, so a crash leaves at
+  most that many uncertain rows.
 * **Channel choice.** A person-addressed message goes to the channel the
   person used last, then to their other reachable identities when one turns
   out blocked; the channel that delivered is stored in ``sent_channel``.
@@ -139,6 +140,7 @@ class DeliveryWorker:
         backoff_cap: float = 300.0,
         flood_streak: int = 3,
         batch_size: int = 200,
+        max_in_flight: int = 8,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -150,6 +152,8 @@ class DeliveryWorker:
         self.backoff_cap = backoff_cap
         self.flood_streak = flood_streak
         self.batch_size = batch_size
+        self.max_in_flight = max(max_in_flight, 1)
+        self._in_flight: set[asyncio.Task[None]] = set()
         self.stats = DeliveryStats()
         self._global: dict[Channel, TokenBucket] = {}
         self._chats: dict[ChatKey, TokenBucket] = {}
@@ -258,12 +262,33 @@ class DeliveryWorker:
         wait = self._chat_wait(key, ts)
         if wait > 0:
             return ts + wait
+        await self._settle(self.max_in_flight - 1)
         while (wait := self._global_bucket(channel).wait(ts)) > _NEGLIGIBLE:
             await self.sleep(wait)
             ts = self._ts()
         self._take(key, ts)
         if not await outbox.begin_attempt(self.db, message.id, self.clock.now()):
             return None
+        send = self._send(message, sender, chat_id, more=len(targets) > 1)
+        self._in_flight.add(asyncio.create_task(send, name=f"outbox-{message.id}"))
+        return None
+
+    async def _settle(self, keep: int) -> None:
+        """Wait until at most ``keep`` sends are in flight; re-raise a crash inside one."""
+        while len(self._in_flight) > max(keep, 0):
+            done, _pending = await asyncio.wait(
+                self._in_flight, return_when=asyncio.FIRST_COMPLETED
+            )
+            self._in_flight -= done
+            for task in done:
+                task.result()
+
+    async def _send(
+        self, message: outbox.QueuedMessage, sender: Sender, chat_id: str, *, more: bool
+    ) -> None:
+        """The send itself (its attempt is already recorded) and its result."""
+        channel = sender.channel
+        key: ChatKey = (channel, chat_id)
         attempts = message.attempts + 1
         try:
             external_id = await sender.send(chat_id, message.reply)
@@ -272,7 +297,7 @@ class DeliveryWorker:
         except TransientError as exc:
             await self._transient_failure(message, channel, exc, attempts)
         except Unreachable as exc:
-            await self._unreachable(message, key, exc, more=len(targets) > 1)
+            await self._unreachable(message, key, exc, more=more)
         except Rejected as exc:
             await self._final(message, "failed", f"rejected: {exc}")
         except DeliveryError as exc:
@@ -286,7 +311,6 @@ class DeliveryWorker:
             self._floods[channel] = 0
             self._transient[channel] = 0
             self.stats.sent += 1
-        return None
 
     async def _final(self, message: outbox.QueuedMessage, state: str, error: str) -> None:
         await outbox.mark_final(self.db, message.id, state, error, self.clock.now())
@@ -354,7 +378,18 @@ class DeliveryWorker:
         With ``until`` (an aware datetime) it also sleeps until later messages
         (retries, ``not_before``) fall due, as long as they are due by ``until``.
         """
+        try:
+            await self._drain(until)
+            await self._settle(0)
+        finally:
+            for task in self._in_flight:
+                task.cancel()  # only when dying: a crash or cancellation inside the loop
+            self._in_flight.clear()
+        return self.stats
+
+    async def _drain(self, until: dt.datetime | None) -> None:
         while not self._stopping:
+            await self._settle(0)
             now = self.clock.now()
             self.stats.expired += await outbox.expire_stale(self.db, now)
             batch = await outbox.due(self.db, now, self.batch_size)
@@ -377,7 +412,6 @@ class DeliveryWorker:
             self._forget_idle(self._ts())
             if not progressed and earliest is not None:
                 await self.sleep(max(earliest - self._ts(), _NEGLIGIBLE))
-        return self.stats
 
     async def run(self, idle_poll: float = 60.0) -> None:
         """Deliver until :meth:`stop`: woken by enqueues, else sleeping until the next due time."""

@@ -269,12 +269,14 @@ async def test_killed_mid_broadcast_and_restarted_finishes_without_duplicates(
 
     second = await Database.open(path)
     restarted = worker(second, sender, clock)
-    assert len(await restarted.recover()) == 1
+    interrupted = await restarted.recover()
     await restarted.run_until_idle()
 
+    assert 1 <= len(interrupted) <= restarted.max_in_flight
     assert all(sender.count(p.id) == 1 for p in persons)  # none lost, none doubled
     assert len(sender.calls) == 40
-    assert await outbox.state_counts(second) == {"sent": 39, "uncertain": 1}
+    counts = await outbox.state_counts(second)
+    assert counts == {"sent": 40 - len(interrupted), "uncertain": len(interrupted)}
     assert (await restarted.recover()) == []
     await second.close()
 
@@ -297,23 +299,59 @@ class HangingSender(FakeSender):
         return result
 
 
-async def test_cancelled_worker_task_resumes_on_restart(db: Database, clock: FakeClock) -> None:
-    persons = await make_people(db, 12, clock.now())
-    await enqueue_to(db, persons, clock.now())
+async def test_cancelled_worker_task_resumes_on_restart(tmp_path: Path, clock: FakeClock) -> None:
+    path = tmp_path / "cancel.db"
+    first = await Database.open(path)
+    persons = await make_people(first, 12, clock.now())
+    await enqueue_to(first, persons, clock.now())
     sender = HangingSender(clock)
-    task = asyncio.create_task(worker(db, sender, clock).run_until_idle())
+    task = asyncio.create_task(worker(first, sender, clock, max_in_flight=1).run_until_idle())
     await asyncio.wait_for(sender.hanging.wait(), 10)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
+    await first.close()
 
-    again = worker(db, sender, clock)
+    second = await Database.open(path)
+    again = worker(second, sender, clock)
     interrupted = await again.recover()
     await again.run_until_idle()
 
     assert len(interrupted) == 1
     assert len(sender.calls) == 12 and len(sender.sent) == 11  # the interrupted one: not resent
-    assert await outbox.state_counts(db) == {"sent": 11, "uncertain": 1}
+    assert await outbox.state_counts(second) == {"sent": 11, "uncertain": 1}
+    await second.close()
+
+
+class GatedSender(FakeSender):
+    """Holds every send until released, counting how many wait at once."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        super().__init__(clock)
+        self.release = asyncio.Event()
+        self.waiting = 0
+        self.three_waiting = asyncio.Event()
+
+    async def send(self, chat_id: str, reply: Reply) -> str:
+        self.waiting += 1
+        if self.waiting == 3:
+            self.three_waiting.set()
+        await self.release.wait()
+        return await super().send(chat_id, reply)
+
+
+async def test_sends_overlap_up_to_max_in_flight(db: Database, clock: FakeClock) -> None:
+    persons = await make_people(db, 6, clock.now())
+    await enqueue_to(db, persons, clock.now())
+    sender = GatedSender(clock)
+    task = asyncio.create_task(worker(db, sender, clock, max_in_flight=3).run_until_idle())
+    await asyncio.wait_for(sender.three_waiting.wait(), 10)
+    for _ in range(50):
+        await asyncio.sleep(0)
+    assert sender.waiting == 3  # three sends wait on the channel at once, and no more
+    sender.release.set()
+    await asyncio.wait_for(task, 10)
+    assert len(sender.sent) == 6
 
 
 async def test_long_running_loop_is_woken_by_enqueue(db: Database, clock: FakeClock) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.handlers import admin, common, identity, linking, reminders, trainee
+from bot.handlers import admin, broadcast, common, identity, linking, reminders, trainee
 
 if TYPE_CHECKING:
     from bot.app import BotApp
@@ -23,6 +23,9 @@ def register_all(app: BotApp) -> None:
 
     # Group 0: organisers' buttons (upl:, inv:, exp:), before the general button router.
     admin.register_buttons(app)
+    # Group 0: managers' /broadcast conversation (its bcast: buttons and typed texts come
+    # before the general button router and the plain-words fallback), /report, follow-ups.
+    broadcast.register(app)
     # Group 0: commands and button taps. Joining, language, class choice, help, groups.
     common.register(app)
     # Linking the same person's Telegram and Zalo accounts (/link, /link CODE).

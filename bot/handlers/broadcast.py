@@ -1,0 +1,335 @@
+"""Class managers' /broadcast conversation and /report, on Telegram.
+
+/broadcast [text] (or as a reply to a photo or document): the text, an
+optional version in another language, the audience, "ask to confirm
+receipt" on or off, a preview with Send / Cancel. The conversation ends
+cleanly after :data:`TIMEOUT` seconds without an answer. The work is done by
+:mod:`bot.announcements`; this module only asks and shows. Buttons use the
+``bcast:`` prefix and are handled here, before the general button router.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import TYPE_CHECKING, Any
+
+from telegram import Message, Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot import announcements, permissions
+from bot.announcements import Audience, Draft
+from bot.domain import LANGS, localized
+from bot.handlers.common import current_class, not_joined, refused, send
+from bot.i18n import LANG_NAMES, _, ngettext, use_lang
+from bot.permissions import Forbidden
+from bot.replies import Block, Button, Reply
+from bot.store import classes, people
+
+if TYPE_CHECKING:
+    from bot.app import BotApp, BotContext
+
+CLASS, TEXT, SECOND, SECOND_TEXT, AUDIENCE, PREVIEW = range(6)
+TIMEOUT = 600
+"""Seconds of silence after which a draft is dropped (nothing is sent)."""
+FOLLOWUP_SECONDS = 60
+"""How often the follow-up reminders and summaries are looked for."""
+DRAFT = "broadcast_draft"
+END = ConversationHandler.END
+
+
+def _draft(context: BotContext) -> dict[str, Any]:
+    data: dict[str, Any] = context.user_data.setdefault(DRAFT, {})  # type: ignore[union-attr]
+    return data
+
+
+def _media(message: Message | None) -> tuple[tuple[str, str] | None, str]:
+    """The photo or document of the message replied to, and its caption."""
+    if message is None:
+        return None, ""
+    if message.photo:
+        return ("photo", message.photo[-1].file_id), message.caption or ""
+    if message.document:
+        return ("document", message.document.file_id), message.caption or ""
+    return None, ""
+
+
+async def _managed_classes(context: BotContext) -> list[int]:
+    person = context.person
+    if person is None:
+        return []
+    ids = [
+        m.class_id
+        for m in await people.memberships_of(context.store, person.id)
+        if m.role in permissions.MANAGERS
+    ]
+    if person.is_admin and person.active_class_id and person.active_class_id not in ids:
+        ids.insert(0, person.active_class_id)
+    return ids
+
+
+async def start(update: Update, context: BotContext) -> int:
+    """/broadcast: pick the class, take the text (or ask for it)."""
+    person = context.person
+    message = update.effective_message
+    if person is None or message is None:
+        return END
+    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    draft = _draft(context)
+    media, caption = _media(message.reply_to_message)
+    draft.update(media=media, body={}, audience=Audience.CLASS, ack=True)
+    text = " ".join(context.args or []).strip() or caption.strip()
+    if text:
+        draft["body"][context.lang] = text
+    found = await current_class(context)
+    managed = await _managed_classes(context)
+    if found is not None and found[1] in permissions.MANAGERS:
+        draft["class_id"] = found[0].id
+    elif len(managed) == 1:
+        draft["class_id"] = managed[0]
+    elif managed:
+        picks = await classes.classes_by_ids(context.store, managed)
+        buttons = tuple((Button(c.title(context.lang), f"bcast:class:{c.id}"),) for c in picks)
+        await send(
+            update, context, Reply(Reply.text(_("Which class is this for?")).blocks, buttons)
+        )
+        return CLASS
+    else:
+        await send(update, context, refused() if found else not_joined())
+        return END
+    return await _next_step(update, context)
+
+
+async def _next_step(update: Update, context: BotContext) -> int:
+    draft = _draft(context)
+    if not draft["body"] and draft["media"] is None:
+        await send(update, context, Reply.text(_("Please write the announcement.")))
+        return TEXT
+    if len(draft["body"]) == 1:
+        offers = [
+            (
+                Button(
+                    _("Add a version in {language}").format(language=LANG_NAMES[code]),
+                    f"bcast:lang:{code}",
+                ),
+            )
+            for code in LANGS
+            if code not in draft["body"]
+        ]
+        buttons = (*offers, (Button(_("No, continue"), "bcast:lang:none"),))
+        question = _(
+            "Add the same announcement in another language? Each person gets the version "
+            "in their language; someone whose language has no version gets all of them."
+        )
+        await send(update, context, Reply(Reply.text(question).blocks, buttons))
+        return SECOND
+    return await _ask_audience(update, context)
+
+
+async def _ask_audience(update: Update, context: BotContext) -> int:
+    buttons = tuple((Button(a.label(), f"bcast:aud:{a.value}"),) for a in Audience)
+    await send(update, context, Reply(Reply.text(_("Who should receive it?")).blocks, buttons))
+    return AUDIENCE
+
+
+async def pick_class(update: Update, context: BotContext) -> int:
+    query = update.callback_query
+    if query is None:
+        return END
+    await query.answer()
+    _draft(context)["class_id"] = int((query.data or "").rsplit(":", 1)[-1])
+    return await _next_step(update, context)
+
+
+async def text(update: Update, context: BotContext) -> int:
+    message = update.effective_message
+    if message is None or not message.text:
+        return TEXT
+    _draft(context)["body"][context.lang] = message.text.strip()
+    return await _next_step(update, context)
+
+
+async def second_language(update: Update, context: BotContext) -> int:
+    query = update.callback_query
+    if query is None:
+        return END
+    await query.answer()
+    code = (query.data or "").rsplit(":", 1)[-1]
+    if code not in LANGS:
+        return await _ask_audience(update, context)
+    _draft(context)["second"] = code
+    prompt = _("Please write the version in {language}.").format(language=LANG_NAMES[code])
+    await send(update, context, Reply.text(prompt))
+    return SECOND_TEXT
+
+
+async def second_text(update: Update, context: BotContext) -> int:
+    message = update.effective_message
+    draft = _draft(context)
+    if message is None or not message.text:
+        return SECOND_TEXT
+    draft["body"][draft.pop("second", context.lang)] = message.text.strip()
+    return await _ask_audience(update, context)
+
+
+async def audience(update: Update, context: BotContext) -> int:
+    query = update.callback_query
+    if query is None:
+        return END
+    await query.answer()
+    _draft(context)["audience"] = Audience((query.data or "").rsplit(":", 1)[-1])
+    await send(update, context, await _preview(context))
+    return PREVIEW
+
+
+async def _preview(context: BotContext) -> Reply:
+    draft = _draft(context)
+    aud: Audience = draft["audience"]
+    cls = await classes.get_class(context.store, draft["class_id"])
+    members = await people.class_members(context.store, draft["class_id"], aud.roles)
+    person = context.person
+    count = sum(1 for m in members if person is None or m.person.id != person.id)
+    lines = [
+        _("Class: {cls}").format(cls=cls.title(context.lang) if cls else ""),
+        ngettext("To: {audience} ({n} person)", "To: {audience} ({n} people)", count).format(
+            audience=aud.label(), n=count
+        ),
+    ]
+    if draft["media"] is not None:
+        lines.append(_("With the attached file."))
+    blocks = [Block(tuple(lines), _("Preview of your announcement"))]
+    for code in LANGS:
+        if code in draft["body"]:
+            blocks.append(Block(tuple(draft["body"][code].splitlines()), LANG_NAMES[code]))
+    toggle = _("☑ Ask to confirm receipt") if draft["ack"] else _("☐ Ask to confirm receipt")
+    buttons = (
+        (Button(toggle, "bcast:ack"),),
+        (Button(_("✅ Send"), "bcast:send"), Button(_("✖ Cancel"), "bcast:cancel")),
+    )
+    return Reply(blocks=tuple(blocks), buttons=buttons, media=draft["media"])
+
+
+async def preview_tap(update: Update, context: BotContext) -> int:
+    """The preview's buttons: toggle the confirmation, send, or cancel."""
+    query = update.callback_query
+    person = context.person
+    if query is None or person is None:
+        return END
+    action = (query.data or "").rsplit(":", 1)[-1]
+    draft = _draft(context)
+    if action == "ack":
+        draft["ack"] = not draft["ack"]
+        await query.answer()
+        await send(update, context, await _preview(context))
+        return PREVIEW
+    if action == "cancel":
+        await query.answer()
+        return await cancel(update, context)
+    await query.answer()
+    new = Draft(
+        class_id=draft["class_id"],
+        body=localized(draft["body"]),
+        audience=draft["audience"],
+        needs_ack=draft["ack"],
+        media=draft["media"],
+    )
+    try:
+        _ann, queued = await announcements.create(context.store, person, new, context.now())
+    except Forbidden:
+        await send(update, context, refused())
+        return _finish(context)
+    done = ngettext(
+        "Sent to {n} person. They will receive it in a few seconds; /report shows who "
+        "received and confirmed it.",
+        "Sent to {n} people. They will receive it in a few seconds; /report shows who "
+        "received and confirmed it.",
+        queued,
+    ).format(n=queued)
+    await send(update, context, Reply.text(done))
+    return _finish(context)
+
+
+def _finish(context: BotContext) -> int:
+    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    return END
+
+
+async def cancel(update: Update, context: BotContext) -> int:
+    await send(update, context, Reply.text(_("Cancelled. Nothing was sent.")))
+    return _finish(context)
+
+
+async def timed_out(update: Update, context: BotContext) -> int:
+    with use_lang(context.lang):  # runs in the timeout job, outside the update's task
+        message = _(
+            "The announcement was not sent: there was no answer for 10 minutes. "
+            "Start again with /broadcast."
+        )
+    await send(update, context, Reply.text(message))
+    return _finish(context)
+
+
+async def report(update: Update, context: BotContext) -> None:
+    """/report: the recent announcements of the class with their figures and names."""
+    person = context.person
+    found = await current_class(context)
+    if person is None or found is None:
+        await send(update, context, not_joined(context))
+        return
+    try:
+        reply = await announcements.report_for(context.store, person, found[0].id, context.lang)
+    except Forbidden:
+        await send(update, context, refused())
+        return
+    await send(update, context, reply)
+
+
+async def followups(context: BotContext) -> None:
+    """Job: the one reminder to non-confirmers and the summary to the sender, when due."""
+    await announcements.run_due_followups(context.store, context.now())
+
+
+def conversation() -> ConversationHandler[BotContext]:
+    """The /broadcast conversation (private chats only)."""
+    private = filters.ChatType.PRIVATE
+    typed = filters.TEXT & ~filters.COMMAND & private
+    with warnings.catch_warnings():
+        # per_message=False is intended: the draft belongs to the user, not to one message.
+        warnings.simplefilter("ignore", PTBUserWarning)
+        return ConversationHandler(
+            entry_points=[CommandHandler("broadcast", start, filters=private)],
+            states={
+                CLASS: [CallbackQueryHandler(pick_class, pattern=r"^bcast:class:\d+$")],
+                TEXT: [MessageHandler(typed, text)],
+                SECOND: [CallbackQueryHandler(second_language, pattern=r"^bcast:lang:")],
+                SECOND_TEXT: [MessageHandler(typed, second_text)],
+                AUDIENCE: [CallbackQueryHandler(audience, pattern=r"^bcast:aud:")],
+                PREVIEW: [CallbackQueryHandler(preview_tap, pattern=r"^bcast:(ack|send|cancel)$")],
+                ConversationHandler.TIMEOUT: [
+                    MessageHandler(filters.ALL, timed_out),
+                    CallbackQueryHandler(timed_out),
+                ],
+            },
+            fallbacks=[
+                CommandHandler("cancel", cancel),
+                CallbackQueryHandler(cancel, pattern=r"^bcast:cancel$"),
+            ],
+            conversation_timeout=TIMEOUT,
+            name="broadcast",
+        )
+
+
+def register(app: BotApp) -> None:
+    """/broadcast (before the general button router, so ``bcast:`` taps reach it) and /report."""
+    app.add_handler(conversation())
+    app.add_handler(CommandHandler("report", report))
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(
+            followups, interval=FOLLOWUP_SECONDS, first=FOLLOWUP_SECONDS, name="ann-followups"
+        )
