@@ -128,6 +128,26 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     return run_async(go())
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    """The recent announcements of a class: sent, failed, unreachable, confirmed, with names."""
+    from bot.announcements import class_report
+    from bot.store import classes
+
+    async def go() -> int:
+        db = await open_db(args)
+        try:
+            cls = await classes.get_class_by_code(db, args.cls)
+            if cls is None:
+                print(f"no class {args.cls}", file=sys.stderr)
+                return 1
+            print((await class_report(db, cls.id, args.lang, args.limit)).plain())
+        finally:
+            await db.close()
+        return 0
+
+    return run_async(go())
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="classbot", description="A chat assistant for short training classes."
@@ -170,6 +190,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("cls", metavar="CLASS", nargs="?", help="class code; every class if omitted")
     p.add_argument("--limit", type=int, default=50, help="how many entries")
     p.set_defaults(handler=_cmd_audit)
+
+    p = sub.add_parser("report", help="delivery and read report of a class's announcements")
+    p.add_argument("cls", metavar="CLASS", help="class code")
+    p.add_argument("--limit", type=int, default=5, help="how many recent announcements")
+    p.set_defaults(handler=_cmd_report)
 
     return parser
 

@@ -135,3 +135,29 @@ def test_with_a_token_run_starts_the_real_bot_but_demo_stays_offline(
     assert cli.main(["--db", str(tmp_path / "x.db"), "run"]) == 0
     assert cli.main(["--db", str(tmp_path / "x.db"), "demo"]) == 0
     assert started == ["123:abc", "terminal"]
+
+
+def test_report_prints_the_announcements_of_a_class(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot import announcements
+    from bot.domain import localized
+
+    path = tmp_path / "report.db"
+
+    async def broadcast() -> None:
+        db = await Database.open(path)
+        try:
+            seeded = await seed(db, dt.datetime(2024, 7, 1, tzinfo=dt.UTC))
+            draft = announcements.Draft(seeded.cls.id, localized({"vi": "Xe xuất phát 13h15"}))
+            await announcements.create(db, seeded.manager, draft, dt.datetime.now(dt.UTC))
+        finally:
+            await db.close()
+
+    asyncio.run(broadcast())
+    assert cli.main(["--db", str(path), "--lang", "en", "report", "VTE-HN-2024"]) == 0
+    out = capsys.readouterr().out
+    assert "Announcements: Vientiane cadres' class in Hanoi" in out
+    assert "Whole class: Xe xuất phát 13h15" in out
+    assert "0 sent" in out and "1 still being sent: Somphone" in out
+    assert cli.main(["--db", str(path), "report", "NOPE"]) == 1
