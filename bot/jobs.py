@@ -7,7 +7,9 @@ jobs no longer planned are cancelled, and jobs whose time passed while the
 bot was down but which are still useful run at once (catch-up). A job is
 scheduled after a delay measured on the application's clock (``when - now``),
 so the scheduler and an injected clock agree: with a FakeClock in tests, a job
-due in 30 minutes of fake time stays pending instead of firing at once. Call it at
+due in 30 minutes of fake time stays pending instead of firing at once. Only
+the next :data:`HORIZON` of jobs sits on the queue (a repeating re-sync moves
+the window), which keeps start-up fast and memory flat for hundreds of classes. Call it at
 start-up and after every schedule or settings change (:func:`resync` from a
 handler). Each job's callback fires the reminder through the outbox with the
 application's clock; the outbox wakes the delivery worker on enqueue.
@@ -36,6 +38,14 @@ log = logging.getLogger(__name__)
 PREFIXES = tuple(f"{kind}:" for kind in JobKind)
 """Job names this module owns (other jobs on the queue are left alone)."""
 
+HORIZON = dt.timedelta(hours=36)
+"""Only jobs due within this window sit on the queue; the rest wait in the store."""
+
+RESYNC_EVERY = dt.timedelta(hours=6)
+"""How often the queue is re-derived, bringing jobs into the horizon."""
+
+RESYNC_NAME = "reminders-resync"
+
 JOB_KWARGS: dict[str, Any] = {"misfire_grace_time": None}
 """Run a late job however late: :func:`bot.reminders.fire` itself drops what is stale."""
 
@@ -45,6 +55,9 @@ class SyncReport:
     """What one synchronisation did."""
 
     planned: int
+    """Jobs within the horizon (on the queue or run at once)."""
+    later: int
+    """Jobs planned beyond the horizon (a later re-sync adds them)."""
     added: int
     kept: int
     cancelled: int
@@ -74,7 +87,8 @@ async def sync_jobs(
         raise RuntimeError("sync_jobs needs the job queue and an open database")
     now = now or app.bot_data.clock.now()
     wanted = None if class_ids is None else set(class_ids)
-    planned = {j.name: j for j in await reminders.plan_jobs(db, now, wanted)}
+    every = await reminders.plan_jobs(db, now, wanted)
+    planned = {j.name: j for j in every if j.when <= now + HORIZON}
     existing: dict[str, list[Any]] = {}
     for job in queue.jobs():
         data = job.data
@@ -111,16 +125,26 @@ async def sync_jobs(
             job_kwargs=JOB_KWARGS,
         )
         added += 1
-    report = SyncReport(len(planned), added, kept, cancelled, catch_up)
+    if not queue.get_jobs_by_name(RESYNC_NAME):
+        queue.run_repeating(
+            _resync_job, interval=RESYNC_EVERY, first=RESYNC_EVERY, name=RESYNC_NAME
+        )
+    report = SyncReport(len(planned), len(every) - len(planned), added, kept, cancelled, catch_up)
     log.info(
-        "event=jobs_synced planned=%d added=%d kept=%d cancelled=%d catch_up=%d",
+        "event=jobs_synced planned=%d later=%d added=%d kept=%d cancelled=%d catch_up=%d",
         report.planned,
+        report.later,
         report.added,
         report.kept,
         report.cancelled,
         report.catch_up,
     )
     return report
+
+
+async def _resync_job(context: BotContext) -> None:
+    """The periodic re-derivation (brings the next day's jobs into the horizon)."""
+    await sync_jobs(context.application, context.now())
 
 
 async def resync(context: BotContext, class_ids: Iterable[int] | None = None) -> None:

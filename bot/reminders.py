@@ -20,23 +20,22 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot import agenda, cards, rollcall
-from bot.domain import Member, Person, Role, Session, SessionKind, Topic, TrainingClass
-from bot.i18n import _, format_clock, resolve_lang, use_lang
-from bot.replies import Block, Button, Location, Reply
-from bot.store import classes, outbox, people
+from bot import reminder_messages as messages
+from bot import rollcall
+from bot.domain import LANGS, Member, Person, Role, Session, Topic, TrainingClass
+from bot.i18n import resolve_lang
+from bot.replies import Reply
+from bot.store import classes, outbox
 from bot.store import reminders as store
 from bot.store.database import Database
 from bot.store.outbox import OutgoingMessage
 
 log = logging.getLogger(__name__)
 
-_RenderFn = Callable[[str], Reply]
-"""Renders one reminder in one language (called once per language per firing)."""
 
 EARLY = dt.timedelta(seconds=30)
 """A job may run this much before its instant (clock skew) and still count as due."""
@@ -146,7 +145,7 @@ async def plan_jobs(
     since = (now - dt.timedelta(days=1)).date()
     ids = None if class_ids is None else list(class_ids)
     running = await store.running_classes(db, since, ids)
-    sessions = await store.live_sessions_from(db, running, since - dt.timedelta(days=1))
+    sessions = await store.live_session_times_from(db, running, since - dt.timedelta(days=1))
     slots = await store.custom_digest_slots(db, [c.id for c in running])
     jobs: list[PlannedJob] = []
     for cls in running:
@@ -175,7 +174,10 @@ def not_before(cls: TrainingClass, person: Person, now: dt.datetime, urgent: boo
 
 
 def member_lang(cls: TrainingClass, person: Person) -> str:
-    return resolve_lang(person.lang, None, cls.default_lang)
+    """The member's chosen language, else the class's."""
+    if person.lang in LANGS:
+        return person.lang
+    return resolve_lang(None, None, cls.default_lang)
 
 
 def dedup_key(job: PlannedJob, person_id: int) -> str:
@@ -187,50 +189,92 @@ def dedup_key(job: PlannedJob, person_id: int) -> str:
 
 async def fire(db: Database, job: PlannedJob, now: dt.datetime) -> int:
     """Render and enqueue the job's messages if it is still planned and due; returns how many."""
-    cls = await classes.get_class(db, job.class_id)
-    if cls is None:
+    return await fire_many(db, [job], now)
+
+
+async def fire_due(db: Database, now: dt.datetime) -> int:
+    """Fire every job that is due at ``now`` in one batch (start-up catch-up); returns messages."""
+    return await fire_many(db, [j for j in await plan_jobs(db, now) if j.is_due(now)], now)
+
+
+async def fire_many(db: Database, jobs: Sequence[PlannedJob], now: dt.datetime) -> int:
+    """Fire several jobs with a handful of queries and one outbox transaction.
+
+    Each job is first re-planned from the store's current state of its day: a
+    job whose session moved, whose time changed or which went stale since it
+    was scheduled does nothing. Each message is rendered once per (job,
+    language) and shared by the members reading that language; members whose
+    dedup key is already in the outbox are skipped before rendering.
+    """
+    if not jobs:
         return 0
-    fresh = {j.name: j for j in await plan_jobs(db, now, [cls.id])}.get(job.name)
-    if fresh is None or not fresh.is_due(now):
-        log.info("event=reminder_skipped job=%s reason=not_due", job.name)
+    found = await classes.classes_by_ids(db, sorted({j.class_id for j in jobs}))
+    by_id = {c.id: c for c in found}
+    wanted = [(by_id[j.class_id], j.day) for j in jobs if j.class_id in by_id]
+    day_sessions = await store.sessions_on_days(db, wanted)
+    live: list[tuple[TrainingClass, PlannedJob, list[Session]]] = []
+    for job in jobs:
+        cls = by_id.get(job.class_id)
+        sessions = day_sessions.get((job.class_id, job.day), [])
+        fresh = _replan(cls, job, sessions, now) if cls is not None else None
+        if cls is None or fresh is None:
+            log.info("event=reminder_skipped job=%s reason=not_due", job.name)
+            continue
+        live.append((cls, fresh, sessions))
+    if not live:
         return 0
-    sessions = await classes.sessions_on(db, cls, fresh.day)
-    members = await people.class_members(db, cls.id)
-    recipients = _recipients(cls, fresh, members)
-    done = await store.existing_keys(db, [dedup_key(fresh, m.person.id) for m in recipients])
-    todo = [m for m in recipients if dedup_key(fresh, m.person.id) not in done]
-    if not todo:
-        return 0
-    if fresh.kind is JobKind.DIGEST:
-        topics = await agenda.class_topics(db, cls)
-        render = _digest_renderer(cls, fresh.day, sessions, topics)
-        expires = fresh.deadline
-    else:
-        session = next((s for s in sessions if s.key == fresh.session_key), None)
-        if session is None:
-            return 0
-        render, expires = await _session_renderer(db, cls, fresh, session, members)
-    rendered: dict[str, Reply] = {}
+    members = await store.members_of(db, sorted({cls.id for cls, _j, _s in live}))
+    targets = [
+        (dedup_key(job, m.person.id), cls, job, sessions, m)
+        for cls, job, sessions in live
+        for m in _recipients(cls, job, members.get(cls.id, []))
+    ]
+    done = await store.existing_keys(db, [item[0] for item in targets])
+    todo = [item for item in targets if item[0] not in done]
+    versions = {c.live_version_id for _k, c, j, _s, _m in todo if j.kind is JobKind.DIGEST}
+    topics = await store.topics_of(db, [v for v in versions if v is not None])
+    rendered: dict[tuple[str, str], tuple[Reply, dt.datetime] | None] = {}
+    # Members mostly share their quiet hours: one computation per (class, hours, urgency).
+    waits: dict[tuple[int, dt.time, dt.time, bool], dt.datetime] = {}
     messages = []
-    for member in todo:
-        lang = member_lang(cls, member.person)
-        if lang not in rendered:
-            rendered[lang] = render(lang)
+    for key, cls, job, sessions, member in todo:
+        person = member.person
+        lang = member_lang(cls, person)
+        if (job.name, lang) not in rendered:
+            rendered[(job.name, lang)] = await _render(
+                db, cls, job, sessions, members.get(cls.id, []), topics, lang
+            )
+        made = rendered[(job.name, lang)]
+        if made is None:
+            continue
+        urgent = job.kind.urgent
+        wait_key = (cls.id, person.quiet_start, person.quiet_end, urgent)
+        if wait_key not in waits:
+            waits[wait_key] = not_before(cls, person, now, urgent)
         messages.append(
             OutgoingMessage(
-                dedup_key=dedup_key(fresh, member.person.id),
-                kind=str(fresh.kind),
-                reply=rendered[lang],
-                not_before=not_before(cls, member.person, now, fresh.kind.urgent),
+                dedup_key=key,
+                kind=str(job.kind),
+                reply=made[0],
+                not_before=waits[wait_key],
                 class_id=cls.id,
-                person_id=member.person.id,
-                urgent=fresh.kind.urgent,
-                expires_at=expires,
+                person_id=person.id,
+                urgent=urgent,
+                expires_at=made[1],
             )
         )
     added = await outbox.enqueue(db, messages, now)
-    log.info("event=reminder_fired job=%s queued=%d", fresh.name, added)
+    log.info("event=reminders_fired jobs=%d queued=%d", len(live), added)
     return added
+
+
+def _replan(
+    cls: TrainingClass, job: PlannedJob, sessions: list[Session], now: dt.datetime
+) -> PlannedJob | None:
+    """The job as the store plans it now, if it is due; None if it moved, changed or is stale."""
+    slots = (job.slot,) if job.slot is not None else ()
+    fresh = {j.name: j for j in plan_class(cls, sessions, slots, now)}.get(job.name)
+    return fresh if fresh is not None and fresh.is_due(now) else None
 
 
 def _recipients(cls: TrainingClass, job: PlannedJob, members: list[Member]) -> list[Member]:
@@ -247,112 +291,28 @@ def _recipients(cls: TrainingClass, job: PlannedJob, members: list[Member]) -> l
     return members
 
 
-async def fire_due(db: Database, now: dt.datetime) -> int:
-    """Fire every job that is due at ``now`` (catch-up without a job queue); returns messages."""
-    total = 0
-    for job in await plan_jobs(db, now):
-        if job.is_due(now):
-            total += await fire(db, job, now)
-    return total
-
-
-def _digest_renderer(
-    cls: TrainingClass, day: dt.date, sessions: list[Session], topics: Mapping[int, Topic]
-) -> _RenderFn:
-    def render(lang: str) -> Reply:
-        return digest_reply(cls, day, sessions, topics, lang)
-
-    return render
-
-
-async def _session_renderer(
-    db: Database, cls: TrainingClass, job: PlannedJob, session: Session, members: list[Member]
-) -> tuple[_RenderFn, dt.datetime]:
+async def _render(
+    db: Database,
+    cls: TrainingClass,
+    job: PlannedJob,
+    sessions: list[Session],
+    members: list[Member],
+    topics: Mapping[int, Mapping[int, Topic]],
+    lang: str,
+) -> tuple[Reply, dt.datetime] | None:
+    """One job's message in one language, and when it expires."""
+    if job.kind is JobKind.DIGEST:
+        by_number = topics.get(cls.live_version_id or 0, {})
+        return messages.digest_reply(cls, job.day, sessions, by_number, lang), job.deadline
+    session = next((s for s in sessions if s.key == job.session_key), None)
+    if session is None:
+        return None
     leaves = rollcall.departure_instant(cls, session)
     if job.kind is JobKind.VISIT_EVE:
-        return (lambda lang: evening_reply(cls, session, lang)), leaves
+        return messages.evening_reply(cls, session, lang), leaves
     if job.kind is JobKind.DEPART:
-        return (lambda lang: departure_reminder(cls, session, lang)), leaves
+        return messages.departure_reminder(cls, session, lang), leaves
     present = await store.checkins(db, cls.id, session.key, session.day)
     trainees = [m for m in members if m.role is Role.TRAINEE]
-    return (
-        lambda lang: rollcall.rollcall_reply(cls, session, trainees, present, lang),
-        leaves + ROLLCALL_GRACE,
-    )
-
-
-def digest_reply(
-    cls: TrainingClass,
-    day: dt.date,
-    sessions: list[Session],
-    topics: Mapping[int, Topic],
-    lang: str,
-) -> Reply:
-    """The morning digest: a greeting (welcome / closing day) above the day's programme."""
-    with use_lang(lang):
-        name = cls.title(lang)
-        if day == cls.first_day:
-            lines = [
-                _("Welcome to {class_name}! Here is today's programme.").format(class_name=name)
-            ]
-        elif day == cls.last_day:
-            lines = [
-                _("Good morning! Today is the last day of {class_name}.").format(class_name=name)
-            ]
-        else:
-            lines = [_("Good morning! Here is today's programme.")]
-        if day == cls.last_day:
-            closing = next((s for s in sessions if s.kind is SessionKind.CLOSING), None)
-            lines.append(
-                _("The closing ceremony is at {time}.").format(time=format_clock(closing.start))
-                if closing
-                else _("The class closes today with the closing ceremony.")
-            )
-        body = agenda.day_reply(cls, day, sessions, topics, lang, nav=False)
-    return Reply(
-        blocks=(Block(lines=tuple(lines)), *body.blocks),
-        buttons=body.buttons,
-        location=body.location,
-    )
-
-
-def evening_reply(cls: TrainingClass, session: Session, lang: str) -> Reply:
-    """The evening-before card of a field visit or trip."""
-    card = cards.departure_card(cls, session, lang)
-    with use_lang(lang):
-        head = (
-            _("Tomorrow: study trip. Please read the departure details below.")
-            if session.kind is SessionKind.TRIP
-            else _("Tomorrow: field visit. Please read the departure details below.")
-        )
-    return Reply(
-        blocks=(Block(lines=(head,)), *card.blocks), buttons=card.buttons, location=card.location
-    )
-
-
-def checkin_action(cls: TrainingClass, session: Session) -> str:
-    """The callback data of the "I'm on the bus" button."""
-    return f"checkin:{cls.id}:{session.key}:{session.day.isoformat()}"
-
-
-def departure_reminder(cls: TrainingClass, session: Session, lang: str) -> Reply:
-    """The reminder before departure, with the "I'm on the bus" button."""
-    with use_lang(lang):
-        title = cards.text_of(cls, session.title, lang)
-        place = cards.text_of(cls, session.meeting_point, lang)
-        clock = format_clock(session.departure or session.start)
-        lines = [
-            _("The bus leaves at {time} from {place}.").format(time=clock, place=place)
-            if place
-            else _("The bus leaves at {time}.").format(time=clock),
-            cards.venue_time_label(cls, session.day),
-            _("When you are on the bus, please tap the button below."),
-        ]
-        button = Button(_("I'm on the bus"), checkin_action(cls, session))
-        heading = _("Departure soon: {title}").format(title=title)
-    location = None
-    if session.latitude is not None and session.longitude is not None:
-        location = Location(session.latitude, session.longitude, title=place or title)
-    return Reply(
-        blocks=(Block(lines=tuple(lines), title=heading),), buttons=((button,),), location=location
-    )
+    reply = rollcall.rollcall_reply(cls, session, trainees, present, lang)
+    return reply, leaves + ROLLCALL_GRACE

@@ -160,3 +160,18 @@ async def test_sync_for_one_class_leaves_others(
     report = await jobs.sync_jobs(app, clock.now(), [s.cls.id + 1000])
     assert report.planned == 0 and report.cancelled == 0
     assert set(next_times(app, clock)) == before
+
+
+async def test_only_the_horizon_sits_on_the_queue(
+    app: BotApp, db: Database, clock: FakeClock
+) -> None:
+    s = await seed(db, clock.now())
+    report = await jobs.sync_jobs(app, clock.now())
+    assert report.later == 1
+    assert f"digest:{s.cls.id}:2024-07-17" not in next_times(app, clock)
+    assert app.job_queue is not None
+    assert len(app.job_queue.get_jobs_by_name(jobs.RESYNC_NAME)) == 1
+    clock.advance(dt.timedelta(days=1))
+    await jobs.sync_jobs(app, clock.now())
+    assert next_times(app, clock)[f"digest:{s.cls.id}:2024-07-17"] == at(2024, 7, 16, 23, 30)
+    assert len(app.job_queue.get_jobs_by_name(jobs.RESYNC_NAME)) == 1

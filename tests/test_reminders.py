@@ -289,3 +289,18 @@ async def test_existing_keys_and_job_kinds(db: Database, clock: FakeClock) -> No
     await seed(db, clock.now())
     assert await reminder_store.existing_keys(db, ["nope"]) == set()
     assert JobKind.DEPART.urgent and JobKind.ROLLCALL.urgent and not JobKind.DIGEST.urgent
+
+
+async def test_fire_many_batches_and_skips_what_is_not_due(db: Database, clock: FakeClock) -> None:
+    s = await seed(db, clock.now())
+    clock.set(at(2024, 7, 14, 23, 30))
+    jobs = await reminders.plan_jobs(db, clock.now())
+    batch = [
+        job(jobs, f"digest:{s.cls.id}:2024-07-15"),
+        job(jobs, f"visit-eve:{s.cls.id}:s3:2024-07-15"),
+        job(jobs, f"depart:{s.cls.id}:s3"),  # not due until 12:45
+    ]
+    assert await reminders.fire_many(db, batch, clock.now()) == 4
+    assert await reminders.fire_many(db, batch, clock.now()) == 0
+    kinds = sorted(r["kind"] for r in await outbox_rows(db))
+    assert kinds == ["digest", "digest", "visit-eve", "visit-eve"]

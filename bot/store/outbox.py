@@ -68,6 +68,23 @@ async def enqueue(db: Database, messages: Sequence[OutgoingMessage], now: dt.dat
     if not messages:
         return 0
     stamp = utc_text(now)
+    # A broadcast or a digest shares one Reply (and one instant) among many recipients:
+    # serialise each distinct one once.
+    payloads: dict[int, str] = {}
+    instants: dict[dt.datetime, str] = {}
+
+    def payload(reply: Reply) -> str:
+        text = payloads.get(id(reply))
+        if text is None:
+            text = payloads[id(reply)] = reply.to_json()
+        return text
+
+    def instant(value: dt.datetime) -> str:
+        text = instants.get(value)
+        if text is None:
+            text = instants[value] = utc_text(value)
+        return text
+
     rows = [
         (
             m.dedup_key,
@@ -77,10 +94,10 @@ async def enqueue(db: Database, messages: Sequence[OutgoingMessage], now: dt.dat
             m.channel,
             m.chat_id,
             m.announcement_id,
-            m.reply.to_json(),
+            payload(m.reply),
             int(m.urgent),
-            utc_text(m.not_before),
-            utc_text(m.expires_at) if m.expires_at else None,
+            instant(m.not_before),
+            instant(m.expires_at) if m.expires_at else None,
             stamp,
             stamp,
         )

@@ -7,15 +7,25 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.domain import Session, TrainingClass
+from bot.domain import (
+    EMPTY,
+    Member,
+    Role,
+    Session,
+    SessionKind,
+    Topic,
+    TrainingClass,
+)
 from bot.store.classes import (
     CLASS_COLUMNS,
     SESSION_COLUMNS,
     class_from_row,
     session_from_row,
     time_text,
+    topic_from_row,
 )
 from bot.store.database import Database, parse_utc, utc_text
+from bot.store.people import PERSON_COLUMNS, person_from_row
 
 _CHUNK = 500
 """Bound variables per ``IN (...)`` query (well under SQLite's limit)."""
@@ -50,10 +60,14 @@ async def running_classes(
     return found
 
 
-async def live_sessions_from(
+async def live_session_times_from(
     db: Database, class_list: Sequence[TrainingClass], since: dt.date
 ) -> dict[int, list[Session]]:
-    """Live sessions on or after ``since`` of each class (by class id), in time order."""
+    """Live sessions on or after ``since`` of each class, by class id: timing fields only.
+
+    Text fields stay empty: planning needs none, and skipping their JSON makes
+    deriving every job of hundreds of classes several times faster.
+    """
     by_version = {c.live_version_id: c.id for c in class_list if c.live_version_id is not None}
     found: dict[int, list[Session]] = {c.id: [] for c in class_list}
     versions = list(by_version)
@@ -61,12 +75,22 @@ async def live_sessions_from(
         part = versions[i : i + _CHUNK]
         marks = ",".join("?" * len(part))
         rows = await db.fetchall(
-            f"SELECT version_id, {SESSION_COLUMNS} FROM sessions "
+            "SELECT version_id, key, day, start, end, kind, departure FROM sessions "
             f"WHERE version_id IN ({marks}) AND day >= ? ORDER BY day, start, key",
             (*part, since.isoformat()),
         )
-        for row in rows:
-            found[by_version[row["version_id"]]].append(session_from_row(row))
+        for version_id, key, day, start, end, kind, departure in rows:
+            found[by_version[version_id]].append(
+                Session(
+                    key=key,
+                    day=dt.date.fromisoformat(day),
+                    start=dt.time.fromisoformat(start),
+                    end=dt.time.fromisoformat(end),
+                    kind=SessionKind(kind),
+                    title=EMPTY,
+                    departure=dt.time.fromisoformat(departure) if departure else None,
+                )
+            )
     return found
 
 
@@ -157,3 +181,73 @@ async def update_class_settings(
         f"UPDATE classes SET {assignments} WHERE id = ?",
         (*(value for _column, value in changes), class_id),
     )
+
+
+async def sessions_on_days(
+    db: Database, wanted: Sequence[tuple[TrainingClass, dt.date]]
+) -> dict[tuple[int, dt.date], list[Session]]:
+    """Full live sessions of each (class, day) asked for, by (class id, day), in time order."""
+    by_version: dict[int, int] = {}
+    days: set[str] = set()
+    pairs: set[tuple[int, str]] = set()
+    for cls, day in wanted:
+        if cls.live_version_id is None:
+            continue
+        by_version[cls.live_version_id] = cls.id
+        days.add(day.isoformat())
+        pairs.add((cls.live_version_id, day.isoformat()))
+    found: dict[tuple[int, dt.date], list[Session]] = defaultdict(list)
+    versions = list(by_version)
+    day_list = sorted(days)
+    day_marks = ",".join("?" * len(day_list))
+    for i in range(0, len(versions), _CHUNK):
+        part = versions[i : i + _CHUNK]
+        marks = ",".join("?" * len(part))
+        rows = await db.fetchall(
+            f"SELECT version_id, {SESSION_COLUMNS} FROM sessions WHERE version_id IN ({marks}) "
+            f"AND day IN ({day_marks}) ORDER BY day, start, key",
+            (*part, *day_list),
+        )
+        for row in rows:
+            if (row["version_id"], row["day"]) in pairs:
+                session = session_from_row(row)
+                found[(by_version[row["version_id"]], session.day)].append(session)
+    return found
+
+
+async def members_of(db: Database, class_ids: Sequence[int]) -> dict[int, list[Member]]:
+    """Every member of each class, by class id (as :func:`bot.store.people.class_members`)."""
+    found: dict[int, list[Member]] = defaultdict(list)
+    ids = list(class_ids)
+    for i in range(0, len(ids), _CHUNK):
+        part = ids[i : i + _CHUNK]
+        marks = ",".join("?" * len(part))
+        rows = await db.fetchall(
+            f"SELECT m.class_id, {PERSON_COLUMNS}, m.role, "
+            "COALESCE((SELECT MAX(i.reachable) FROM identities i WHERE i.person_id = p.id), 0) "
+            "AS any_reachable FROM members m JOIN persons p ON p.id = m.person_id "
+            f"WHERE m.class_id IN ({marks}) ORDER BY m.class_id, p.display_name, p.id",
+            part,
+        )
+        for r in rows:
+            member = Member(person_from_row(r), Role(r["role"]), bool(r["any_reachable"]))
+            found[r["class_id"]].append(member)
+    return found
+
+
+async def topics_of(db: Database, version_ids: Sequence[int]) -> dict[int, dict[int, Topic]]:
+    """The topics of each schedule version by number, by version id."""
+    found: dict[int, dict[int, Topic]] = defaultdict(dict)
+    ids = list(version_ids)
+    for i in range(0, len(ids), _CHUNK):
+        part = ids[i : i + _CHUNK]
+        marks = ",".join("?" * len(part))
+        rows = await db.fetchall(
+            "SELECT version_id, number, block, title, lecturer, summary FROM topics "
+            f"WHERE version_id IN ({marks}) ORDER BY version_id, number",
+            part,
+        )
+        for row in rows:
+            topic = topic_from_row(row)
+            found[row["version_id"]][topic.number] = topic
+    return found
