@@ -47,14 +47,16 @@ MANAGER_COMMANDS: tuple[tuple[str, str], ...] = (
     ("rollcall", N_("Start a roll call")),
     ("members", N_("The class members")),
     ("invite", N_("Create an invite link")),
+    ("remove", N_("Remove a member from the class, e.g. /remove 12")),
+    ("export", N_("Export the schedule")),
 )
 ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (
     ("upload", N_("Upload a schedule file")),
     ("versions", N_("Schedule versions")),
     ("rollback", N_("Go back to an earlier schedule version")),
     ("newclass", N_("Create a class")),
+    ("promote", N_("Raise a member's role one step, e.g. /promote 12")),
     ("audit", N_("The audit log")),
-    ("export", N_("Export the schedule")),
     ("template", N_("The schedule template file")),
 )
 
