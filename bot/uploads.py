@@ -252,6 +252,10 @@ async def confirm(
             return Applied(Reply.text(text.format(code=row.class_code)))
     schedule = await _schedule_of(db, row, cls)
     async with db.transaction():
+        current = await classes.get_class_by_code(db, row.class_code)
+        if (current.live_version_id if current else None) != row.base_version_id:
+            await store.close(db, row.id, "stale", now)  # another writer got in meanwhile
+            return Applied(_closed(lang))
         if not await store.close(db, row.id, "applied", now):
             return Applied(_closed(lang))
         saved, version = await versions.save_version(

@@ -318,3 +318,24 @@ async def test_rollback_restores_an_old_version_as_a_new_one(
     assert restored.sessions == vientiane_schedule().sessions
     (entry, *_rest) = await audit.entries(db, cls.id)
     assert entry.action == "schedule.rollback" and entry.details["from"] == 1
+
+
+async def test_a_writer_slipping_in_before_the_transaction_makes_the_preview_stale(
+    db: Database, clock: FakeClock, world: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    upload_id = await stage(db, world.admin, xlsx(revised(s4=T(9, 0))), clock.now())
+    parse = uploads._schedule_of
+
+    async def parse_then_race(*args: object) -> Schedule:
+        found = await parse(*args)  # type: ignore[arg-type]
+        await versions.save_version(
+            db, revised(s5=T(14, 0)), created_by="cli", source_hash="x", now=clock.now()
+        )
+        return found
+
+    monkeypatch.setattr(uploads, "_schedule_of", parse_then_race)
+    applied = await uploads.confirm(db, world.admin, upload_id, now=clock.now(), lang="en")
+    assert applied.class_id is None
+    assert [v.source_hash for v in await versions.list_versions(db, world.cls.id)] == ["seed", "x"]
+    row = await store.get(db, upload_id)
+    assert row is not None and row.state == "stale"
