@@ -39,12 +39,15 @@ TRAINEE_COMMANDS: tuple[tuple[str, str], ...] = (
     ("myclass", N_("About your class")),
     ("class", N_("Choose the active class")),
     ("lang", N_("Choose the language")),
+    ("remind", N_("Your morning digest: on, off or your own time, e.g. /remind 06:00")),
+    ("quiet", N_("Your quiet hours, e.g. /quiet 22:00-06:00")),
     ("help", N_("This help")),
 )
 MANAGER_COMMANDS: tuple[tuple[str, str], ...] = (
     ("broadcast", N_("Send an announcement to the class")),
     ("report", N_("Delivery and read report of announcements")),
-    ("rollcall", N_("Start a roll call")),
+    ("rollcall", N_("Roll call: who is on the bus for the next departure")),
+    ("settings", N_("The class's reminder times, e.g. /settings digest 06:30")),
     ("members", N_("The class members")),
     ("invite", N_("Create an invite link")),
     ("remove", N_("Remove a member from the class, e.g. /remove 12")),
