@@ -37,15 +37,20 @@ from bot.store.database import Database
 __all__ = [
     "bring_view",
     "class_dates",
+    "class_topics",
     "day_reply",
     "day_view",
     "departure_card",
     "meeting_view",
+    "next_reply",
     "next_view",
+    "topic_reply",
     "topic_view",
+    "topics_reply",
     "topics_view",
     "upcoming_visits",
     "visits_view",
+    "week_reply",
     "week_view",
 ]
 
@@ -115,20 +120,15 @@ def day_reply(
     """
     with use_lang(lang):
         heading = _("Schedule for {date}").format(date=day_text(day))
-        todays = [s for s in sessions if s.day == day]
+        todays = [s for s in sessions if s.day == day] if _in_class(cls, day) else []
         buttons = _nav(cls, day) if nav else ()
-        if not cls.first_day <= day <= cls.last_day:
-            note = _("This day is outside the class dates; the class runs {dates}.")
-            return Reply(
-                blocks=(Block((note.format(dates=class_dates(cls)),), heading),),
-                buttons=buttons,
-            )
         if not todays:
-            note = _("No sessions are scheduled on this day; the class runs {dates}.")
-            return Reply(
-                blocks=(Block((note.format(dates=class_dates(cls)),), heading),),
-                buttons=buttons,
-            )
+            if _in_class(cls, day):
+                note = _("No sessions are scheduled on this day; the class runs {dates}.")
+            else:
+                note = _("This day is outside the class dates; the class runs {dates}.")
+            line = note.format(dates=class_dates(cls))
+            return Reply(blocks=(Block((line,), heading),), buttons=buttons)
         numbered = _by_number(topics)
         blocks = [Block((venue_time_label(cls, day),), heading)]
         blocks += [Block(tuple(session_lines(cls, s, numbered, lang))) for s in todays]
