@@ -122,24 +122,25 @@ _BRING = _words(
 )
 _BRING_LAO = _lao("ເອົາຫຍັງ", "ນຳຫຍັງ", "ຕ້ອງເອົາ", "ຄວນເອົາ", "ກຽມຫຍັງ", "ນຸ່ງຫຍັງ", "ແຕ່ງກາຍ")
 
+# Questions only: "tôi đã lên xe" / "I'm on the bus" / "ຂຶ້ນລົດແລ້ວ" are check-ins, not questions.
 _MEETING = _words(
-    r"diem (?:tap trung|hen|don)",
-    r"tap trung (?:o|tai) dau",
+    r"diem (?:tap trung|hen|don|xuat phat)",
+    r"(?:tap trung|don|len xe) (?:o|tai) dau",
+    r"may gio (?:di|len xe|khoi hanh|xuat phat)",
     r"xuat phat",
     r"khoi hanh",
-    r"len xe",
-    r"xe (?:chay|don|dau|do)",
-    r"bus",
-    r"coach",
+    r"xe (?:chay|don|do|o dau|dau)",
     r"meeting point",
-    r"where(?: \S+){0,4} (?:meet|leave|depart|gather)",
-    r"depart(?:ure|s)?",
-    r"pick ?up",
-    r"don (?:o|tai) dau",
-    r"may gio (?:di|khoi hanh)",
-    r"when do (?:we|i) (?:leave|depart|go)",
+    r"departure (?:time|point)",
+    r"pick ?up (?:point|time)",
+    r"where(?: \S+){0,4} (?:meet|leave|depart|gather|bus|coach)",
+    r"(?:what time|when)(?: \S+){0,4} (?:bus|coach|leave|leaves|depart|departs)",
+    r"(?:bus|coach) (?:leave|leaves|leaving|depart|departs)",
 )
-_MEETING_LAO = _lao("ຈຸດນັດພົບ", "ນັດພົບ", "ລົດອອກ", "ຂຶ້ນລົດ", "ອອກເດີນທາງ", "ລົດເມ", "ຈຸດລວມ", "ລວມຕົວ")
+_MEETING_LAO = _lao(
+    "ຈຸດນັດພົບ", "ນັດພົບ", "ລົດອອກ", "ລົດເມອອກ", "ຂຶ້ນລົດຢູ່ໃສ", "ຂຶ້ນລົດບ່ອນໃດ", "ຂຶ້ນລົດຈັກໂມງ",
+    "ອອກເດີນທາງ", "ຈຸດລວມ", "ລວມຕົວ",
+)  # fmt: skip
 
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _NUM_DATE = re.compile(r"(?<![\d:])(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}|\d{2}))?(?![\d:])")

@@ -69,6 +69,8 @@ CASES: list[tuple[str, Intent]] = [
     ("bây giờ đang học gì", Intent(K.NEXT)),
     ("mấy giờ đi ạ", Intent(K.MEETING)),
     ("xe đón ở đâu", Intent(K.MEETING)),
+    ("lên xe ở đâu ạ", Intent(K.MEETING)),
+    ("giờ khởi hành", Intent(K.MEETING)),
     ("@classbot hôm nay", Intent(K.TODAY)),
     # Lao (no spaces between words; ໜ and ຫນ spellings; Lao digits)
     ("ມື້ນີ້ມີຫຍັງ?", Intent(K.TODAY)),
@@ -97,6 +99,7 @@ CASES: list[tuple[str, Intent]] = [
     ("ຂໍຄວາມຊ່ວຍເຫຼືອ", Intent(K.HELP)),
     ("ຕອນນີ້ຮຽນຫຍັງ", Intent(K.NEXT)),
     ("ລົດອອກຈັກໂມງ", Intent(K.MEETING)),
+    ("ຂຶ້ນລົດຢູ່ໃສ", Intent(K.MEETING)),
     ("ອາທິດນີ້ມີຫຍັງແດ່", Intent(K.WEEK)),
     ("ທັດສະນະສຶກສາມື້ອື່ນ", Intent(K.TOMORROW)),
     # English
@@ -129,6 +132,8 @@ CASES: list[tuple[str, Intent]] = [
     ("help", Intent(K.HELP)),
     ("what's on now?", Intent(K.NEXT)),
     ("when do we leave", Intent(K.MEETING)),
+    ("what time does the bus leave", Intent(K.MEETING)),
+    ("departure time?", Intent(K.MEETING)),
     ("this afternoon", Intent(K.TODAY)),
     ("@classbot tomorrow", Intent(K.TOMORROW)),
     # Slash commands, with @botname, for every channel
@@ -175,6 +180,15 @@ def test_understood(text: str, expected: Intent) -> None:
         "/day nonsense",
         "31/2",
         "👍",
+        "chào buổi sáng",
+        "dạ vâng ạ",
+        "em xin phép vắng",
+        "good morning",
+        "ຂອບໃຈຫຼາຍໆ",
+        # check-ins, not questions about the bus
+        "tôi đã lên xe",
+        "I'm on the bus",
+        "ຂຶ້ນລົດແລ້ວ",
     ],
 )
 def test_not_understood(text: str) -> None:
