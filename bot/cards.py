@@ -93,6 +93,7 @@ def date_range(first: dt.date, last: dt.date) -> str:
 def venue_time_label(cls: TrainingClass, day: dt.date) -> str:
     """'Venue time: China Time (GMT+8)': what the times in an answer refer to (Babel names)."""
     name, offset = _zone(cls.timezone, day, current_lang())
+    # TRANSLATORS: {zone} is Babel's zone name ("Giờ Trung Quốc"), {offset} e.g. "GMT+8".
     return _("Venue time: {zone} ({offset})").format(zone=name, offset=offset)
 
 
@@ -250,12 +251,14 @@ def format_duration(delta: dt.timedelta) -> str:
     if days:
         text = _unit(dt.timedelta(days=days), "day")
         if hours:
+            # TRANSLATORS: a duration such as "3 days 4 hours"; both parts come from Babel.
             text = _("{days} {hours}").format(
                 days=text, hours=_unit(dt.timedelta(hours=hours), "hour")
             )
     elif hours:
         text = _unit(dt.timedelta(hours=hours), "hour")
         if mins:
+            # TRANSLATORS: a duration such as "2 hours 15 minutes"; both parts come from Babel.
             text = _("{hours} {minutes}").format(
                 hours=text, minutes=_unit(dt.timedelta(minutes=mins), "minute")
             )
