@@ -19,15 +19,20 @@ import collections
 import contextlib
 import datetime as dt
 import json
+import multiprocessing
+import multiprocessing.queues
 import random
 import tempfile
 import time
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs
 
+import httpx
 from telegram import Bot
+from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
 from bot import announcements
@@ -58,11 +63,15 @@ class FakeBotApi:
     first: float | None = None
     last: float = 0.0
     next_id: int = 1
-    kill_at: int | None = None
-    reached: asyncio.Event = field(default_factory=asyncio.Event)
-    """Set when ``kill_at`` messages have been delivered."""
 
     def answer(self, method: str, params: dict[str, str]) -> tuple[int, dict[str, object]]:
+        if method == "stats":
+            stats = {
+                "counts": dict(self.counts),
+                "delivered": dict(self.delivered),
+                "elapsed": self.last - (self.first or self.last),
+            }
+            return 200, stats
         if method == "getMe":
             me = {"id": 1, "is_bot": True, "first_name": "bench", "username": "bench_bot"}
             return 200, {"ok": True, "result": me}
@@ -87,8 +96,6 @@ class FakeBotApi:
             return 403, body
         self.counts["200"] += 1
         self.delivered[chat] += 1
-        if self.kill_at is not None and sum(self.delivered.values()) >= self.kill_at:
-            self.reached.set()
         self.next_id += 1
         message = {
             "message_id": self.next_id,
@@ -186,16 +193,40 @@ async def make_class(path: Path) -> tuple[int, list[str]]:
     return manager.id, chats
 
 
+def serve(blocked: list[str], ports: multiprocessing.queues.Queue[int]) -> None:
+    """The fake Bot API's process: serve until terminated."""
+
+    async def run() -> None:
+        api = FakeBotApi(set(blocked))
+        server = await asyncio.start_server(api.handle, "127.0.0.1", 0)
+        ports.put(server.sockets[0].getsockname()[1])
+        async with server:
+            await server.serve_forever()
+
+    asyncio.run(run())
+
+
+async def stats(client: httpx.AsyncClient) -> dict[str, Any]:
+    answer = (await client.post("/stats")).json()
+    return dict(answer)
+
+
 async def run_once(kill_at: int | None) -> None:
     """One broadcast; with ``kill_at``, kill the worker after that many deliveries and restart."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.db"
         _manager, chats = await make_class(path)
         blocked = set(random.Random(3).sample(chats, MEMBERS * 2 // 100))
-        api = FakeBotApi(blocked, kill_at=kill_at)
-        server = await asyncio.start_server(api.handle, "127.0.0.1", 0)
-        port = server.sockets[0].getsockname()[1]
-        bot = Bot(TOKEN, base_url=f"http://127.0.0.1:{port}/bot")
+        spawn = multiprocessing.get_context("spawn")
+        ports: multiprocessing.queues.Queue[int] = spawn.Queue()
+        server = spawn.Process(target=serve, args=(sorted(blocked), ports), daemon=True)
+        server.start()
+        base = f"http://127.0.0.1:{ports.get(timeout=30)}"
+        client = httpx.AsyncClient(base_url=f"{base}/bot{TOKEN}")
+        # Like the application's bot (ApplicationBuilder pools 256 connections); a bare Bot's
+        # pool of 1 would serialise the worker's concurrent sends.
+        request = HTTPXRequest(connection_pool_size=16)
+        bot = Bot(TOKEN, base_url=f"{base}/bot", request=request)
         await bot.initialize()
         uncertain: list[int] = []
         try:
@@ -204,9 +235,10 @@ async def run_once(kill_at: int | None) -> None:
             until = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=DEADLINE)
             task = asyncio.create_task(worker.run_until_idle(until=until))
             if kill_at is not None:
-                halfway = asyncio.ensure_future(api.reached.wait())
-                await asyncio.wait([task, halfway], return_when=asyncio.FIRST_COMPLETED)
-                halfway.cancel()
+                for _ in range(int(DEADLINE * 20)):
+                    if task.done() or sum((await stats(client))["delivered"].values()) >= kill_at:
+                        break
+                    await asyncio.sleep(0.05)
                 task.cancel()  # the process dies: no clean shutdown, no result for the send
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
@@ -229,25 +261,29 @@ async def run_once(kill_at: int | None) -> None:
                 )
             ]
             await db.close()
+            final = await stats(client)
         finally:
             await bot.shutdown()
-            server.close()
-            await server.wait_closed()
+            await client.aclose()
+            server.terminate()
+            server.join(10)
+    counts: dict[str, int] = final["counts"]
+    delivered: dict[str, int] = final["delivered"]
+    elapsed: float = final["elapsed"]
     reachable = [c for c in chats if c not in blocked]
-    lost = sum(1 for c in reachable if api.delivered[c] == 0)
-    duplicated = sum(n - 1 for n in api.delivered.values() if n > 1)
-    accepted = api.counts["200"] + api.counts["403"]
-    elapsed = api.last - (api.first or api.last)
+    lost = sum(1 for c in reachable if delivered.get(c, 0) == 0)
+    duplicated = sum(n - 1 for n in delivered.values() if n > 1)
+    accepted = counts.get("200", 0) + counts.get("403", 0)
     ratio = accepted / elapsed / LIMIT if elapsed else 0.0
     label = "killed halfway and restarted" if kill_at else "one worker"
     print(f"--- {MEMBERS} members, {label} ---")
     print(f"throughput: {accepted / elapsed:.2f} msg/s = {ratio:.3f} of {LIMIT} msg/s")
-    print(f"elapsed {elapsed:.1f}s; server answers: {dict(sorted(api.counts.items()))}")
-    print(f"delivered {sum(api.delivered.values())} to {len(reachable)} reachable members")
+    print(f"elapsed {elapsed:.1f}s; server answers: {dict(sorted(counts.items()))}")
+    print(f"delivered {sum(delivered.values())} to {len(reachable)} reachable members")
     reported = states.get("unreachable", 0)
     print(f"lost = {lost}, duplicated = {duplicated}, blocked reported = {reported}")
     if kill_at:
-        got = sum(1 for c in unsure if api.delivered[c])
+        got = sum(1 for c in unsure if delivered.get(c, 0))
         print(f"uncertain after restart = {len(uncertain)} (of which reached the server: {got})")
     print(f"outbox states: {dict(sorted(states.items()))}")
 

@@ -31,6 +31,7 @@ class Settings:
     webhook_port: int = 8443
     admin_ids: frozenset[int] = frozenset()
     change_notice_minutes: float = 5.0
+    ack_reminder_minutes: float = 30.0
     """Schedule changes confirmed within this many minutes make one notice to members."""
     paid_broadcast: bool = False
     zalo_bot_token: str = field(default="", repr=False)
@@ -57,6 +58,7 @@ class Settings:
             webhook_port=int(env.get("WEBHOOK_PORT", "8443")),
             admin_ids=_ints(env.get("ADMIN_IDS", "")),
             change_notice_minutes=float(env.get("CHANGE_NOTICE_MINUTES", "5")),
+            ack_reminder_minutes=float(env.get("ACK_REMINDER_MINUTES", "30")),
             paid_broadcast=_flag(env.get("PAID_BROADCAST")),
             zalo_bot_token=env.get("ZALO_BOT_TOKEN", ""),
             zalo_api_url=env.get("ZALO_API_URL", "https://bot-api.zapps.me"),

@@ -232,16 +232,11 @@ class DeliveryWorker:
                 return []
             sender = self.senders.get(message.channel)
             return [(sender, message.chat_id)] if sender else []
-        person = await people.get_person(self.db, message.person_id)
-        if person is None:
-            return []
-        found = [
-            i
-            for i in await people.identities_of(self.db, person.id)
-            if i.reachable and i.channel in self.senders
+        return [
+            (self.senders[channel], chat_id)
+            for channel, chat_id in await outbox.routes(self.db, message.person_id)
+            if channel in self.senders
         ]
-        found.sort(key=lambda i: i.channel != person.last_channel)
-        return [(self.senders[i.channel], i.chat_id) for i in found]
 
     async def _deliver(self, message: outbox.QueuedMessage) -> float | None:
         """Try one message; None when handled, else the instant its chat is ready."""

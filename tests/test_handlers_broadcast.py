@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -200,3 +201,13 @@ async def test_the_app_runs_the_delivery_worker_with_a_real_token(
             await asyncio.sleep(0)
         assert any(VI in m.text for m in request_recorder.messages(501))
     assert app.bot_data.delivery is None
+
+
+async def test_the_follow_up_delay_comes_from_the_settings(
+    db: Database, clock: FakeClock, request_recorder: RecordingRequest, seeded: Seeded
+) -> None:
+    async with started_app(db, clock, request_recorder, ack_reminder_minutes=5) as app:
+        await compose(app, request_recorder)
+        await feed(app, callback_update("bcast:send", **MANAGER))
+    (ann,) = await announcements.recent(db, seeded.cls.id)
+    assert ann.ack_reminder_at == clock.now() + dt.timedelta(minutes=5)

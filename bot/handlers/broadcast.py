@@ -10,6 +10,7 @@ cleanly after :data:`TIMEOUT` seconds without an answer. The work is done by
 
 from __future__ import annotations
 
+import datetime as dt
 import warnings
 from typing import TYPE_CHECKING, Any
 
@@ -240,7 +241,10 @@ async def preview_tap(update: Update, context: BotContext) -> int:
         media=draft["media"],
     )
     try:
-        _ann, queued = await announcements.create(context.store, person, new, context.now())
+        delay = dt.timedelta(minutes=context.settings.ack_reminder_minutes)
+        _ann, queued = await announcements.create(
+            context.store, person, new, context.now(), ack_delay=delay
+        )
     except Forbidden:
         await send(update, context, refused())
         return _finish(context)

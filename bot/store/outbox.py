@@ -195,6 +195,17 @@ async def by_key(db: Database, dedup_key: str) -> QueuedMessage | None:
     return _message(row) if row else None
 
 
+async def routes(db: Database, person_id: int) -> list[tuple[Channel, str]]:
+    """A person's reachable (channel, chat id) pairs: the channel used last first."""
+    rows = await db.fetchall(
+        "SELECT i.channel, i.chat_id FROM identities i JOIN persons p ON p.id = i.person_id "
+        "WHERE i.person_id = ? AND i.reachable = 1 "
+        "ORDER BY i.channel = COALESCE(p.last_channel, '') DESC, i.last_seen_at DESC",
+        (person_id,),
+    )
+    return [(Channel(r[0]), r[1]) for r in rows]
+
+
 async def next_due_at(db: Database) -> dt.datetime | None:
     """When the earliest pending message becomes due (may be in the past)."""
     row = await db.fetchone("SELECT MIN(not_before) FROM outbox WHERE state = 'pending'")
