@@ -154,3 +154,26 @@ def test_future_diff_keeps_only_sessions_that_have_not_started() -> None:
     assert ahead.moved == ()  # s2 moved from 09:15 to 10:00, both before noon
     lines = change_notices.notice_lines(old.cls, ahead, "en")
     assert lines == ["New venue for Topic 2 (Tue, Jul 16 08:00): Y (was: Hội trường A)"]
+
+
+async def test_quiet_hours_hold_a_notice_unless_a_session_is_close(
+    db: Database, clock: FakeClock
+) -> None:
+    world = await seed(db, clock.now())
+    clock.set(dt.datetime(2024, 7, 15, 15, 30, tzinfo=dt.UTC))  # 22:30 in Hanoi, 15 July
+    await apply(db, world.admin, with_venue(vientiane_schedule(), "s5", "Phòng 3"), clock.now())
+    clock.advance(WINDOW)
+    await change_notices.flush_due(db, clock.now())
+    row = await db.fetchone(
+        "SELECT not_before, urgent FROM outbox WHERE kind = ? AND person_id = ?",
+        (change_notices.KIND, world.trainee.id),
+    )
+    assert row is not None and row[0].startswith("2024-07-15T23:00") and row[1] == 0  # 06:00
+    await apply(db, world.admin, revised(s4=T(9, 0)), clock.now())  # tomorrow 08:00 → 09:00
+    clock.advance(WINDOW)
+    await change_notices.flush_due(db, clock.now())
+    rows = await db.fetchall(
+        "SELECT not_before, urgent FROM outbox WHERE kind = ? AND person_id = ? ORDER BY id",
+        (change_notices.KIND, world.trainee.id),
+    )
+    assert rows[-1][1] == 1 and rows[-1][0].startswith("2024-07-15T15:40")
