@@ -340,3 +340,17 @@ async def test_a_captioned_file_needs_no_command_and_a_stale_upload_request_laps
     )
     await feed(app, late)
     assert not request_recorder.sent("getFile")
+
+
+async def test_a_trainees_captioned_file_is_refused_without_downloading(
+    app: BotApp, db: Database, request_recorder: RecordingRequest, world: World
+) -> None:
+    before = await state(db)
+    request_recorder.serve_file("F3", to_xlsx(revised(s4=T(10, 0))))
+    captioned = message_update(
+        "/upload", user_id=TRAINEE, language_code="lo", document=document("F3", "v3.xlsx", 100)
+    )
+    await feed(app, captioned)
+    assert not request_recorder.sent("getFile")
+    assert last_text(request_recorder, TRAINEE) == refusal(TRAINEE)
+    assert await state(db) == before

@@ -89,16 +89,20 @@ def _number(context: BotContext) -> int | None:
     return int(args[0].lstrip("#")) if args and args[0].lstrip("#").isdigit() else None
 
 
-async def _ask_for_file(update: Update, context: BotContext, kind: str) -> None:
+async def _may_send_files(context: BotContext, kind: str) -> bool:
+    """A global admin; for an upload, an admin of the chat's class (checked again per file)."""
     person = context.person
     if person is None:
-        return
+        return False
+    found = await current_class(context)
+    return person.is_admin or (kind == "upload" and found is not None and found[1] is Role.ADMIN)
+
+
+async def _ask_for_file(update: Update, context: BotContext, kind: str) -> None:
     if update.effective_chat is None or update.effective_chat.type != ChatType.PRIVATE:
         await send(update, context, Reply.text(_("Please send schedule files in a private chat.")))
         return
-    found = await current_class(context)
-    allowed = person.is_admin or (kind == "upload" and found is not None and found[1] is Role.ADMIN)
-    if not allowed:
+    if not await _may_send_files(context, kind):
         await send(update, context, refused())
         return
     assert context.chat_data is not None
@@ -133,6 +137,9 @@ async def document(update: Update, context: BotContext) -> None:
     fresh = asked is not None and context.now() - asked[1] <= uploads.UPLOAD_TIMEOUT
     kind = command if command in ("upload", "newclass") else (asked[0] if fresh else None)
     if kind is None:
+        return
+    if not await _may_send_files(context, kind):
+        await send(update, context, refused())
         return
     doc = message.document
     problem = uploads.check_document(doc.file_name, doc.file_size, context.lang)
