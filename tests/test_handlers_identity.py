@@ -80,3 +80,14 @@ async def test_an_unchanged_sender_is_not_rewritten_for_a_minute(
         clock.advance(dt.timedelta(minutes=1))
         await feed(app, message_update("hello", user_id=8, first_name="Renamed"))
         assert await last_seen() != renamed
+
+
+async def test_writing_again_after_blocking_the_bot_makes_the_sender_reachable_at_once(
+    db: Database, clock: FakeClock, request_recorder: RecordingRequest
+) -> None:
+    async with started_app(db, clock, request_recorder) as app:
+        await feed(app, message_update("hello", user_id=8, language_code="vi"))
+        await people.mark_unreachable(db, Channel.TELEGRAM, "8", "blocked")
+        await feed(app, message_update("hello", user_id=8, language_code="vi"))
+    identity = await people.find_identity(db, Channel.TELEGRAM, "8")
+    assert identity is not None and identity.reachable

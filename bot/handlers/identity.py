@@ -27,7 +27,8 @@ async def identify(update: Update, context: BotContext) -> None:
 
     The upsert is a write transaction; for someone who wrote less than :data:`REFRESH`
     ago with the same name, username and language code it is skipped and the person is
-    read in one query instead (this runs for every update).
+    read in one query instead (this runs for every update), unless a channel has since
+    marked the identity unreachable: writing to us again revives it at once.
     """
     user = update.effective_user
     if user is None or user.is_bot:
@@ -42,7 +43,7 @@ async def identify(update: Update, context: BotContext) -> None:
     if last is not None and last[0] == fingerprint and now - last[1] < REFRESH:
         found = await senders.sender(db, Channel.TELEGRAM, str(user.id), now)
     created = False
-    if found is None:
+    if found is None or not found.reachable:
         _person, _identity, created = await people.upsert_identity(
             db,
             channel=Channel.TELEGRAM,

@@ -54,6 +54,8 @@ class Sender:
 
     person: Person
     class_lang: str | None
+    reachable: bool = True
+    """False once a channel reported this identity gone (blocked us): writing again revives it."""
 
 
 async def sender(
@@ -65,14 +67,14 @@ async def sender(
     if found is not None:
         return found
     rows = await db.conn.execute_fetchall(
-        f"SELECT {PERSON_COLUMNS}, c.default_lang AS class_lang FROM identities i "
+        f"SELECT {PERSON_COLUMNS}, c.default_lang AS class_lang, i.reachable FROM identities i "
         "JOIN persons p ON p.id = i.person_id "
         "LEFT JOIN classes c ON c.id = p.active_class_id "
         "WHERE i.channel = ? AND i.external_id = ?",
         (channel, external_id),
     )
     for row in rows:
-        found = Sender(person_from_row(row), row["class_lang"])
+        found = Sender(person_from_row(row), row["class_lang"], bool(row["reachable"]))
         _keep(db, key, now, found)
         return found
     return None
