@@ -17,8 +17,10 @@ application's clock; the outbox wakes the delivery worker on enqueue.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -46,6 +48,9 @@ RESYNC_EVERY = dt.timedelta(hours=6)
 
 RESYNC_NAME = "reminders-resync"
 
+GATHER_ROUNDS = 3
+"""Event-loop rounds the first of simultaneous jobs waits for the others (no wall time)."""
+
 JOB_KWARGS: dict[str, Any] = {"misfire_grace_time": None}
 """Run a late job however late: :func:`bot.reminders.fire` itself drops what is stale."""
 
@@ -69,12 +74,31 @@ def owns(name: str | None) -> bool:
     return bool(name) and str(name).startswith(PREFIXES)
 
 
+_gathering: weakref.WeakKeyDictionary[object, list[PlannedJob]] = weakref.WeakKeyDictionary()
+"""Per application: jobs that started together, waiting for the first of them to fire all."""
+
+
 async def run_reminder(context: BotContext) -> None:
-    """The job callback: fire the planned reminder now (by the application's clock)."""
+    """The job callback: fire the planned reminder now (by the application's clock).
+
+    Jobs due at the same moment (200 classes' digests at 06:30) start together;
+    the first one yields to the event loop once so the others can join, then
+    fires them all in one batch (:func:`bot.reminders.fire_many`: a few queries
+    and one outbox transaction instead of a round of each per class).
+    """
     job = context.job
     if job is None or not isinstance(job.data, PlannedJob):
         return
-    await reminders.fire(context.store, job.data, context.now())
+    batch = _gathering.setdefault(context.application, [])
+    batch.append(job.data)
+    if len(batch) > 1:
+        return  # the first job of this batch fires this one too
+    try:
+        for _ in range(GATHER_ROUNDS):
+            await asyncio.sleep(0)
+    finally:
+        _gathering.pop(context.application, None)
+    await reminders.fire_many(context.store, batch, context.now())
 
 
 async def sync_jobs(

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 from collections.abc import AsyncIterator
 
 import pytest
 
-from bot import jobs
+from bot import jobs, reminders
 from bot.app import BotApp, BotContext, build_application
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.domain import Schedule
+from bot.reminders import PlannedJob
 from bot.store.database import Database
 from bot.store.versions import save_version
 from tests.helpers.sample import seed, vientiane_schedule
@@ -175,3 +177,27 @@ async def test_only_the_horizon_sits_on_the_queue(
     await jobs.sync_jobs(app, clock.now())
     assert next_times(app, clock)[f"digest:{s.cls.id}:2024-07-17"] == at(2024, 7, 16, 23, 30)
     assert len(app.job_queue.get_jobs_by_name(jobs.RESYNC_NAME)) == 1
+
+
+async def test_jobs_due_together_fire_in_one_batch(
+    app: BotApp, db: Database, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s = await seed(db, clock.now())
+    await jobs.sync_jobs(app, clock.now())
+    batches: list[int] = []
+    real = reminders.fire_many
+
+    async def counting(db: Database, batch: list[PlannedJob], now: dt.datetime) -> int:
+        batches.append(len(batch))
+        return await real(db, batch, now)
+
+    monkeypatch.setattr(reminders, "fire_many", counting)
+    clock.set(at(2024, 7, 15, 6, 5))  # 13:05: the roll call is due, the reminder is overdue
+    assert app.job_queue is not None
+    due = [
+        app.job_queue.get_jobs_by_name(f"{kind}:{s.cls.id}:s3")[0]
+        for kind in ("depart", "rollcall")
+    ]
+    await asyncio.gather(*(jobs.run_reminder(BotContext.from_job(j, app)) for j in due))
+    assert batches == [2]
+    assert await count(db, "depart") == 1 and await count(db, "rollcall") == 1
