@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -261,6 +262,9 @@ async def on_error(update: object, context: BotContext) -> None:
     with use_lang(i18n.current_lang()):
         text = _("Sorry, something went wrong on my side. Please try again in a moment.")
     try:
+        if update.callback_query is not None:
+            with contextlib.suppress(TelegramError):  # stop the button's spinner if still on
+                await update.callback_query.answer()
         await context.bot.send_message(update.effective_chat.id, text)
     except Exception as exc:  # the apology itself failed: nothing more to do than log it
         log.warning("event=apology_failed error=%r", exc)

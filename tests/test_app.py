@@ -7,11 +7,12 @@ import logging
 import pytest
 from telegram.ext import CommandHandler
 
+from bot import actions
 from bot.app import BotContext, _api_base, build_application, running
 from bot.clock import FakeClock
 from bot.store import Database
 from tests.helpers.app import app_settings, feed, started_app
-from tests.helpers.telegram import RecordingRequest, message_update
+from tests.helpers.telegram import RecordingRequest, callback_update, message_update
 
 
 async def test_start_up_registers_the_command_menu_per_language(
@@ -75,3 +76,24 @@ async def test_a_failing_handler_is_logged_and_the_user_gets_an_apology(
     assert any("kaboom" in r.getMessage() for r in caplog.records)
     [apology] = request_recorder.sent("sendMessage", 8)[-1:]
     assert apology.text == ("Sorry, something went wrong on my side. Please try again in a moment.")
+
+
+async def test_a_failing_button_stops_its_spinner_and_apologises(
+    db: Database,
+    clock: FakeClock,
+    request_recorder: RecordingRequest,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def boom(ctx: actions.ActionContext, rest: str) -> actions.ActionResult:
+        raise RuntimeError("tap failed")
+
+    actions.register("testboom:", boom)
+    try:
+        async with started_app(db, clock, request_recorder) as app:
+            with caplog.at_level(logging.ERROR, logger="bot.app"):
+                await feed(app, callback_update("testboom:1", user_id=8, language_code="lo"))
+    finally:
+        actions._handlers.pop("testboom:")
+    assert any("tap failed" in r.getMessage() for r in caplog.records)
+    assert [c.method for c in request_recorder.calls] == ["answerCallbackQuery", "sendMessage"]
+    assert request_recorder.calls[1].text == ("ຂໍອະໄພ, ລະບົບເກີດຂໍ້ຜິດພາດ. ກະລຸນາລອງໃໝ່ອີກຄັ້ງໃນອີກບໍ່ດົນ.")
