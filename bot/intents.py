@@ -172,7 +172,7 @@ _DAY_AFTER = _words(r"ngay (?:kia|mot)", r"day after tomorrow")
 _YESTERDAY = _words(r"hom qua", r"yesterday")
 _TOMORROW = _words(r"ngay mai", r"mai", r"tomorrow'?s?", r"tmrw?")
 _TODAY = _words(
-    r"(?:hom|bua|sang|chieu|toi) nay",
+    r"(?:hom|bua|sang|trua|chieu|toi) nay",
     r"today'?s?",
     r"tonight",
     r"this (?:morning|afternoon|evening)",
@@ -206,9 +206,10 @@ _HELP = _words(
 _HELP_LAO = _lao("ຊ່ວຍ", "ແນະນຳ", "ວິທີໃຊ້")
 _SCHEDULE = _words(
     r"lich(?: hoc| trinh)?", r"chuong trinh", r"co gi", r"hoc gi", r"schedule", r"agenda",
-    r"programme", r"program", r"timetable", r"what'?s on",
+    r"programme", r"program", r"timetable", r"what'?s on", r"vao (?:lop|hoc)",
+    r"(?:class|classes|lessons?) starts?",
 )  # fmt: skip
-_SCHEDULE_LAO = _lao("ຕາຕະລາງ", "ມີຫຍັງ", "ໂປຣແກຣມ", "ແຜນການ")
+_SCHEDULE_LAO = _lao("ຕາຕະລາງ", "ມີຫຍັງ", "ໂປຣແກຣມ", "ແຜນການ", "ເຂົ້າຮຽນ", "ຮຽນຫຍັງ")
 
 
 @functools.cache

@@ -65,6 +65,7 @@ CASES: list[tuple[str, Intent]] = [
     ("hướng dẫn", Intent(K.HELP)),
     ("môn học hôm nay", Intent(K.TODAY)),
     ("chiều nay học ở đâu", Intent(K.TODAY)),
+    ("mấy giờ vào lớp ạ", Intent(K.TODAY)),
     ("sáng mai mấy giờ vào lớp", Intent(K.TOMORROW)),
     ("bây giờ đang học gì", Intent(K.NEXT)),
     ("mấy giờ đi ạ", Intent(K.MEETING)),
@@ -98,6 +99,7 @@ CASES: list[tuple[str, Intent]] = [
     ("ປ່ຽນພາສາ", Intent(K.LANG)),
     ("ຂໍຄວາມຊ່ວຍເຫຼືອ", Intent(K.HELP)),
     ("ຕອນນີ້ຮຽນຫຍັງ", Intent(K.NEXT)),
+    ("ເຂົ້າຮຽນຈັກໂມງ", Intent(K.TODAY)),
     ("ລົດອອກຈັກໂມງ", Intent(K.MEETING)),
     ("ຂຶ້ນລົດຢູ່ໃສ", Intent(K.MEETING)),
     ("ອາທິດນີ້ມີຫຍັງແດ່", Intent(K.WEEK)),
@@ -135,6 +137,7 @@ CASES: list[tuple[str, Intent]] = [
     ("what time does the bus leave", Intent(K.MEETING)),
     ("departure time?", Intent(K.MEETING)),
     ("this afternoon", Intent(K.TODAY)),
+    ("what time does class start", Intent(K.TODAY)),
     ("@classbot tomorrow", Intent(K.TOMORROW)),
     # Slash commands, with @botname, for every channel
     ("/today", Intent(K.TODAY)),
