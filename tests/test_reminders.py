@@ -6,8 +6,11 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
+from telegram import Bot
+
 from bot import reminders
 from bot.clock import FakeClock
+from bot.delivery import DeliveryWorker
 from bot.domain import Channel, Role, Schedule
 from bot.i18n import _, format_clock, use_lang
 from bot.reminders import JobKind, PlannedJob
@@ -16,7 +19,10 @@ from bot.store import people
 from bot.store import reminders as reminder_store
 from bot.store.database import Database, parse_utc
 from bot.store.versions import save_version
+from bot.telegram_sender import TelegramSender
 from tests.helpers.sample import Seeded, guangzhou_schedule, seed, vientiane_schedule
+from tests.helpers.senders import clock_sleep
+from tests.helpers.telegram import RecordingRequest
 
 UTC = dt.UTC
 
@@ -304,3 +310,32 @@ async def test_fire_many_batches_and_skips_what_is_not_due(db: Database, clock: 
     assert await reminders.fire_many(db, batch, clock.now()) == 0
     kinds = sorted(r["kind"] for r in await outbox_rows(db))
     assert kinds == ["digest", "digest", "visit-eve", "visit-eve"]
+
+
+async def test_delivered_over_telegram_quiet_digest_waits_urgent_does_not(
+    db: Database, clock: FakeClock, request_recorder: RecordingRequest
+) -> None:
+    s = await seed(db, clock.now())
+    await people.set_reminder_prefs(db, s.trainee.id, quiet=(dt.time(5, 0), dt.time(7, 0)))
+    bot = Bot("123:offline", request=request_recorder, get_updates_request=request_recorder)
+    await bot.initialize()
+    worker = DeliveryWorker(db, [TelegramSender(bot)], clock, sleep=clock_sleep(clock))
+    try:
+        clock.set(at(2024, 7, 14, 23, 30))  # 06:30 in Hanoi
+        await reminders.fire_due(db, clock.now())
+        await worker.run_until_idle()
+        assert request_recorder.messages(601)  # the manager has no quiet hours then
+        assert not request_recorder.messages(501)  # the trainee's digest waits until 07:00
+        await worker.run_until_idle(until=at(2024, 7, 15, 0, 5))
+        assert any("ພິທີເປີດການຝຶກອົບຮົມ" in c.text for c in request_recorder.messages(501))
+        request_recorder.clear()
+        await people.set_reminder_prefs(db, s.trainee.id, quiet=(dt.time(12), dt.time(14)))
+        clock.set(at(2024, 7, 15, 5, 45))  # 12:45, inside the trainee's new quiet hours
+        await reminders.fire_due(db, clock.now())
+        await worker.run_until_idle()
+        (text,) = [c for c in request_recorder.sent("sendMessage", 501) if c.buttons]
+        with use_lang("lo"):
+            assert text.buttons == [[(_("I'm on the bus"), f"checkin:{s.cls.id}:s3:2024-07-15")]]
+        assert request_recorder.sent("sendVenue", 501) or request_recorder.sent("sendLocation", 501)
+    finally:
+        await bot.shutdown()
