@@ -210,3 +210,34 @@ async def test_a_member_of_one_class_is_told_so(
     await feed(app, message_update("/class", user_id=501, language_code="lo"))
     [call] = request_recorder.messages(501)
     assert call.text == ("ທ່ານເປັນສະມາຊິກຂອງຫ້ອງຝຶກອົບຮົມດຽວ: ຫ້ອງຝຶກອົບຮົມພະນັກງານນະຄອນຫຼວງວຽງຈັນ ຢູ່ຮ່າໂນ້ຍ")
+
+
+async def test_a_manager_who_joins_gets_the_managers_menu_in_their_language(
+    app: BotApp,
+    db: Database,
+    clock: FakeClock,
+    request_recorder: RecordingRequest,
+    seeded: Seeded,
+) -> None:
+    new = await invites.create(db, seeded.cls.id, Role.MANAGER, now=clock.now())
+    await feed(app, message_update(f"/start {new.code}", user_id=NEWCOMER, language_code="vi"))
+    [menu] = request_recorder.sent("setMyCommands")
+    assert menu.params["scope"] == {"type": "chat", "chat_id": NEWCOMER}
+    assert [(c["command"], c["description"]) for c in menu.params["commands"]] == (
+        assistant.commands_for(Role.MANAGER, "vi")
+    )
+    request_recorder.clear()
+    await feed(app, callback_update("lang:en", user_id=NEWCOMER, message_id=4))
+    [menu] = request_recorder.sent("setMyCommands")
+    assert [(c["command"], c["description"]) for c in menu.params["commands"]] == (
+        assistant.commands_for(Role.MANAGER, "en")
+    )
+
+
+async def test_trainees_keep_the_default_menu(
+    app: BotApp, db: Database, clock: FakeClock, request_recorder: RecordingRequest, seeded: Seeded
+) -> None:
+    new = await invites.create(db, seeded.cls.id, Role.TRAINEE, now=clock.now())
+    await feed(app, message_update(f"/start {new.code}", user_id=NEWCOMER, language_code="vi"))
+    await feed(app, callback_update("lang:en", user_id=NEWCOMER, message_id=4))
+    assert request_recorder.sent("setMyCommands") == []

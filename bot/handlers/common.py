@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from telegram import Update
+from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.constants import ChatType
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import actions, assistant, groups, invites, preferences
 from bot.actions import ActionContext
-from bot.domain import Channel, Role, TrainingClass
+from bot.domain import LANGS, Channel, Role, TrainingClass
 from bot.i18n import N_, _
 from bot.permissions import Forbidden, role_in
 from bot.replies import Reply
@@ -115,6 +115,7 @@ async def start(update: Update, context: BotContext) -> None:
             else:
                 text = _("Welcome! You have joined {name}. Your role: {role}.")
             replies.append(Reply.text(text.format(name=name, role=role)))
+            await refresh_menu(update, context, joined.role, context.lang)
     if person.lang is None:
         replies.append(preferences.language_picker(context.lang))
     else:
@@ -220,6 +221,22 @@ async def button(update: Update, context: BotContext) -> None:
         await edit_reply(context.bot, message.chat.id, message.message_id, replies.pop(0))
     if replies:
         await send(update, context, replies)
+    chosen = (query.data or "").removeprefix("lang:")
+    if query.data and query.data.startswith("lang:") and chosen in LANGS:
+        found = await current_class(context)
+        await refresh_menu(update, context, role_of(found), chosen)
+
+
+async def refresh_menu(update: Update, context: BotContext, role: Role, lang: str) -> None:
+    """Give a manager or organiser their own command menu in their private chat, in ``lang``.
+
+    Trainees keep the default menu registered at start-up for every language.
+    """
+    chat = update.effective_chat
+    if role is Role.TRAINEE or chat is None or chat.type != ChatType.PRIVATE:
+        return
+    commands = [BotCommand(name, text) for name, text in assistant.commands_for(role, lang)]
+    await context.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat.id))
 
 
 def register(app: BotApp) -> None:
