@@ -8,6 +8,8 @@ answers themselves is tested with the agenda.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -19,9 +21,10 @@ from bot.clock import FakeClock
 from bot.i18n import use_lang
 from bot.replies import Reply
 from bot.store import Database, people
+from bot.store.versions import save_version
 from bot.telegram_render import keyboard, render_text
 from tests.helpers.app import feed, started_app
-from tests.helpers.sample import Seeded, seed
+from tests.helpers.sample import Seeded, seed, vientiane_schedule
 from tests.helpers.telegram import (
     BOT_ID,
     BOT_USERNAME,
@@ -345,3 +348,18 @@ async def test_an_unknown_command_in_a_group_is_ignored_unless_addressed(
         app, message_update("/other_bots_command", user_id=4242, chat_id=GROUP, chat_type="group")
     )
     assert request_recorder.messages(GROUP) == []
+
+
+async def test_a_day_without_sessions_gets_a_helpful_answer(
+    app: BotApp, db: Database, clock: FakeClock, request_recorder: RecordingRequest
+) -> None:
+    schedule = vientiane_schedule()
+    without_tuesday = dataclasses.replace(
+        schedule, sessions=tuple(s for s in schedule.sessions if s.day != dt.date(2024, 7, 16))
+    )
+    await save_version(db, without_tuesday, created_by="test", source_hash="v2", now=clock.now())
+    await feed(app, message_update("what's on tomorrow", user_id=TRAINEE, language_code="en"))
+    [call] = request_recorder.messages(TRAINEE)
+    assert call.text.startswith("<b>ຕາຕະລາງ ວັນອັງຄານ, 16 ກໍລະກົດ 2024</b>")
+    assert len(call.text.splitlines()) >= 2  # says there is nothing, not an empty message
+    assert [label for label, _ in call.buttons[0]] == ["◀ ຈັນ 15 ກ.ລ.", "ພຸດ 17 ກ.ລ. ▶"]
