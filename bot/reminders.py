@@ -182,9 +182,15 @@ def member_lang(cls: TrainingClass, person: Person) -> str:
 
 def dedup_key(job: PlannedJob, person_id: int) -> str:
     """(kind, class, member, date or session): one message per member per reminder, ever."""
+    head, tail = _key_parts(job)
+    return f"{head}{person_id}{tail}"
+
+
+def _key_parts(job: PlannedJob) -> tuple[str, str]:
+    """What comes before and after the member id in the job's dedup keys."""
     if job.kind is JobKind.DIGEST:
-        return f"digest:{job.class_id}:{person_id}:{job.day.isoformat()}"
-    return f"{job.kind}:{job.class_id}:{person_id}:{job.session_key}:{job.day.isoformat()}"
+        return f"digest:{job.class_id}:", f":{job.day.isoformat()}"
+    return f"{job.kind}:{job.class_id}:", f":{job.session_key}:{job.day.isoformat()}"
 
 
 async def fire(db: Database, job: PlannedJob, now: dt.datetime) -> int:
@@ -225,8 +231,9 @@ async def fire_many(db: Database, jobs: Sequence[PlannedJob], now: dt.datetime) 
         return 0
     members = await store.members_of(db, sorted({cls.id for cls, _j, _s in live}))
     targets = [
-        (dedup_key(job, m.person.id), cls, job, sessions, m)
+        (f"{head}{m.person.id}{tail}", cls, job, sessions, m)
         for cls, job, sessions in live
+        for head, tail in (_key_parts(job),)
         for m in _recipients(cls, job, members.get(cls.id, []))
     ]
     done = await store.existing_keys(db, [item[0] for item in targets])
