@@ -34,10 +34,10 @@ from bot.domain import Channel, Person, Role, TrainingClass
 from bot.i18n import N_, _, resolve_lang, use_lang
 from bot.intents import IntentKind
 from bot.replies import Reply
-from bot.store import choices, classes, people
+from bot.store import choices, people
 from bot.store.database import Database
 from bot.zalo.client import ZaloClient
-from bot.zalo.sender import send_reply
+from bot.zalo.sender import person_lang, send_reply
 
 log = logging.getLogger(__name__)
 
@@ -191,11 +191,7 @@ class Conversation:
                 return
 
     async def _lang(self, person: Person) -> str:
-        default = None
-        if person.active_class_id is not None:
-            cls = await classes.get_class(self.db, person.active_class_id)
-            default = cls.default_lang if cls else None
-        return resolve_lang(person.lang, None, default)
+        return await person_lang(self.db, person)
 
     async def _respond(
         self, person: Person, incoming: Incoming, lang: str, now: dt.datetime, created: bool

@@ -12,10 +12,10 @@ import logging
 
 from bot.clock import Clock
 from bot.delivery import Limits
-from bot.domain import Channel
-from bot.i18n import current_lang, use_lang
+from bot.domain import Channel, Person
+from bot.i18n import current_lang, resolve_lang, use_lang
 from bot.replies import Reply
-from bot.store import choices, people
+from bot.store import choices, classes, people
 from bot.store.database import Database
 from bot.zalo.client import ZaloClient
 from bot.zalo.render import render
@@ -70,4 +70,13 @@ class ZaloSender:
         """The recipient's language (a Zalo private chat's id is the user's id)."""
         identity = await people.find_identity(self.db, Channel.ZALO, chat_id)
         person = await people.get_person(self.db, identity.person_id) if identity else None
-        return person.lang if person is not None and person.lang else current_lang()
+        return await person_lang(self.db, person) if person is not None else current_lang()
+
+
+async def person_lang(db: Database, person: Person) -> str:
+    """Their chosen language, else their active class's, else the default."""
+    default = None
+    if person.active_class_id is not None:
+        cls = await classes.get_class(db, person.active_class_id)
+        default = cls.default_lang if cls else None
+    return resolve_lang(person.lang, None, default)
