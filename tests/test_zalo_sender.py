@@ -205,3 +205,24 @@ async def test_zalo_flood_and_server_errors_are_retried_by_the_worker(
     # Two refused attempts (429, then 503), then every message delivered once.
     assert len(zalo_server.sent("sendMessage", "zu501")) == queued + 2
     assert clock.now() - start >= dt.timedelta(seconds=5)
+
+
+async def test_without_a_chosen_language_the_class_language_is_used(
+    zalo_server: FakeZaloServer, db: Database, clock: FakeClock
+) -> None:
+    seeded = await seed(db, clock.now())  # the Vientiane class speaks Lao by default
+    person, _, _ = await people.upsert_identity(
+        db,
+        channel=Channel.ZALO,
+        external_id="zu3",
+        chat_id="zu3",
+        display_name="Bounmy",
+        language_code=None,
+        now=clock.now(),
+    )
+    await people.set_active_class(db, person.id, seeded.cls.id)
+    reply = Reply(blocks=Reply.text("ແຈ້ງການ").blocks, buttons=((Button("ຮັບຊາບ", "ack:1"),),))
+    async with ZaloClient(TOKEN, zalo_server.url, timeout=5) as client:
+        await ZaloSender(client, db, clock).send("zu3", reply)
+    (text,) = zalo_server.messages("zu3")
+    assert text.endswith("ກະລຸນາຕອບ 1 ເພື່ອເລືອກ “ຮັບຊາບ”.")
