@@ -14,8 +14,9 @@ Guarantees and policy:
   ``uncertain`` and they are *not* resent (a duplicate announcement to senior
   officials is worse than one reported gap); reports list them by name so a
   manager can follow up. At most ``max_in_flight`` sends (default 8, enough
-  to keep 30/s over a 250 ms round trip) are in flight, so a crash leaves at
-  most that many uncertain rows.
+  to keep 30/s over a 250 ms round trip) are in flight, and a send's result
+  is written with the next attempt's transaction (one commit per message),
+  so a crash leaves at most about twice that many uncertain rows.
 * **Channel choice.** A person-addressed message goes to the channel the
   person used last, then to their other reachable identities when one turns
   out blocked; the channel that delivered is stored in ``sent_channel``.
@@ -154,6 +155,7 @@ class DeliveryWorker:
         self.batch_size = batch_size
         self.max_in_flight = max(max_in_flight, 1)
         self._in_flight: set[asyncio.Task[None]] = set()
+        self._accepted: list[outbox.SentResult] = []
         self.stats = DeliveryStats()
         self._global: dict[Channel, TokenBucket] = {}
         self._chats: dict[ChatKey, TokenBucket] = {}
@@ -225,8 +227,10 @@ class DeliveryWorker:
 
     # -- one message ----------------------------------------------------------------------
 
-    async def _targets(self, message: outbox.QueuedMessage) -> list[tuple[Sender, str]]:
-        """Where the message can go, best first."""
+    def _targets(
+        self, message: outbox.QueuedMessage, routes: dict[int, list[tuple[Channel, str]]]
+    ) -> list[tuple[Sender, str]]:
+        """Where the message can go, best first (``routes``: the batch's people's chats)."""
         if message.person_id is None:
             if message.channel is None or message.chat_id is None:
                 return []
@@ -234,18 +238,20 @@ class DeliveryWorker:
             return [(sender, message.chat_id)] if sender else []
         return [
             (self.senders[channel], chat_id)
-            for channel, chat_id in await outbox.routes(self.db, message.person_id)
+            for channel, chat_id in routes.get(message.person_id, [])
             if channel in self.senders
         ]
 
-    async def _deliver(self, message: outbox.QueuedMessage) -> float | None:
+    async def _deliver(
+        self, message: outbox.QueuedMessage, routes: dict[int, list[tuple[Channel, str]]]
+    ) -> float | None:
         """Try one message; None when handled, else the instant its chat is ready."""
         now = self.clock.now()
         if message.expires_at is not None and message.expires_at <= now:
             await outbox.mark_final(self.db, message.id, "expired", "", now)
             self.stats.expired += 1
             return None
-        targets = await self._targets(message)
+        targets = self._targets(message, routes)
         if not targets:
             await outbox.mark_final(self.db, message.id, "unreachable", "no reachable channel", now)
             self.stats.unreachable += 1
@@ -253,16 +259,17 @@ class DeliveryWorker:
         sender, chat_id = targets[0]
         channel = sender.channel
         key: ChatKey = (channel, chat_id)
-        ts = now.timestamp()
+        await self._settle(self.max_in_flight - 1)  # (a finished send may pause the chat)
+        ts = self._ts()
         wait = self._chat_wait(key, ts)
         if wait > 0:
             return ts + wait
-        await self._settle(self.max_in_flight - 1)
         while (wait := self._global_bucket(channel).wait(ts)) > _NEGLIGIBLE:
             await self.sleep(wait)
             ts = self._ts()
         self._take(key, ts)
-        if not await outbox.begin_attempt(self.db, message.id, self.clock.now()):
+        done, self._accepted = self._accepted, []
+        if not await outbox.begin_attempt(self.db, message.id, self.clock.now(), done):
             return None
         send = self._send(message, sender, chat_id, more=len(targets) > 1)
         self._in_flight.add(asyncio.create_task(send, name=f"outbox-{message.id}"))
@@ -277,6 +284,9 @@ class DeliveryWorker:
             self._in_flight -= done
             for task in done:
                 task.result()
+        if keep <= 0 and self._accepted:
+            done_sends, self._accepted = self._accepted, []
+            await outbox.record_sent(self.db, done_sends)
 
     async def _send(
         self, message: outbox.QueuedMessage, sender: Sender, chat_id: str, *, more: bool
@@ -302,7 +312,11 @@ class DeliveryWorker:
             log.exception("sender for %s raised unexpectedly (outbox id %d)", channel, message.id)
             await self._final(message, "uncertain", f"unexpected error: {exc!r}")
         else:
-            await outbox.mark_sent(self.db, message.id, channel, external_id, self.clock.now())
+            # Written with the next attempt's transaction (or when the round ends): one
+            # commit per message. Dying before that leaves the row 'sending' → uncertain.
+            self._accepted.append(
+                outbox.SentResult(message.id, channel, external_id, self.clock.now())
+            )
             self._floods[channel] = 0
             self._transient[channel] = 0
             self.stats.sent += 1
@@ -380,6 +394,7 @@ class DeliveryWorker:
             for task in self._in_flight:
                 task.cancel()  # only when dying: a crash or cancellation inside the loop
             self._in_flight.clear()
+            self._accepted.clear()  # not written: those rows stay 'sending' → uncertain
         return self.stats
 
     async def _drain(self, until: dt.datetime | None) -> None:
@@ -396,10 +411,12 @@ class DeliveryWorker:
                 continue
             progressed = False
             earliest: float | None = None
+            people_ids = sorted({m.person_id for m in batch if m.person_id is not None})
+            routes = await outbox.routes(self.db, people_ids)
             for message in batch:
                 if self._stopping:
                     break
-                ready = await self._deliver(message)
+                ready = await self._deliver(message, routes)
                 if ready is None:
                     progressed = True
                 else:

@@ -24,6 +24,8 @@ import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import aiosqlite
+
 from bot.domain import Channel
 from bot.replies import Reply
 from bot.store.database import Database, parse_utc, utc_text
@@ -195,15 +197,23 @@ async def by_key(db: Database, dedup_key: str) -> QueuedMessage | None:
     return _message(row) if row else None
 
 
-async def routes(db: Database, person_id: int) -> list[tuple[Channel, str]]:
-    """A person's reachable (channel, chat id) pairs: the channel used last first."""
+async def routes(db: Database, person_ids: Sequence[int]) -> dict[int, list[tuple[Channel, str]]]:
+    """Each person's reachable (channel, chat id) pairs, the channel used last first."""
+    if not person_ids:
+        return {}
+    marks = ",".join("?" * len(person_ids))
     rows = await db.fetchall(
-        "SELECT i.channel, i.chat_id FROM identities i JOIN persons p ON p.id = i.person_id "
-        "WHERE i.person_id = ? AND i.reachable = 1 "
-        "ORDER BY i.channel = COALESCE(p.last_channel, '') DESC, i.last_seen_at DESC",
-        (person_id,),
+        "SELECT i.person_id, i.channel, i.chat_id FROM identities i "
+        "JOIN persons p ON p.id = i.person_id "
+        f"WHERE i.person_id IN ({marks}) AND i.reachable = 1 "
+        "ORDER BY i.person_id, i.channel = COALESCE(p.last_channel, '') DESC, "
+        "i.last_seen_at DESC",
+        list(person_ids),
     )
-    return [(Channel(r[0]), r[1]) for r in rows]
+    found: dict[int, list[tuple[Channel, str]]] = {pid: [] for pid in person_ids}
+    for r in rows:
+        found[r[0]].append((Channel(r[1]), r[2]))
+    return found
 
 
 async def next_due_at(db: Database) -> dt.datetime | None:
@@ -224,18 +234,49 @@ async def expire_stale(db: Database, now: dt.datetime) -> int:
         return cur.rowcount
 
 
-async def begin_attempt(db: Database, message_id: int, now: dt.datetime) -> bool:
+@dataclass(frozen=True, slots=True)
+class SentResult:
+    """A send the channel accepted, waiting to be written."""
+
+    message_id: int
+    channel: Channel
+    external_id: str
+    at: dt.datetime
+
+
+async def begin_attempt(
+    db: Database, message_id: int, now: dt.datetime, sent: Sequence[SentResult] = ()
+) -> bool:
     """Record an attempt (state 'sending', attempts + 1) and commit it before the send.
 
-    Returns False when the message was no longer pending (nothing recorded).
+    ``sent`` results of earlier sends are written in the same transaction (one
+    commit per message instead of two). Returns False when the message was no
+    longer pending (no attempt recorded).
     """
     async with db.transaction() as conn:
+        if sent:
+            await _write_sent(conn, sent)
         cur = await conn.execute(
             "UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ? "
             "WHERE id = ? AND state = 'pending'",
             (utc_text(now), message_id),
         )
         return cur.rowcount == 1
+
+
+async def record_sent(db: Database, sent: Sequence[SentResult]) -> None:
+    """Write results of accepted sends (state 'sent', the channel that delivered)."""
+    if sent:
+        async with db.transaction() as conn:
+            await _write_sent(conn, sent)
+
+
+async def _write_sent(conn: aiosqlite.Connection, sent: Sequence[SentResult]) -> None:
+    await conn.executemany(
+        "UPDATE outbox SET state = 'sent', sent_channel = ?, sent_message_id = ?, "
+        "last_error = '', sent_at = ?, updated_at = ? WHERE id = ?",
+        [(r.channel, r.external_id, utc_text(r.at), utc_text(r.at), r.message_id) for r in sent],
+    )
 
 
 async def mark_sent(

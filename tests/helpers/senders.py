@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
@@ -58,9 +59,10 @@ class FakeSender:
 
 
 def clock_sleep(clock: FakeClock) -> Callable[[float], Awaitable[None]]:
-    """An ``asyncio.sleep`` stand-in that moves the fake clock instead of waiting."""
+    """An ``asyncio.sleep`` stand-in: lets ready tasks run, then moves the fake clock."""
 
     async def sleep(seconds: float) -> None:
+        await asyncio.sleep(0)  # what was ready runs "now", before time moves on
         clock.advance(dt.timedelta(seconds=seconds))
 
     return sleep
