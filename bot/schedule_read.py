@@ -269,12 +269,12 @@ def read_xlsx(data: bytes) -> RawFile:
                 if role is None or role == "instructions" or role in sheets:
                     continue
                 rows: list[tuple[int, list[Any]]] = []
-                for number, values in enumerate(
-                    ws.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1
-                ):
+                # no max_col: openpyxl would pad every row to it; the unpacked-size
+                # check already bounds how wide a sheet can be
+                for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
                     if values and not _blank(values):
                         out.count(ws.title)
-                        rows.append((number, list(values)))
+                        rows.append((number, list(values[:MAX_COLUMNS])))
                 sheets[role] = (ws.title, rows)
         finally:
             book.close()
