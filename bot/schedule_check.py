@@ -29,7 +29,7 @@ from bot.domain import (
     localized,
 )
 from bot.i18n import N_
-from bot.schedule_columns import SESSION_REQUIRED, TOPIC_REQUIRED, fold, kind_from
+from bot.schedule_columns import SESSION_REQUIRED, TOPIC_REQUIRED, fold, kind_from, lang_from
 from bot.schedule_problems import Problem, ScheduleProblems
 from bot.schedule_read import Cell, RawFile, RawRow, RawTable
 from bot.schedule_values import as_date, as_float, as_int, as_text, as_time
@@ -119,7 +119,9 @@ def _class(ck: _Checker, base: Schedule | None) -> TrainingClass | None:
         if cell and value is None:
             ck.add(BAD_DATE, {"value": as_text(cell.value)}, sheet, cell)
     lang = (
-        fold(as_text(lang_cell.value)) if lang_cell else (fallback.default_lang if fallback else "")
+        (lang_from(as_text(lang_cell.value)) or "")
+        if lang_cell
+        else (fallback.default_lang if fallback else "")
     )
     if lang_cell and lang not in LANGS:
         ck.add(

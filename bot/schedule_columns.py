@@ -181,6 +181,11 @@ KIND_WORDS: dict[str, SessionKind] = {
 }
 
 
+def lang_from(text: str) -> str | None:
+    """Our language code for 'lo', 'Lao', 'Tiếng Lào', 'English' ..."""
+    return _LANG_WORDS.get(fold(text))
+
+
 def kind_from(text: str) -> SessionKind | None:
     """The session kind a word names, in any of our languages."""
     return KIND_WORDS.get(fold(text))

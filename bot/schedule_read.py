@@ -28,6 +28,7 @@ from bot.schedule_columns import (
     CLASS_FIELDS,
     SESSION_FIELDS,
     TOPIC_FIELDS,
+    lang_from,
     localized_fields,
     match_header,
     sheet_role,
@@ -299,7 +300,7 @@ def read_xlsx(data: bytes) -> RawFile:
     class_name, class_rows = sheets["class"]
     cls = _class_row(class_name, class_rows, out)
     lang_cell = cls.cells.get("default_lang")
-    lang = str(lang_cell.value).strip().lower() if lang_cell else None
+    lang = lang_from(str(lang_cell.value)) if lang_cell else None
     topics = _table(*sheets["topics"], TOPIC_FIELDS, lang, out) if "topics" in sheets else None
     sessions = _table(*sheets["sessions"], SESSION_FIELDS, lang, out)
     out.finish()
@@ -349,7 +350,7 @@ def read_csv(data: bytes) -> RawFile:
         ) from None
     cls = _class_row("CSV", meta, out) if meta else None
     lang_cell = cls.cells.get("default_lang") if cls else None
-    lang = str(lang_cell.value).strip().lower() if lang_cell else None
+    lang = lang_from(str(lang_cell.value)) if lang_cell else None
     sessions = _table("CSV", rows, SESSION_FIELDS, lang, out)
     out.finish()
     return RawFile("csv", cls, "CSV", None, sessions, partial=True)

@@ -215,3 +215,10 @@ def test_repeated_titles_without_id_get_distinct_keys() -> None:
         s.key for s in build_schedule(read_file(make_xlsx(cls, topics, rows), "t.xlsx")).sessions
     ]
     assert len(set(keys)) == 3 and all(k.startswith("break-") for k in keys)
+
+
+def test_default_language_may_be_written_as_a_word() -> None:
+    cls, topics, sessions = parts()
+    cls["Default language"] = "Tiếng Việt"
+    schedule = build_schedule(read_file(make_xlsx(cls, topics, sessions), "t.xlsx"))
+    assert schedule.cls.default_lang == "vi"
