@@ -211,3 +211,12 @@ async def test_the_follow_up_delay_comes_from_the_settings(
         await feed(app, callback_update("bcast:send", **MANAGER))
     (ann,) = await announcements.recent(db, seeded.cls.id)
     assert ann.ack_reminder_at == clock.now() + dt.timedelta(minutes=5)
+
+
+async def test_report_is_not_shown_in_a_group(
+    app: BotApp, db: Database, clock: FakeClock, request_recorder: RecordingRequest, seeded: Seeded
+) -> None:
+    draft = announcements.Draft(seeded.cls.id, {"vi": VI})
+    await announcements.create(db, seeded.manager, draft, clock.now())
+    await feed(app, message_update("/report", chat_id=-1001, chat_type="group", **MANAGER))
+    assert not any("Somphone" in m.text for m in request_recorder.messages(-1001))

@@ -332,7 +332,8 @@ def conversation() -> ConversationHandler[BotContext]:
 def register(app: BotApp) -> None:
     """/broadcast (before the general button router, so ``bcast:`` taps reach it) and /report."""
     app.add_handler(conversation())
-    app.add_handler(CommandHandler("report", report))
+    # Private chats only: the report names people, which is not for the class group.
+    app.add_handler(CommandHandler("report", report, filters=filters.ChatType.PRIVATE))
     if app.job_queue is not None:
         app.job_queue.run_repeating(
             followups, interval=FOLLOWUP_SECONDS, first=FOLLOWUP_SECONDS, name="ann-followups"
