@@ -106,3 +106,15 @@ def test_samples_dir_from_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_p
     assert importer.sample_path("x") == tmp_path / "x.toml"
     with pytest.raises(FileNotFoundError):
         importer.sample_path("missing.toml")
+
+
+async def test_import_path_refuses_a_huge_file_without_reading_it_all(
+    db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    big = tmp_path / "big.xlsx"
+    with big.open("wb") as fh:
+        fh.truncate(50 * 2**20)  # sparse 50 MB file
+    with pytest.raises(ScheduleProblems) as refused:
+        await importer.import_path(db, big, created_by="t", now=clock.now())
+    assert refused.value.problems[0].message == "The file is larger than {limit} MB."
+    assert await classes.list_classes(db) == []
