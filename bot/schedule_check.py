@@ -187,7 +187,7 @@ def _missing_columns(ck: _Checker, table: RawTable, required: tuple[str, ...], l
 def _topics(ck: _Checker, table: RawTable | None, lang: str) -> list[Topic]:
     if table is None:
         return []
-    if table.rows and not _missing_columns(ck, table, TOPIC_REQUIRED, lang):
+    if (table.rows or table.filled) and not _missing_columns(ck, table, TOPIC_REQUIRED, lang):
         return []
     seen: dict[int, int] = {}
     out: list[Topic] = []

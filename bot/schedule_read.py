@@ -72,6 +72,8 @@ class RawTable:
     rows: list[RawRow] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)
     """Field name → the column's label (for problems about a missing value)."""
+    filled: bool = False
+    """The sheet had content (so a missing header is a problem, not an empty sheet)."""
 
 
 @dataclass(slots=True)
@@ -175,7 +177,7 @@ def _table(
     out: _Collector,
 ) -> RawTable:
     """Find the header among the first rows, then name the cells of the rows below it."""
-    table = RawTable(sheet)
+    table = RawTable(sheet, filled=bool(rows))
     header_at = -1
     mapping: dict[int, str] = {}
     for index, (_, values) in enumerate(rows[:HEADER_SCAN]):

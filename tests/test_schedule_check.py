@@ -222,3 +222,13 @@ def test_default_language_may_be_written_as_a_word() -> None:
     cls["Default language"] = "Tiếng Việt"
     schedule = build_schedule(read_file(make_xlsx(cls, topics, sessions), "t.xlsx"))
     assert schedule.cls.default_lang == "vi"
+
+
+def test_topics_sheet_without_recognisable_headers_is_a_problem() -> None:
+    cls, _, sessions = parts()
+    for row in sessions:
+        row.pop("Topic", None)
+    topics = [{"Chủ đề": 1, "Diễn giải": "Xây dựng Đảng"}]
+    found = problems_of(make_xlsx(cls, topics, sessions))
+    assert {p.params["name"] for p in found} == {"number", "title"}
+    assert all(p.sheet == "Topics" for p in found)
