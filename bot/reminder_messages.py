@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
-from bot import agenda, cards
+from bot import agenda, cards, rollcall
 from bot.domain import Session, SessionKind, Topic, TrainingClass
 from bot.i18n import _, format_clock, use_lang
 from bot.replies import Block, Button, Location, Reply
@@ -67,7 +67,7 @@ def evening_reply(cls: TrainingClass, session: Session, lang: str) -> Reply:
 
 def checkin_action(cls: TrainingClass, session: Session) -> str:
     """The callback data of the "I'm on the bus" button."""
-    return f"checkin:{cls.id}:{session.key}:{session.day.isoformat()}"
+    return f"checkin:{rollcall.departure_ref(cls, session)}"
 
 
 def departure_reminder(cls: TrainingClass, session: Session, lang: str) -> Reply:

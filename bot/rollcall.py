@@ -10,6 +10,7 @@ changes nothing and says so.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Mapping
 
 from bot import actions, cards, permissions
@@ -25,6 +26,9 @@ from bot.store.reminders import CheckIn
 
 CURRENT_FOR = dt.timedelta(hours=1)
 """A departure stays the 'current' one for /rollcall this long after the bus left."""
+
+MAX_ACTION_BYTES = 64
+"""Telegram's limit on a button's callback data."""
 
 MAX_MARK_BUTTONS = 40
 """Mark-present buttons under one list (Telegram allows 100; more is unreadable)."""
@@ -82,7 +86,7 @@ def rollcall_reply(
                     title=_("On the bus ({count})").format(count=len(on_bus)),
                 )
             )
-        suffix = f"{cls.id}:{session.key}:{session.day.isoformat()}"
+        suffix = departure_ref(cls, session)
         rows = [
             (
                 Button(
@@ -120,30 +124,50 @@ async def rollcall_view(
     return await _view(db, cls, session, lang)
 
 
+def departure_ref(cls: TrainingClass, session: Session) -> str:
+    """``<class>:<session>:<day>`` for button actions; a long or odd key becomes ``#<hash>``.
+
+    Telegram allows 64 bytes of callback data, and the longest action built on
+    this (``mark:…:<person>``) must fit, so a session key that is too long or
+    contains ':' is replaced by a short hash of it (resolved against that day).
+    """
+    day = session.day.isoformat()
+    plain = f"{cls.id}:{session.key}:{day}"
+    if ":" in session.key or len(f"mark:{plain}:{10**9}".encode()) > MAX_ACTION_BYTES:
+        return f"{cls.id}:#{_key_hash(session.key)}:{day}"
+    return plain
+
+
+def _key_hash(key: str) -> str:
+    return hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:10]
+
+
 async def _departure(
-    db: Database, class_id: int, key: str, day: dt.date
+    db: Database, class_id: int, ref: str, day: dt.date
 ) -> tuple[TrainingClass, Session] | None:
+    """The field visit or trip a button refers to, if it is still in the live schedule."""
     cls = await classes.get_class(db, class_id)
     if cls is None:
         return None
     for session in await classes.sessions_on(db, cls, day):
-        if session.key == key and session.kind.needs_departure:
+        matches = session.key == ref or ref == f"#{_key_hash(session.key)}"
+        if matches and session.kind.needs_departure:
             return cls, session
     return None
 
 
 async def check_in(
-    db: Database, person: Person, class_id: int, key: str, day: dt.date, now: dt.datetime
+    db: Database, person: Person, class_id: int, ref: str, day: dt.date, now: dt.datetime
 ) -> str:
     """Record that ``person`` is on the bus; the answer (in the active language) for a toast."""
-    found = await _departure(db, class_id, key, day)
+    found = await _departure(db, class_id, ref, day)
     if found is None or await permissions.role_in(db, person, class_id) is None:
         return _("This departure is no longer in the schedule.")
-    cls, _session = found
+    cls, session = found
     if cls.local_now(now).date() > day:
         return _("This departure has already passed.")
     added = await store.add_checkin(
-        db, class_id=class_id, session_key=key, day=day, person_id=person.id, now=now
+        db, class_id=class_id, session_key=session.key, day=day, person_id=person.id, now=now
     )
     if not added:
         return _("You are already checked in. Have a good trip!")
@@ -156,7 +180,7 @@ async def mark_present(
     db: Database,
     manager: Person,
     class_id: int,
-    key: str,
+    ref: str,
     day: dt.date,
     person_id: int,
     now: dt.datetime,
@@ -164,14 +188,14 @@ async def mark_present(
 ) -> Reply | None:
     """A manager marks a trainee present (audited); the updated list, or None if it is gone."""
     await permissions.require(db, manager, class_id, MANAGERS)
-    found = await _departure(db, class_id, key, day)
+    found = await _departure(db, class_id, ref, day)
     if found is None or await people.get_membership(db, class_id, person_id) is None:
         return None
     cls, session = found
     added = await store.add_checkin(
         db,
         class_id=class_id,
-        session_key=key,
+        session_key=session.key,
         day=day,
         person_id=person_id,
         now=now,
@@ -185,24 +209,25 @@ async def mark_present(
             actor_person_id=manager.id,
             class_id=class_id,
             now=now,
-            details={"session": key, "day": day.isoformat(), "person_id": person_id},
+            details={"session": session.key, "day": day.isoformat(), "person_id": person_id},
         )
     return await _view(db, cls, session, lang)
 
 
-def _parse(rest: str, parts: int) -> tuple[int, str, dt.date, list[str]] | None:
-    """``<class>:<session>:<day>[:more]`` split and parsed."""
-    fields = rest.split(":")
-    if len(fields) != parts:
+def _parse(rest: str, extra: int) -> tuple[int, str, dt.date, list[str]] | None:
+    """``<class>:<session>:<day>`` plus ``extra`` trailing fields, split and parsed."""
+    head, sep, tail = rest.partition(":")
+    fields = tail.rsplit(":", 1 + extra)
+    if not sep or len(fields) != 2 + extra:
         return None
     try:
-        return int(fields[0]), fields[1], dt.date.fromisoformat(fields[2]), fields[3:]
+        return int(head), fields[0], dt.date.fromisoformat(fields[1]), fields[2:]
     except ValueError:
         return None
 
 
 async def _on_checkin(ctx: ActionContext, rest: str) -> ActionResult:
-    parsed = _parse(rest, 3)
+    parsed = _parse(rest, 0)
     if parsed is None:
         return actions.expired()
     class_id, key, day, _more = parsed
@@ -211,7 +236,7 @@ async def _on_checkin(ctx: ActionContext, rest: str) -> ActionResult:
 
 
 async def _on_mark(ctx: ActionContext, rest: str) -> ActionResult:
-    parsed = _parse(rest, 4)
+    parsed = _parse(rest, 1)
     if parsed is None or not parsed[3][0].isdigit():
         return actions.expired()
     class_id, key, day, more = parsed
@@ -227,7 +252,7 @@ async def _on_mark(ctx: ActionContext, rest: str) -> ActionResult:
 
 
 async def _on_refresh(ctx: ActionContext, rest: str) -> ActionResult:
-    parsed = _parse(rest, 3)
+    parsed = _parse(rest, 0)
     if parsed is None:
         return actions.expired()
     class_id, key, day, _more = parsed

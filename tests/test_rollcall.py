@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import AsyncIterator
 
 import pytest
 
-from bot import actions, rollcall
+from bot import actions, reminder_messages, rollcall
 from bot.actions import ActionContext
 from bot.app import BotApp
 from bot.clock import FakeClock
-from bot.domain import Channel, Person
+from bot.domain import Channel, Person, Schedule
 from bot.i18n import _, use_lang
 from bot.permissions import Forbidden
-from bot.store import audit
+from bot.store import audit, classes
 from bot.store import reminders as store
 from bot.store.database import Database
+from bot.store.versions import save_version
 from tests.helpers.app import feed, started_app
-from tests.helpers.sample import Seeded, seed
+from tests.helpers.sample import Seeded, seed, vientiane_schedule
 from tests.helpers.telegram import RecordingRequest, callback_update, message_update
 
 DAY = dt.date(2024, 7, 15)
@@ -143,3 +145,29 @@ async def test_bus_button_on_telegram(
         expected = _("Thank you, {name}: you are checked in. Have a good trip!")
     assert answer.params["text"] == expected.format(name="Somphone")
     assert seeded.trainee.id in await store.checkins(db, seeded.cls.id, "s3", DAY)
+
+
+async def test_long_or_odd_session_keys_fit_in_callback_data(
+    db: Database, clock: FakeClock, seeded: Seeded
+) -> None:
+    key = "field:visit:" + "x" * 60
+    base = vientiane_schedule()
+    sessions = tuple(dataclasses.replace(x, key=key) if x.key == "s3" else x for x in base.sessions)
+    await save_version(
+        db,
+        Schedule(base.cls, base.topics, sessions),
+        created_by="t",
+        source_hash="k",
+        now=clock.now(),
+    )
+    cls = await classes.get_class(db, seeded.cls.id)
+    assert cls is not None
+    (visit,) = [x for x in await classes.sessions_on(db, cls, DAY) if x.key == key]
+    (row,) = reminder_messages.departure_reminder(cls, visit, "en").buttons
+    assert len(row[0].action.encode()) <= 64
+    result = await actions.dispatch(ctx(db, seeded.trainee, clock, "en"), row[0].action)
+    assert result.toast is not None and "checked in" in result.toast
+    assert seeded.trainee.id in await store.checkins(db, cls.id, key, DAY)
+    view = await rollcall.rollcall_view(db, seeded.manager, cls, clock.now(), "en")
+    assert all(len(b.action.encode()) <= 64 for line in view.buttons for b in line)
+    assert "Everyone has checked in." in view.plain()
