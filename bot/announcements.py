@@ -23,6 +23,7 @@ from enum import StrEnum
 from bot import actions, permissions
 from bot.domain import LANGS, Localized, Person, Role, localized, pick
 from bot.i18n import N_, _, format_instant, ngettext, use_lang
+from bot.linking import CHANNEL_NAMES
 from bot.replies import Block, Button, Reply
 from bot.store import audit, classes, outbox, people
 from bot.store.classes import loc_from, loc_json
@@ -101,6 +102,8 @@ class Report:
     uncertain: list[str] = field(default_factory=list)
     acknowledged: list[str] = field(default_factory=list)
     not_acknowledged: list[str] = field(default_factory=list)
+    channels: dict[str, int] = field(default_factory=dict)
+    """How many were delivered on each channel (a fallback shows up here: Zalo, say)."""
 
     @property
     def total(self) -> int:
@@ -297,6 +300,9 @@ async def report(db: Database, ann: Announcement) -> Report:
     }
     for d in await outbox.deliveries(db, ann.id):
         buckets[d.state].append(d.name)
+        if d.state == "sent" and d.sent_channel is not None:
+            name = CHANNEL_NAMES.get(d.sent_channel, d.sent_channel.value)
+            out.channels[name] = out.channels.get(name, 0) + 1
         if not ann.needs_ack or d.person_id is None:
             continue
         if d.person_id in acked:  # a tap proves delivery, whatever the row says
@@ -328,6 +334,9 @@ def report_lines(rep: Report) -> list[str]:
     for names, template in groups:
         if names:
             lines.append(_(template).format(n=len(names), names=_names_line(names)))
+    if rep.channels:
+        by_channel = " · ".join(f"{name} {n}" for name, n in sorted(rep.channels.items()))
+        lines.append(_("Delivered by channel: {channels}").format(channels=by_channel))
     return lines
 
 

@@ -7,11 +7,12 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot import invites, linking, reminders
+from bot import announcements, invites, linking, reminders
 from bot.channels import RetryAfter, Sender, Unreachable
 from bot.clock import FakeClock
 from bot.delivery import DeliveryWorker
-from bot.domain import Channel, Role
+from bot.domain import Channel, Role, localized
+from bot.i18n import use_lang
 from bot.replies import Block, Button, Reply
 from bot.store import Database, choices, outbox, people
 from bot.store.outbox import OutgoingMessage
@@ -226,3 +227,43 @@ async def test_without_a_chosen_language_the_class_language_is_used(
         await ZaloSender(client, db, clock).send("zu3", reply)
     (text,) = zalo_server.messages("zu3")
     assert text.endswith("ກະລຸນາຕອບ 1 ເພື່ອເລືອກ “ຮັບຊາບ”.")
+
+
+async def test_announcement_acknowledged_by_reply_and_fallback_shown_in_the_report(
+    zalo_server: FakeZaloServer, db: Database, clock: FakeClock
+) -> None:
+    talk, seeded = await _join_on_zalo(db, clock, zalo_server, user="zu900")
+    # Somphone (Telegram 501) links a Zalo account, then blocks the bot on Telegram.
+    code = await linking.issue(db, seeded.trainee, clock.now())
+    await talk.handle(text_update(f"/link {code}", user_id="zu501"))
+    await people.upsert_identity(
+        db,
+        channel=Channel.TELEGRAM,
+        external_id="501",
+        chat_id="501",
+        display_name="Somphone",
+        language_code="lo",
+        now=clock.now(),
+    )
+    zalo_server.clear()
+    body = localized({"vi": "Chiều nay xe xuất phát lúc 13:15", "en": "The bus leaves at 13:15"})
+    draft = announcements.Draft(class_id=seeded.cls.id, body=body, needs_ack=True)
+    ann, queued = await announcements.create(db, seeded.manager, draft, clock.now())
+    assert queued == 2
+    telegram = FakeSender(clock)
+    telegram.fail("501", Unreachable("Forbidden: bot was blocked by the user"))
+    await _worker(db, clock, telegram, ZaloSender(talk.client, db, clock)).run_until_idle()
+
+    (notice,) = zalo_server.messages("zu900")
+    assert "The bus leaves at 13:15" in notice and "1. ✅" in notice
+    assert len(zalo_server.messages("zu501")) == 1  # Somphone's copy, on Zalo
+    zalo_server.clear()
+    await talk.handle(text_update("1", user_id="zu900"))
+    await talk.client.close()
+    assert zalo_server.messages("zu900") == ["Thank you. Your confirmation has been recorded."]
+
+    report = await announcements.report(db, ann)
+    assert len(report.acknowledged) == 1 and report.channels == {"Zalo": 2}
+    with use_lang("en"):
+        lines = announcements.report_lines(report)
+    assert "Delivered by channel: Zalo 2" in lines
