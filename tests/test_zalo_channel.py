@@ -15,6 +15,9 @@ from bot.domain import Channel
 from bot.store import Database
 from bot.zalo.channel import ZaloChannel
 from bot.zalo.sender import ZALO_LIMITS
+from tests.helpers.app import feed, started_app
+from tests.helpers.sample import seed
+from tests.helpers.telegram import RecordingRequest, message_update
 from tests.helpers.zalo_server import TOKEN, FakeZaloServer, text_update
 
 
@@ -100,3 +103,24 @@ async def test_the_channel_registers_its_sender_with_the_delivery_worker(
     await channel.stop()
     assert worker.senders[Channel.ZALO] is channel.sender
     assert worker.limits[Channel.ZALO] == ZALO_LIMITS
+
+
+async def test_the_application_serves_telegram_and_zalo_together(
+    zalo_server: FakeZaloServer,
+    db: Database,
+    clock: FakeClock,
+    request_recorder: RecordingRequest,
+) -> None:
+    await seed(db, clock.now())
+    settings = {"zalo_bot_token": TOKEN, "zalo_api_url": zalo_server.url}
+    async with started_app(db, clock, request_recorder, **settings) as app:
+        zalo = app.bot_data.zalo
+        worker = app.bot_data.delivery
+        assert zalo is not None and worker is not None
+        assert worker.senders[Channel.ZALO] is zalo.sender
+        await feed(app, message_update("/today", user_id=501, language_code="lo"))
+        zalo_server.push_update(text_update("lịch hôm nay", user_id="zu1"))
+        await zalo_server.wait_until(lambda: len(zalo_server.messages("zu1")) == 2)
+    assert app.bot_data.zalo is None  # stopped with the application
+    (today,) = request_recorder.messages(501)
+    assert "ພິທີເປີດການຝຶກອົບຮົມ" in today.text  # the Lao opening ceremony, on Telegram
