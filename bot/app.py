@@ -188,7 +188,13 @@ async def post_init(app: BotApp) -> None:
     if data.settings.zalo_bot_token and data.zalo is None:
         from bot.zalo.channel import ZaloChannel
 
-        data.zalo = ZaloChannel(data.settings, data.db, data.clock)
+        async def resync(class_ids: tuple[int, ...]) -> None:
+            if app.job_queue is not None:
+                from bot import jobs
+
+                await jobs.sync_jobs(app, data.clock.now(), class_ids)
+
+        data.zalo = ZaloChannel(data.settings, data.db, data.clock, resync=resync)
         await data.zalo.start()
     for lang in LANGS:
         await app.bot.set_my_commands(command_menu(lang), language_code=lang)

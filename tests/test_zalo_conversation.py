@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 
 import pytest
@@ -166,3 +167,27 @@ async def test_a_failing_service_gets_an_apology_not_silence(
     monkeypatch.setattr(intents, "parse", broken)
     answer = await _say(talk, zalo_server, "lịch hôm nay")
     assert answer == ["Sorry, something went wrong on my side. Please try again in a moment."]
+
+
+async def test_remind_and_quiet_work_on_zalo_and_resync_the_jobs(
+    zalo_server: FakeZaloServer, db: Database, clock: FakeClock, seeded: Seeded
+) -> None:
+    resynced: list[tuple[int, ...]] = []
+
+    async def resync(class_ids: tuple[int, ...]) -> None:
+        resynced.append(class_ids)
+
+    async with ZaloClient(TOKEN, zalo_server.url, timeout=5) as client:
+        talk = Conversation(db, client, clock, resync)
+        not_yet = await _say(talk, zalo_server, "/remind 06:00")
+        assert "mã mời" in not_yet[0]
+        await _say(talk, zalo_server, await _code(db, seeded, clock))
+        await _say(talk, zalo_server, "3")
+        await _say(talk, zalo_server, "/remind 05:45")
+        await _say(talk, zalo_server, "/quiet 21:00-05:00")
+    identity = await people.find_identity(db, Channel.ZALO, USER)
+    assert identity is not None
+    person = await people.get_person(db, identity.person_id)
+    assert person is not None
+    assert (person.digest_time, person.quiet_start) == (dt.time(5, 45), dt.time(21, 0))
+    assert resynced == [(seeded.cls.id,)]

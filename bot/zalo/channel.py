@@ -22,7 +22,7 @@ from bot.config import Settings
 from bot.delivery import DeliveryWorker
 from bot.store.database import Database
 from bot.zalo.client import POLL_TIMEOUT, ZaloClient
-from bot.zalo.conversation import Conversation
+from bot.zalo.conversation import Conversation, Resync
 from bot.zalo.sender import ZALO_LIMITS, ZaloSender
 from bot.zalo.server import WEBHOOK_PATH, WebhookServer, poll
 
@@ -40,12 +40,13 @@ class ZaloChannel:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         poll_wait: int = POLL_TIMEOUT,
+        resync: Resync | None = None,
     ) -> None:
         self.settings = settings
         self.client = ZaloClient(
             settings.zalo_bot_token, settings.zalo_api_url, transport=transport
         )
-        self.conversation = Conversation(db, self.client, clock)
+        self.conversation = Conversation(db, self.client, clock, resync)
         self.sender = ZaloSender(self.client, db, clock)
         self.webhook: WebhookServer | None = None
         self.secret = settings.zalo_webhook_secret

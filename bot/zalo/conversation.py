@@ -23,10 +23,11 @@ import datetime as dt
 import logging
 import re
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot import actions, assistant, intents, invites, linking, preferences
+from bot import actions, assistant, intents, invites, linking, preferences, reminder_settings
 from bot.actions import ActionContext
 from bot.channels import DeliveryError
 from bot.clock import Clock
@@ -47,6 +48,7 @@ SEEN_LIMIT = 2000
 _NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
 _INVITE_CODE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 _INVITE_LINK = re.compile(r"[?&]start=([A-Za-z0-9_-]{16,64})")
+_SETTINGS_COMMAND = re.compile(r"^/(remind|quiet)(?:@\w+)?\b\s*(.*)$", re.IGNORECASE)
 _LINK_COMMAND = re.compile(r"^/?(?:link|lienket|liên kết)\b\s*(.*)$", re.IGNORECASE)
 
 INVITE_PROBLEMS: dict[invites.InviteProblem, str] = {
@@ -133,13 +135,20 @@ def unsupported() -> Reply:
     )
 
 
+Resync = Callable[[tuple[int, ...]], Awaitable[None]]
+"""Re-derives the reminder jobs of these classes (the application's job queue)."""
+
+
 class Conversation:
     """Answers Zalo updates; ``handle`` is the webhook's and the polling loop's handler."""
 
-    def __init__(self, db: Database, client: ZaloClient, clock: Clock) -> None:
+    def __init__(
+        self, db: Database, client: ZaloClient, clock: Clock, resync: Resync | None = None
+    ) -> None:
         self.db = db
         self.client = client
         self.clock = clock
+        self.resync = resync
         self._seen: OrderedDict[str, None] = OrderedDict()
 
     def _repeated(self, incoming: Incoming) -> bool:
@@ -208,6 +217,9 @@ class Conversation:
         link = _LINK_COMMAND.match(text)
         if link is not None:
             return await self._link(person, incoming, link[1].strip(), now)
+        setting = _SETTINGS_COMMAND.match(text)
+        if setting is not None:
+            return await self._settings(person, setting[1].lower(), setting[2], lang)
         if created or person.lang is None:
             first = [] if person.lang else [preferences.language_picker(None)]
             found = await preferences.active_class(self.db, person)
@@ -287,6 +299,18 @@ class Conversation:
             else:
                 replies.append(assistant.help_reply(joined.role, lang))
         return replies
+
+    async def _settings(self, person: Person, command: str, arg: str, lang: str) -> list[Reply]:
+        """``/remind …`` and ``/quiet …``: the member's own reminder settings."""
+        if await preferences.active_class(self.db, person) is None:
+            return [not_joined()]
+        if command == "remind":
+            outcome = await reminder_settings.remind_command(self.db, person, arg, lang)
+        else:
+            outcome = await reminder_settings.quiet_command(self.db, person, arg, lang)
+        if outcome.resync and self.resync is not None:
+            await self.resync(outcome.resync)
+        return [outcome.reply]
 
     async def _link(
         self, person: Person, incoming: Incoming, argument: str, now: dt.datetime
