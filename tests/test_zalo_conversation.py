@@ -191,3 +191,15 @@ async def test_remind_and_quiet_work_on_zalo_and_resync_the_jobs(
     assert person is not None
     assert (person.digest_time, person.quiet_start) == (dt.time(5, 45), dt.time(21, 0))
     assert resynced == [(seeded.cls.id,)]
+
+
+async def test_telegram_only_commands_are_named_as_such(
+    talk: Conversation, zalo_server: FakeZaloServer, db: Database, seeded: Seeded
+) -> None:
+    await _say(talk, zalo_server, await _code(db, seeded, talk.clock))  # type: ignore[arg-type]
+    await _say(talk, zalo_server, "3")
+    answer = await _say(talk, zalo_server, "/announce Xe xuất phát lúc 13:15")
+    assert answer == [
+        "The command /announce is only available on Telegram. "
+        "Write “help” to see what I can do here."
+    ]

@@ -233,6 +233,16 @@ class Conversation:
         found = await preferences.active_class(self.db, person)
         today = found[0].local_now(now).date() if found else now.date()
         intent = intents.parse(text, today)
+        if intent is None and text.startswith("/"):
+            command = text.split()[0]
+            return [
+                Reply.text(
+                    _(
+                        "The command {command} is only available on Telegram. "
+                        "Write “help” to see what I can do here."
+                    ).format(command=command)
+                )
+            ]
         if intent is None:
             return [hint()]
         if intent.kind is IntentKind.LANG:
