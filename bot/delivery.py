@@ -23,8 +23,9 @@ Guarantees and policy:
 * **Time.** ``not_before`` (quiet hours are encoded as a later
   ``not_before`` by the enqueuer) and ``expires_at`` (stale: ``expired``,
   never sent) are honoured; urgent messages go first.
-* **Limits** (token buckets on the injected clock): about 30 messages/s per
-  channel overall, 1/s per chat, 20/min per group chat. A flood error
+* **Limits** (on the injected clock): at most 30 messages in any second per
+  channel (a sliding window, evenly spaced), 1/s per chat and 20/min per
+  group chat (token buckets). A flood error
   (``RetryAfter``) holds that chat for the time asked and gives the global
   token back; three flood errors in a row pause the whole channel. Network
   trouble (``TransientError``) backs off exponentially (capped) for the whole
@@ -35,6 +36,7 @@ Guarantees and policy:
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import datetime as dt
 import logging
@@ -53,7 +55,7 @@ Sleep = Callable[[float], Awaitable[None]]
 ChatKey = tuple[Channel, str]
 
 _EPSILON = 1e-6
-_NEGLIGIBLE = 1e-3
+_NEGLIGIBLE = 1e-4
 """Waits shorter than this (seconds) are not worth a sleep (and clocks tick in microseconds)."""
 
 
@@ -84,7 +86,7 @@ class TokenBucket:
         self._stamp: float | None = None
 
     def _refill(self, now: float) -> None:
-        if self._stamp is not None and now > self._stamp:
+        if self._stamp is not None and now > self._stamp and self._tokens < self.capacity:
             self._tokens = min(self.capacity, self._tokens + (now - self._stamp) * self.rate)
         if self._stamp is None or now > self._stamp:
             self._stamp = now
@@ -100,12 +102,59 @@ class TokenBucket:
         self._tokens -= 1.0
 
     def refund(self) -> None:
-        self._tokens = min(self.capacity, self._tokens + 1.0)
+        """Give back a token whose request was refused (it did not count against the limit).
+
+        The token is restored exactly, even above ``capacity``: the slot it used is free.
+        """
+        self._tokens += 1.0
 
     def idle(self, now: float) -> bool:
         """Full again: forgetting the bucket changes nothing."""
         self._refill(now)
         return self._tokens >= self.capacity - _EPSILON
+
+
+class SlidingWindow:
+    """At most ``rate`` sends in any 1-second window, spread evenly 1/rate apart.
+
+    When the event loop wakes us late, the next sends may come a little sooner
+    (never closer than ``spacing``/rate, never more than ``catch_up`` seconds
+    of lateness made up) so the pace holds, but never more than ``rate`` fall
+    in one second. A refused request's slot (429) is given back with :meth:`refund`.
+    """
+
+    def __init__(self, rate: float, spacing: float = 0.85, catch_up: float = 0.1) -> None:
+        self.rate = rate
+        self.count = max(int(rate), 1)
+        self.interval = 1.0 / rate
+        self.gap = spacing / rate
+        self.catch_up = catch_up
+        self._next: float | None = None
+        self._times: collections.deque[float] = collections.deque()
+
+    def wait(self, now: float) -> float:
+        """Seconds until the next send may start (0 if it may now)."""
+        times = self._times
+        while len(times) > self.count:
+            times.popleft()
+        need = 0.0 if self._next is None else self._next - now
+        if times:
+            need = max(need, times[-1] + self.gap - now)
+        if len(times) >= self.count:
+            need = max(need, times[-self.count] + 1.005 - now)  # 5 ms margin for jitter
+        return max(need, 0.0)
+
+    def take(self, now: float) -> float:
+        base = now if self._next is None else max(self._next, now - self.catch_up)
+        self._next = base + self.interval
+        self._times.append(now)
+        return now
+
+    def refund(self, stamp: float) -> None:
+        with contextlib.suppress(ValueError):
+            self._times.remove(stamp)
+            if self._next is not None:
+                self._next -= self.interval
 
 
 @dataclass(slots=True)
@@ -157,7 +206,7 @@ class DeliveryWorker:
         self._in_flight: set[asyncio.Task[None]] = set()
         self._accepted: list[outbox.SentResult] = []
         self.stats = DeliveryStats()
-        self._global: dict[Channel, TokenBucket] = {}
+        self._global: dict[Channel, SlidingWindow] = {}
         self._chats: dict[ChatKey, TokenBucket] = {}
         self._groups: dict[ChatKey, TokenBucket] = {}
         self._held: dict[ChatKey, float] = {}
@@ -195,10 +244,10 @@ class DeliveryWorker:
 
     # -- limits ---------------------------------------------------------------------------
 
-    def _global_bucket(self, channel: Channel) -> TokenBucket:
+    def _global_bucket(self, channel: Channel) -> SlidingWindow:
         bucket = self._global.get(channel)
         if bucket is None:
-            bucket = self._global[channel] = TokenBucket(self.limits[channel].per_second)
+            bucket = self._global[channel] = SlidingWindow(self.limits[channel].per_second)
         return bucket
 
     def _chat_wait(self, key: ChatKey, now: float) -> float:
@@ -212,11 +261,12 @@ class DeliveryWorker:
         wait = max(0.0, *waits)
         return wait if wait > _NEGLIGIBLE else 0.0
 
-    def _take(self, key: ChatKey, now: float) -> None:
-        self._global_bucket(key[0]).take(now)
+    def _take(self, key: ChatKey, now: float) -> float:
+        stamp = self._global_bucket(key[0]).take(now)
         self._chats[key].take(now)
         if key in self._groups:
             self._groups[key].take(now)
+        return stamp
 
     def _forget_idle(self, now: float) -> None:
         for table in (self._chats, self._groups):
@@ -267,11 +317,11 @@ class DeliveryWorker:
         while (wait := self._global_bucket(channel).wait(ts)) > _NEGLIGIBLE:
             await self.sleep(wait)
             ts = self._ts()
-        self._take(key, ts)
+        stamp = self._take(key, ts)
         done, self._accepted = self._accepted, []
         if not await outbox.begin_attempt(self.db, message.id, self.clock.now(), done):
             return None
-        send = self._send(message, sender, chat_id, more=len(targets) > 1)
+        send = self._send(message, sender, chat_id, stamp, more=len(targets) > 1)
         self._in_flight.add(asyncio.create_task(send, name=f"outbox-{message.id}"))
         return None
 
@@ -289,7 +339,13 @@ class DeliveryWorker:
             await outbox.record_sent(self.db, done_sends)
 
     async def _send(
-        self, message: outbox.QueuedMessage, sender: Sender, chat_id: str, *, more: bool
+        self,
+        message: outbox.QueuedMessage,
+        sender: Sender,
+        chat_id: str,
+        stamp: float,
+        *,
+        more: bool,
     ) -> None:
         """The send itself (its attempt is already recorded) and its result."""
         channel = sender.channel
@@ -298,7 +354,7 @@ class DeliveryWorker:
         try:
             external_id = await sender.send(chat_id, message.reply)
         except RetryAfter as exc:
-            await self._flooded(message, key, exc, attempts)
+            await self._flooded(message, key, exc, attempts, stamp)
         except TransientError as exc:
             await self._transient_failure(message, channel, exc, attempts)
         except Unreachable as exc:
@@ -342,12 +398,17 @@ class DeliveryWorker:
         self.stats.retried += 1
 
     async def _flooded(
-        self, message: outbox.QueuedMessage, key: ChatKey, exc: RetryAfter, attempts: int
+        self,
+        message: outbox.QueuedMessage,
+        key: ChatKey,
+        exc: RetryAfter,
+        attempts: int,
+        stamp: float,
     ) -> None:
         ts = self._ts()
         seconds = max(float(exc.seconds), 0.0)
         self._held[key] = max(self._held.get(key, 0.0), ts + seconds)
-        self._global_bucket(key[0]).refund()  # nothing was sent
+        self._global_bucket(key[0]).refund(stamp)  # nothing was sent: the slot is free
         streak = self._floods[key[0]] = self._floods.get(key[0], 0) + 1
         if streak >= self.flood_streak:
             log.warning("%s: %d flood errors in a row; pausing %.1fs", key[0], streak, seconds)
