@@ -220,3 +220,31 @@ async def test_report_is_not_shown_in_a_group(
     await announcements.create(db, seeded.manager, draft, clock.now())
     await feed(app, message_update("/report", chat_id=-1001, chat_type="group", **MANAGER))
     assert not any("Somphone" in m.text for m in request_recorder.messages(-1001))
+
+
+async def test_a_manager_of_several_other_classes_is_asked_which(
+    app: BotApp, db: Database, clock: FakeClock, request_recorder: RecordingRequest, seeded: Seeded
+) -> None:
+    import dataclasses
+
+    from bot.domain import Role
+    from bot.store import people
+    from bot.store.versions import save_version
+    from tests.helpers.sample import guangzhou_schedule
+
+    made = []
+    for code in ("HN-GZ-2025", "HN-GZ-2025B"):
+        base = guangzhou_schedule()
+        schedule = dataclasses.replace(base, cls=dataclasses.replace(base.cls, code=code))
+        cls, _ = await save_version(db, schedule, created_by="t", source_hash=code, now=clock.now())
+        await people.add_member(db, cls.id, seeded.trainee.id, Role.MANAGER, clock.now())
+        made.append(cls)
+    await feed(app, message_update(f"/broadcast {VI}", **TRAINEE))  # a trainee in his active class
+    question = request_recorder.messages(501)[-1]
+    assert [row[0][1] for row in question.buttons] == [f"bcast:class:{c.id}" for c in made]
+    await feed(app, callback_update(f"bcast:class:{made[1].id}", **TRAINEE))
+    await feed(app, callback_update("bcast:lang:none", **TRAINEE))
+    await feed(app, callback_update("bcast:aud:class", **TRAINEE))
+    await feed(app, callback_update("bcast:send", **TRAINEE))
+    assert len(await announcements.recent(db, made[1].id)) == 1
+    assert await announcements.recent(db, seeded.cls.id) == []
