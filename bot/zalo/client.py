@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from bot.channels import DeliveryError, Rejected, RetryAfter, TransientError, Unreachable
+from bot.channels import Rejected, RetryAfter, TransientError, Unreachable
 
 DEFAULT_API_URL = "https://bot-api.zapps.me"
 TEXT_LIMIT = 2000
@@ -109,7 +109,7 @@ class ZaloClient:
         await self.close()
 
     async def call(self, method: str, params: dict[str, Any] | None = None) -> Any:
-        """Call ``method``; return its ``result`` or raise a :class:`DeliveryError`."""
+        """Call ``method``; return its ``result`` or raise a :mod:`bot.channels` delivery error."""
         status, body, retry_after = await self._post(method, params or {})
         if 200 <= status < 300 and body.get("ok") is True:
             return body.get("result")
@@ -184,7 +184,6 @@ def _message_id(result: Any) -> str:
 __all__ = [
     "DEFAULT_API_URL",
     "TEXT_LIMIT",
-    "DeliveryError",
     "ZaloClient",
     "error_for",
     "redact_in_logs",

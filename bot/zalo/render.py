@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from bot.i18n import _
 from bot.replies import Location, Reply
+from bot.zalo.client import TEXT_LIMIT
 
-TEXT_LIMIT = 2000
 TITLE_MARK = "■"
 
 
