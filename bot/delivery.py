@@ -26,8 +26,8 @@ Guarantees and policy:
 * **Limits** (on the injected clock): at most 30 messages in any second per
   channel (a sliding window, evenly spaced), 1/s per chat and 20/min per
   group chat (token buckets). A flood error
-  (``RetryAfter``) holds that chat for the time asked and gives the global
-  token back; three flood errors in a row pause the whole channel. Network
+  (``RetryAfter``) holds that chat for the time asked and gives its slot in
+  the window back; three flood errors in a row pause the whole channel. Network
   trouble (``TransientError``) backs off exponentially (capped) for the whole
   channel and fails the message after ``max_attempts``. ``Unreachable`` marks
   the identity unreachable and stops; ``Rejected`` records the error.
@@ -36,7 +36,6 @@ Guarantees and policy:
 from __future__ import annotations
 
 import asyncio
-import collections
 import contextlib
 import datetime as dt
 import logging
@@ -46,6 +45,10 @@ from dataclasses import dataclass
 from bot.channels import DeliveryError, Rejected, RetryAfter, Sender, TransientError, Unreachable
 from bot.clock import Clock
 from bot.domain import Channel
+from bot.rate_limits import PAID_TELEGRAM_LIMITS as PAID_TELEGRAM_LIMITS
+from bot.rate_limits import TELEGRAM_LIMITS as TELEGRAM_LIMITS
+from bot.rate_limits import Limits as Limits
+from bot.rate_limits import SlidingWindow, TokenBucket, is_group_chat
 from bot.store import outbox, people
 from bot.store.database import Database
 
@@ -54,107 +57,8 @@ log = logging.getLogger(__name__)
 Sleep = Callable[[float], Awaitable[None]]
 ChatKey = tuple[Channel, str]
 
-_EPSILON = 1e-6
 _NEGLIGIBLE = 1e-4
 """Waits shorter than this (seconds) are not worth a sleep (and clocks tick in microseconds)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """One channel's sending limits."""
-
-    per_second: float = 30.0
-    """Messages per second over all chats."""
-    chat_interval: float = 1.0
-    """Seconds between two messages to the same chat."""
-    group_per_minute: float = 20.0
-    """Messages per minute to one group chat."""
-
-
-TELEGRAM_LIMITS = Limits()
-PAID_TELEGRAM_LIMITS = Limits(per_second=1000.0)
-"""With ``allow_paid_broadcast`` Telegram lifts the overall limit to 1,000/s."""
-
-
-class TokenBucket:
-    """``rate`` tokens per second, holding at most ``capacity`` (starts full)."""
-
-    def __init__(self, rate: float, capacity: float = 1.0) -> None:
-        self.rate = rate
-        self.capacity = capacity
-        self._tokens = capacity
-        self._stamp: float | None = None
-
-    def _refill(self, now: float) -> None:
-        if self._stamp is not None and now > self._stamp and self._tokens < self.capacity:
-            self._tokens = min(self.capacity, self._tokens + (now - self._stamp) * self.rate)
-        if self._stamp is None or now > self._stamp:
-            self._stamp = now
-
-    def wait(self, now: float) -> float:
-        """Seconds until a token is available (0 if one is)."""
-        self._refill(now)
-        missing = 1.0 - self._tokens
-        return 0.0 if missing <= _EPSILON else missing / self.rate
-
-    def take(self, now: float) -> None:
-        self._refill(now)
-        self._tokens -= 1.0
-
-    def refund(self) -> None:
-        """Give back a token whose request was refused (it did not count against the limit).
-
-        The token is restored exactly, even above ``capacity``: the slot it used is free.
-        """
-        self._tokens += 1.0
-
-    def idle(self, now: float) -> bool:
-        """Full again: forgetting the bucket changes nothing."""
-        self._refill(now)
-        return self._tokens >= self.capacity - _EPSILON
-
-
-class SlidingWindow:
-    """At most ``rate`` sends in any 1-second window, spread evenly 1/rate apart.
-
-    When the event loop wakes us late, the next sends may come a little sooner
-    (never closer than ``spacing``/rate, never more than ``catch_up`` seconds
-    of lateness made up) so the pace holds, but never more than ``rate`` fall
-    in one second. A refused request's slot (429) is given back with :meth:`refund`.
-    """
-
-    def __init__(self, rate: float, spacing: float = 0.85, catch_up: float = 0.1) -> None:
-        self.rate = rate
-        self.count = max(int(rate), 1)
-        self.interval = 1.0 / rate
-        self.gap = spacing / rate
-        self.catch_up = catch_up
-        self._next: float | None = None
-        self._times: collections.deque[float] = collections.deque()
-
-    def wait(self, now: float) -> float:
-        """Seconds until the next send may start (0 if it may now)."""
-        times = self._times
-        while len(times) > self.count:
-            times.popleft()
-        need = 0.0 if self._next is None else self._next - now
-        if times:
-            need = max(need, times[-1] + self.gap - now)
-        if len(times) >= self.count:
-            need = max(need, times[-self.count] + 1.005 - now)  # 5 ms margin for jitter
-        return max(need, 0.0)
-
-    def take(self, now: float) -> float:
-        base = now if self._next is None else max(self._next, now - self.catch_up)
-        self._next = base + self.interval
-        self._times.append(now)
-        return now
-
-    def refund(self, stamp: float) -> None:
-        with contextlib.suppress(ValueError):
-            self._times.remove(stamp)
-            if self._next is not None:
-                self._next -= self.interval
 
 
 @dataclass(slots=True)
@@ -167,11 +71,6 @@ class DeliveryStats:
     expired: int = 0
     retried: int = 0
     uncertain: int = 0
-
-
-def is_group_chat(chat_id: str) -> bool:
-    """Telegram group and channel chats have negative ids."""
-    return chat_id.startswith("-")
 
 
 class DeliveryWorker:

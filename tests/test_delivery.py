@@ -10,7 +10,7 @@ import pytest
 
 from bot.channels import Rejected, RetryAfter, TransientError, Unreachable
 from bot.clock import FakeClock
-from bot.delivery import DeliveryWorker, Limits, TokenBucket
+from bot.delivery import DeliveryWorker, Limits
 from bot.domain import Channel, Person
 from bot.replies import Reply
 from bot.store import Database, outbox, people
@@ -376,19 +376,3 @@ async def test_paid_broadcast_limits_allow_1000_per_second(db: Database, clock: 
     ).run_until_idle()
 
     assert (clock.now() - start).total_seconds() == pytest.approx(0.099, abs=0.002)
-
-
-def test_token_bucket_refills_at_its_rate() -> None:
-    bucket = TokenBucket(rate=2.0, capacity=1.0)
-    assert bucket.wait(0.0) == 0
-    bucket.take(0.0)
-    assert bucket.wait(0.0) == pytest.approx(0.5)
-    assert bucket.wait(0.25) == pytest.approx(0.25)
-    assert bucket.wait(0.5) == 0
-    bucket.take(0.5)
-    bucket.take(1.0)  # a request the channel refuses (429) when its answer comes at 1.25
-    assert bucket.wait(1.25) == pytest.approx(0.25)
-    bucket.refund()  # its slot is free again: half a token refilled plus the whole refund
-    assert bucket.wait(1.25) == 0
-    bucket.take(1.25)
-    assert bucket.wait(1.25) == pytest.approx(0.25)
