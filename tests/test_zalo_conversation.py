@@ -203,3 +203,11 @@ async def test_telegram_only_commands_are_named_as_such(
         "The command /announce is only available on Telegram. "
         "Write “help” to see what I can do here."
     ]
+
+
+async def test_a_member_who_skipped_the_language_question_still_gets_answers(
+    talk: Conversation, zalo_server: FakeZaloServer, db: Database, seeded: Seeded
+) -> None:
+    await _say(talk, zalo_server, await _code(db, seeded, talk.clock))  # type: ignore[arg-type]
+    answer = await _say(talk, zalo_server, "ມື້ນີ້")  # no language chosen: the class's Lao
+    assert len(answer) == 1 and "ພິທີເປີດການຝຶກອົບຮົມ" in answer[0]

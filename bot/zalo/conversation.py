@@ -220,13 +220,8 @@ class Conversation:
         setting = _SETTINGS_COMMAND.match(text)
         if setting is not None:
             return await self._settings(person, setting[1].lower(), setting[2], lang)
-        if created or person.lang is None:
-            first = [] if person.lang else [preferences.language_picker(None)]
-            found = await preferences.active_class(self.db, person)
-            if found is None:
-                return [not_joined(), *first]
-            if first:
-                return first
+        if created:  # a stranger's first words: how to join, and which language
+            return [not_joined(), preferences.language_picker(None)]
         return await self._ask(person, text, lang, now)
 
     async def _ask(self, person: Person, text: str, lang: str, now: dt.datetime) -> list[Reply]:
