@@ -394,7 +394,10 @@ class DeliveryWorker:
                 await self.run_until_idle()
             except Exception:
                 log.exception("delivery round failed; retrying shortly")
-                await asyncio.sleep(1.0)
+                await self.sleep(1.0)
+                # The round's sends in flight were abandoned: same policy as after a crash.
+                with contextlib.suppress(Exception):
+                    await self.recover()
                 continue
             upcoming = await outbox.next_due_at(self.db)
             timeout = idle_poll

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -376,3 +377,36 @@ async def test_paid_broadcast_limits_allow_1000_per_second(db: Database, clock: 
     ).run_until_idle()
 
     assert (clock.now() - start).total_seconds() == pytest.approx(0.099, abs=0.002)
+
+
+async def test_loop_survives_a_failed_round_without_resending(
+    db: Database, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    persons = await make_people(db, 6, clock.now())
+    await enqueue_to(db, persons, clock.now())
+    sender = HangingSender(clock)  # the sixth call hangs: the round is still running
+    real_begin = outbox.begin_attempt
+    calls = 0
+
+    async def flaky_begin(*args: object, **kw: object) -> bool:
+        nonlocal calls
+        calls += 1
+        if calls == 6:
+            raise sqlite3.OperationalError("disk I/O error")
+        return await real_begin(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(outbox, "begin_attempt", flaky_begin)
+    sender.calls.append("x")  # so that the hang is on the fifth message's send
+    w = worker(db, sender, clock)
+    w.start()
+    await asyncio.wait_for(sender.hanging.wait(), 10)
+    for _ in range(2000):
+        if (await outbox.state_counts(db)).get("pending", 0) == 0:
+            break
+        await asyncio.sleep(0)
+    await w.stop(grace=1)
+
+    counts = await outbox.state_counts(db)
+    assert counts.get("uncertain", 0) >= 1  # the abandoned send is reported, not resent
+    assert sum(counts.values()) == 6 and counts.get("pending", 0) == 0
+    assert all(sender.count(p.id) <= 1 for p in persons)
