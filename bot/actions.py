@@ -60,7 +60,7 @@ ACTION_MODULES: list[str] = [
     "bot.preferences",
     "bot.rollcall",
     "bot.reminder_settings",
-    "bot.announcements",
+    "bot.announcement_status",
     # Add the module that registers your prefix here (announcements: "ack:", roll call: "checkin:").
 ]
 

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot import announcements, invites, linking, reminders
+from bot import announcement_status, announcements, invites, linking, reminders
 from bot.channels import RetryAfter, Sender, Unreachable
 from bot.clock import FakeClock
 from bot.delivery import DeliveryWorker
@@ -262,8 +262,8 @@ async def test_announcement_acknowledged_by_reply_and_fallback_shown_in_the_repo
     await talk.client.close()
     assert zalo_server.messages("zu900") == ["Thank you. Your confirmation has been recorded."]
 
-    report = await announcements.report(db, ann)
+    report = await announcement_status.report(db, ann)
     assert len(report.acknowledged) == 1 and report.channels == {"Zalo": 2}
     with use_lang("en"):
-        lines = announcements.report_lines(report)
+        lines = announcement_status.report_lines(report)
     assert "Delivered by channel: Zalo 2" in lines

@@ -24,7 +24,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot import announcements, permissions
+from bot import announcement_status, announcements, permissions
 from bot.announcements import Audience, Draft
 from bot.domain import LANGS, localized
 from bot.handlers.common import current_class, not_joined, refused, send
@@ -287,7 +287,9 @@ async def report(update: Update, context: BotContext) -> None:
         await send(update, context, not_joined(context))
         return
     try:
-        reply = await announcements.report_for(context.store, person, found[0].id, context.lang)
+        reply = await announcement_status.report_for(
+            context.store, person, found[0].id, context.lang
+        )
     except Forbidden:
         await send(update, context, refused())
         return
@@ -296,7 +298,7 @@ async def report(update: Update, context: BotContext) -> None:
 
 async def followups(context: BotContext) -> None:
     """Job: the one reminder to non-confirmers and the summary to the sender, when due."""
-    await announcements.run_due_followups(context.store, context.now())
+    await announcement_status.run_due_followups(context.store, context.now())
 
 
 def conversation() -> ConversationHandler[BotContext]:
