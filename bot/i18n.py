@@ -124,19 +124,36 @@ def babel_locale(lang: str | None = None) -> str:
     return BABEL_LOCALES.get(lang or _current.get(), BABEL_LOCALES[DEFAULT_LANG])
 
 
+# Babel formatting costs tens of microseconds a call and a day view makes dozens; a class
+# has a few dozen distinct dates and times, so the results are memoised per locale.
+@functools.lru_cache(maxsize=4096)
+def _date(day: dt.date, fmt: str, locale: str) -> str:
+    return babel_dates.format_date(day, fmt, locale=locale)
+
+
+@functools.lru_cache(maxsize=4096)
+def _short_date(day: dt.date, locale: str) -> str:
+    return babel_dates.format_skeleton("MMMEd", day, locale=locale)
+
+
+@functools.lru_cache(maxsize=4096)
+def _clock(hour: int, minute: int, locale: str) -> str:
+    return babel_dates.format_time(dt.time(hour, minute), "HH:mm", locale=locale)
+
+
 def format_day(day: dt.date, lang: str | None = None, fmt: str = "full") -> str:
     """A date such as 'Thứ Hai, 15 tháng 7, 2024' / 'ວັນຈັນ, 15 ກໍລະກົດ 2024'."""
-    return babel_dates.format_date(day, fmt, locale=babel_locale(lang))
+    return _date(day, fmt, babel_locale(lang))
 
 
 def format_day_short(day: dt.date, lang: str | None = None) -> str:
     """A compact weekday and date such as 'Th 2, 15/7' for lists."""
-    return babel_dates.format_skeleton("MMMEd", day, locale=babel_locale(lang))
+    return _short_date(day, babel_locale(lang))
 
 
 def format_clock(value: dt.time | dt.datetime, lang: str | None = None) -> str:
     """A 24-hour wall-clock time such as '07:30' (the class's local time)."""
-    return babel_dates.format_time(value, "HH:mm", locale=babel_locale(lang))
+    return _clock(value.hour, value.minute, babel_locale(lang))
 
 
 def format_instant(instant: dt.datetime, tz: str, lang: str | None = None) -> str:
