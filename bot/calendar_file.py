@@ -1,13 +1,16 @@
 """A schedule as an iCalendar file (RFC 5545) that phones and Outlook import.
 
-One ``VEVENT`` per session, its instants in UTC (``…Z``) so every calendar
-shows them at the right local time; the title, venue and meeting point in
-the class's default language. Text is escaped and lines folded at 75 octets.
+One ``VEVENT`` per session, its times given in the class's own time zone
+(``DTSTART;TZID=Asia/Shanghai:…``) with a ``VTIMEZONE`` built from the IANA
+data, so a phone shows the venue's time and converts it where it must; the
+title, venue and meeting point in the class's default language. Text is
+escaped and lines folded at 75 octets.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from bot.domain import Schedule, Session, TrainingClass, pick
 
@@ -38,9 +41,58 @@ def _fold(line: str) -> list[str]:
     return [pieces[0], *(" " + p for p in pieces[1:])]
 
 
-def _utc(day: dt.date, time: dt.time, cls: TrainingClass) -> str:
-    instant = dt.datetime.combine(day, time, tzinfo=cls.tz).astimezone(dt.UTC)
-    return instant.strftime("%Y%m%dT%H%M%SZ")
+def _local(day: dt.date, time: dt.time) -> str:
+    return dt.datetime.combine(day, time).strftime("%Y%m%dT%H%M%S")
+
+
+def _offset(delta: dt.timedelta | None) -> str:
+    minutes = int((delta or dt.timedelta()).total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
+
+
+def _transitions(tz: ZoneInfo, first: dt.date, last: dt.date) -> list[dt.datetime]:
+    """UTC instants at which the zone's offset changes, from the year before to the year after."""
+    start = dt.datetime(first.year - 1, 1, 1, tzinfo=dt.UTC)
+    end = dt.datetime(last.year + 1, 12, 31, tzinfo=dt.UTC)
+    found: list[dt.datetime] = []
+    day = start
+    while day < end:
+        nxt = day + dt.timedelta(days=1)
+        if day.astimezone(tz).utcoffset() != nxt.astimezone(tz).utcoffset():
+            low, high = day, nxt
+            while high - low > dt.timedelta(minutes=1):
+                mid = low + (high - low) / 2
+                if mid.astimezone(tz).utcoffset() == low.astimezone(tz).utcoffset():
+                    low = mid
+                else:
+                    high = mid
+            found.append(high.replace(second=0, microsecond=0))
+        day = nxt
+    return found
+
+
+def _vtimezone(cls: TrainingClass) -> list[str]:
+    """The zone's rules around the class's dates as explicit STANDARD/DAYLIGHT components."""
+    tz = cls.tz
+    start = dt.datetime(cls.first_day.year - 1, 1, 1, tzinfo=dt.UTC)
+    lines = ["BEGIN:VTIMEZONE", f"TZID:{cls.timezone}"]
+    points = [start, *_transitions(tz, cls.first_day, cls.last_day)]
+    for i, instant in enumerate(points):
+        before = (instant - dt.timedelta(minutes=1)).astimezone(tz)
+        after = instant.astimezone(tz)
+        kind = "DAYLIGHT" if after.dst() else "STANDARD"
+        offset_from = before.utcoffset() if i else after.utcoffset()
+        lines += [
+            f"BEGIN:{kind}",
+            f"DTSTART:{(instant + (offset_from or dt.timedelta())).strftime('%Y%m%dT%H%M%S')}",
+            f"TZOFFSETFROM:{_offset(offset_from)}",
+            f"TZOFFSETTO:{_offset(after.utcoffset())}",
+            f"TZNAME:{after.tzname()}",
+            f"END:{kind}",
+        ]
+    lines.append("END:VTIMEZONE")
+    return lines
 
 
 def _event(cls: TrainingClass, s: Session, stamp: str) -> list[str]:
@@ -53,8 +105,8 @@ def _event(cls: TrainingClass, s: Session, stamp: str) -> list[str]:
         "BEGIN:VEVENT",
         f"UID:{_escape(cls.code)}-{_escape(s.key)}@classbot",
         f"DTSTAMP:{stamp}",
-        f"DTSTART:{_utc(s.day, s.departure or s.start, cls)}",
-        f"DTEND:{_utc(s.day, s.end, cls)}",
+        f"DTSTART;TZID={cls.timezone}:{_local(s.day, s.departure or s.start)}",
+        f"DTEND;TZID={cls.timezone}:{_local(s.day, s.end)}",
         f"SUMMARY:{_escape(pick(s.title, lang, lang))}",
     ]
     if where:
@@ -79,6 +131,7 @@ def to_ics(schedule: Schedule) -> bytes:
         "CALSCALE:GREGORIAN",
         f"X-WR-CALNAME:{_escape(cls.title(cls.default_lang))}",
         f"X-WR-TIMEZONE:{cls.timezone}",
+        *_vtimezone(cls),
     ]
     for session in schedule.sessions:
         lines += _event(cls, session, stamp)
