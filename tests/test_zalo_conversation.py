@@ -87,6 +87,20 @@ async def test_start_command_and_pasted_link_join_too(
     assert invite_code("join abc") == "abc"
 
 
+def test_every_random_code_is_recognised_and_long_words_are_not() -> None:
+    import secrets
+
+    from bot.invites import CODE_BYTES
+
+    # Codes without a digit (about 1 in 40) used to be taken for plain words.
+    assert invite_code("qKxWbTzRfpLmNvHsGdJcYa") == "qKxWbTzRfpLmNvHsGdJcYa"
+    for _ in range(2000):
+        code = secrets.token_urlsafe(CODE_BYTES)
+        assert invite_code(code) == code
+    for word in ("internationalization", "Internationalization", "kinhtevimoquangdong"):
+        assert invite_code(word) is None
+
+
 async def test_a_wrong_code_is_refused_politely(
     talk: Conversation, zalo_server: FakeZaloServer, seeded: Seeded
 ) -> None:

@@ -339,6 +339,16 @@ def invite_code(text: str) -> str | None:
     parts = text.split()
     if len(parts) == 2 and parts[0].lower() in ("/start", "/join", "start", "join"):
         return parts[1]
-    if len(parts) == 1 and _INVITE_CODE.match(parts[0]) and any(c.isdigit() for c in parts[0]):
+    if len(parts) == 1 and _INVITE_CODE.match(parts[0]) and _random_looking(parts[0]):
         return parts[0]
     return None
+
+
+def _random_looking(token: str) -> bool:
+    """Tell a 22-character random code from a long word someone typed.
+
+    A code has a digit, ``-`` or ``_``, or a capital letter after the first
+    character; a code with none of these is vanishingly rare (about 1 in
+    10^8), while requiring a digit alone would turn away 1 code in 40.
+    """
+    return any(c.isdigit() or c in "-_" for c in token) or any(c.isupper() for c in token[1:])
