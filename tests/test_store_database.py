@@ -72,3 +72,37 @@ def test_utc_text_round_trip_and_rejects_naive() -> None:
     assert parse_utc(utc_text(instant)) == instant
     with pytest.raises(ValueError):
         utc_text(dt.datetime(2024, 7, 15))
+
+
+async def test_a_writer_cancelled_mid_begin_leaves_no_transaction_open(db: Database) -> None:
+    async def writer() -> None:
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO persons (display_name, created_at) VALUES ('A', 'x')")
+
+    task = asyncio.create_task(writer())
+    await asyncio.sleep(0)  # the task now waits for BEGIN on the database thread
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    async with db.transaction() as conn:
+        await conn.execute("INSERT INTO persons (display_name, created_at) VALUES ('B', 'x')")
+    assert [r[0] for r in await db.fetchall("SELECT display_name FROM persons")] == ["B"]
+    assert not db.conn.in_transaction
+
+
+async def test_a_writer_cancelled_inside_its_block_rolls_back(db: Database) -> None:
+    started = asyncio.Event()
+
+    async def writer() -> None:
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO persons (display_name, created_at) VALUES ('A', 'x')")
+            started.set()
+            await asyncio.Event().wait()
+
+    task = asyncio.create_task(writer())
+    await started.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert await db.fetchall("SELECT * FROM persons") == []
+    assert not db.conn.in_transaction

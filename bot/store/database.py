@@ -71,17 +71,32 @@ class Database:
             yield self.conn
             return
         async with self._write_lock:
-            await self.conn.execute("BEGIN IMMEDIATE")
             self._owner = task
             try:
+                await self.conn.execute("BEGIN IMMEDIATE")
                 yield self.conn
             except BaseException:
-                await self.conn.execute("ROLLBACK")
+                await self._rollback()
                 raise
             else:
-                await self.conn.execute("COMMIT")
+                try:
+                    await self.conn.execute("COMMIT")
+                except BaseException:
+                    await self._rollback()
+                    raise
             finally:
                 self._owner = None
+
+    async def _rollback(self) -> None:
+        """End this task's transaction whatever state it reached, even when cancelled.
+
+        aiosqlite runs statements in order on its own thread, so a ROLLBACK
+        queued here also ends a BEGIN (or COMMIT) whose await was cancelled
+        but which still ran; it is shielded so a second cancellation cannot
+        leave the shared connection inside a transaction for the next writer.
+        """
+        with contextlib.suppress(sqlite3.OperationalError):  # nothing was open
+            await asyncio.shield(self.conn.execute("ROLLBACK"))
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         """All rows of a query, in one hop to the database thread (not three)."""
