@@ -31,6 +31,12 @@ Guarantees and policy:
   trouble (``TransientError``) backs off exponentially (capped) for the whole
   channel and fails the message after ``max_attempts``. ``Unreachable`` marks
   the identity unreachable and stops; ``Rejected`` records the error.
+* **Several-part replies resume.** A reply that goes out as several channel
+  messages (text split at the length limit, then a map location …) and
+  fails at part *n* after earlier parts went out (``PartlySent``) commits
+  how many parts reached which chat, then is handled as its failing part's
+  error says; a retry to the same chat skips the delivered parts, a
+  fallback to another channel starts from the first part.
 """
 
 from __future__ import annotations
@@ -42,7 +48,14 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
-from bot.channels import DeliveryError, Rejected, RetryAfter, Sender, TransientError, Unreachable
+from bot.channels import (
+    DeliveryError,
+    PartlySent,
+    Rejected,
+    RetryAfter,
+    Sender,
+    Unreachable,
+)
 from bot.clock import Clock
 from bot.domain import Channel
 from bot.rate_limits import PAID_TELEGRAM_LIMITS as PAID_TELEGRAM_LIMITS
@@ -250,18 +263,16 @@ class DeliveryWorker:
         channel = sender.channel
         key: ChatKey = (channel, chat_id)
         attempts = message.attempts + 1
+        route = f"{channel}:{chat_id}"
+        skip = message.parts_done if message.parts_route == route else 0
         try:
-            external_id = await sender.send(chat_id, message.reply)
-        except RetryAfter as exc:
-            await self._flooded(message, key, exc, attempts, stamp)
-        except TransientError as exc:
-            await self._transient_failure(message, channel, exc, attempts)
-        except Unreachable as exc:
-            await self._unreachable(message, key, exc, more=more)
-        except Rejected as exc:
-            await self._final(message, "failed", f"rejected: {exc}")
+            external_id = await sender.send(chat_id, message.reply, skip=skip)
+        except PartlySent as exc:
+            # Some parts are in the chat now: remember them, so a retry there skips them.
+            await outbox.record_parts(self.db, message.id, exc.done, route, self.clock.now())
+            await self._failed(message, key, exc.cause, attempts, stamp, more=more, done=exc.done)
         except DeliveryError as exc:
-            await self._transient_failure(message, channel, exc, attempts)
+            await self._failed(message, key, exc, attempts, stamp, more=more, done=skip, free=True)
         except Exception as exc:
             # A bug in a sender or renderer: we cannot tell whether anything went out.
             log.exception("sender for %s raised unexpectedly (outbox id %d)", channel, message.id)
@@ -275,6 +286,33 @@ class DeliveryWorker:
             self._floods[channel] = 0
             self._transient[channel] = 0
             self.stats.sent += 1
+
+    async def _failed(
+        self,
+        message: outbox.QueuedMessage,
+        key: ChatKey,
+        exc: DeliveryError,
+        attempts: int,
+        stamp: float,
+        *,
+        more: bool,
+        done: int,
+        free: bool = False,
+    ) -> None:
+        """Wait, back off, give up on the chat or record, as ``exc`` says.
+
+        ``done``: parts of the reply now in the chat; ``free``: nothing went out
+        in this call (a flood error gives the rate-limit slot back).
+        """
+        if isinstance(exc, RetryAfter):
+            await self._flooded(message, key, exc, attempts, stamp if free else None)
+        elif isinstance(exc, Unreachable):
+            await self._unreachable(message, key, exc, more=more)
+        elif isinstance(exc, Rejected):
+            parts = f" after {done} part(s) went out" if done else ""
+            await self._final(message, "failed", f"rejected{parts}: {exc}")
+        else:  # TransientError and any other delivery error
+            await self._transient_failure(message, key[0], exc, attempts)
 
     async def _final(self, message: outbox.QueuedMessage, state: str, error: str) -> None:
         await outbox.mark_final(self.db, message.id, state, error, self.clock.now())
@@ -302,12 +340,13 @@ class DeliveryWorker:
         key: ChatKey,
         exc: RetryAfter,
         attempts: int,
-        stamp: float,
+        stamp: float | None,
     ) -> None:
         ts = self._ts()
         seconds = max(float(exc.seconds), 0.0)
         self._held[key] = max(self._held.get(key, 0.0), ts + seconds)
-        self._global_bucket(key[0]).refund(stamp)  # nothing was sent: the slot is free
+        if stamp is not None:
+            self._global_bucket(key[0]).refund(stamp)  # nothing was sent: the slot is free
         streak = self._floods[key[0]] = self._floods.get(key[0], 0) + 1
         if streak >= self.flood_streak:
             log.warning("%s: %d flood errors in a row; pausing %.1fs", key[0], streak, seconds)

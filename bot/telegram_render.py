@@ -5,14 +5,18 @@ Every piece of text from a :class:`~bot.replies.Reply` is escaped with
 no service can inject markup. Text longer than Telegram's 4,096-character
 limit is split at line boundaries; the buttons ride on the last part. A
 location follows the text as its own message (``sendVenue`` when it has a
-title, else ``sendLocation``), then a document. :func:`send_reply` and
-:func:`edit_reply` are what handlers and the outbox's Telegram sender call.
+title, else ``sendLocation``), then a document. :func:`reply_parts` lists
+those messages as sends to run in order (the outbox's Telegram sender resumes
+after the parts a failed attempt delivered); :func:`send_reply` runs them all
+and, with :func:`edit_reply`, is what handlers call.
 """
 
 from __future__ import annotations
 
+import functools
 import html
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any
 
 from telegram import (
     Bot,
@@ -106,50 +110,55 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(rows)
 
 
-async def _send_media(bot: Bot, chat_id: int | str, reply: Reply, caption: str | None) -> Message:
+Part = Callable[[], Awaitable[Message]]
+"""One Telegram message of a reply, ready to send."""
+
+
+def _media_part(bot: Bot, chat_id: int | str, reply: Reply, caption: str | None) -> Part:
     """The reply's media; with the caption and buttons when the text fits in a caption."""
     assert reply.media is not None
     kind, file_id = reply.media
     markup = keyboard(reply) if caption is not None else None
+    options: dict[str, Any] = {
+        "caption": caption,
+        "parse_mode": ParseMode.HTML,
+        "reply_markup": markup,
+    }
     if kind == "photo":
-        return await bot.send_photo(
-            chat_id, file_id, caption=caption, parse_mode=ParseMode.HTML, reply_markup=markup
-        )
+        return functools.partial(bot.send_photo, chat_id, file_id, **options)
     if kind == "video":
-        return await bot.send_video(
-            chat_id, file_id, caption=caption, parse_mode=ParseMode.HTML, reply_markup=markup
-        )
+        return functools.partial(bot.send_video, chat_id, file_id, **options)
     if kind == "voice":
-        return await bot.send_voice(
-            chat_id, file_id, caption=caption, parse_mode=ParseMode.HTML, reply_markup=markup
-        )
+        return functools.partial(bot.send_voice, chat_id, file_id, **options)
     if kind == "audio":
-        return await bot.send_audio(
-            chat_id, file_id, caption=caption, parse_mode=ParseMode.HTML, reply_markup=markup
-        )
-    return await bot.send_document(
-        chat_id, file_id, caption=caption, parse_mode=ParseMode.HTML, reply_markup=markup
-    )
+        return functools.partial(bot.send_audio, chat_id, file_id, **options)
+    return functools.partial(bot.send_document, chat_id, file_id, **options)
 
 
-async def send_reply(
+def reply_parts(
     bot: Bot, chat_id: int | str, reply: Reply, *, reply_to: int | None = None
-) -> list[Message]:
-    """Send ``reply`` to ``chat_id``; returns the messages sent, in order."""
-    sent: list[Message] = []
-    parts = render_text(reply)
+) -> list[Part]:
+    """The messages ``reply`` goes out as, in order (the outbox resumes after sent ones).
+
+    Media (with the text as caption when it fits), the text split at 4,096
+    characters (buttons on the last part, or on a "⬇" holder when there is no
+    text), then the location and the document.
+    """
+    parts: list[Part] = []
+    texts = render_text(reply)
     markup = keyboard(reply)
     if reply.media is not None:
         captions = render_text(reply, MAX_CAPTION)
         if len(captions) <= 1:
-            sent.append(await _send_media(bot, chat_id, reply, captions[0] if captions else ""))
-            parts = []
+            parts.append(_media_part(bot, chat_id, reply, captions[0] if captions else ""))
+            texts = []
         else:
-            sent.append(await _send_media(bot, chat_id, reply, None))
-    for index, text in enumerate(parts):
-        last = index == len(parts) - 1
-        sent.append(
-            await bot.send_message(
+            parts.append(_media_part(bot, chat_id, reply, None))
+    for index, text in enumerate(texts):
+        last = index == len(texts) - 1
+        parts.append(
+            functools.partial(
+                bot.send_message,
                 chat_id,
                 text,
                 parse_mode=ParseMode.HTML,
@@ -158,38 +167,51 @@ async def send_reply(
                 reply_to_message_id=reply_to if index == 0 else None,
             )
         )
-    if markup is not None and not sent:
+    if markup is not None and not parts:
         # Buttons need a message to sit on; a reply of only buttons gets a pointer glyph.
-        sent.append(await bot.send_message(chat_id, "⬇", reply_markup=markup))
-    sent.extend(await _send_extras(bot, chat_id, reply))
-    return sent
+        parts.append(functools.partial(bot.send_message, chat_id, "⬇", reply_markup=markup))
+    parts.extend(_extra_parts(bot, chat_id, reply))
+    return parts
 
 
-async def _send_extras(bot: Bot, chat_id: int | str, reply: Reply) -> list[Message]:
+async def send_reply(
+    bot: Bot, chat_id: int | str, reply: Reply, *, reply_to: int | None = None
+) -> list[Message]:
+    """Send ``reply`` to ``chat_id``; returns the messages sent, in order."""
+    return [await part() for part in reply_parts(bot, chat_id, reply, reply_to=reply_to)]
+
+
+def _extra_parts(bot: Bot, chat_id: int | str, reply: Reply) -> list[Part]:
     """The location and the document that follow the text."""
-    sent: list[Message] = []
+    parts: list[Part] = []
     loc = reply.location
     if loc is not None:
         if loc.title:
-            sent.append(
-                await bot.send_venue(
-                    chat_id, loc.latitude, loc.longitude, loc.title, loc.address or loc.title
+            parts.append(
+                functools.partial(
+                    bot.send_venue,
+                    chat_id,
+                    loc.latitude,
+                    loc.longitude,
+                    loc.title,
+                    loc.address or loc.title,
                 )
             )
         else:
-            sent.append(await bot.send_location(chat_id, loc.latitude, loc.longitude))
+            parts.append(functools.partial(bot.send_location, chat_id, loc.latitude, loc.longitude))
     doc = reply.document
     if doc is not None:
         caption = render_text(Reply.text(doc.caption), MAX_CAPTION)[0] if doc.caption else None
-        sent.append(
-            await bot.send_document(
+        parts.append(
+            functools.partial(
+                bot.send_document,
                 chat_id,
                 InputFile(doc.content, filename=doc.filename),
                 caption=caption,
                 parse_mode=ParseMode.HTML,
             )
         )
-    return sent
+    return parts
 
 
 async def edit_reply(bot: Bot, chat_id: int | str, message_id: int, reply: Reply) -> list[Message]:
@@ -225,5 +247,5 @@ async def edit_reply(bot: Bot, chat_id: int | str, message_id: int, reply: Reply
                 reply_markup=markup if index == len(parts) else None,
             )
         )
-    sent.extend(await _send_extras(bot, chat_id, reply))
+    sent.extend([await part() for part in _extra_parts(bot, chat_id, reply)])
     return sent

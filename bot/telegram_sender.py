@@ -1,13 +1,15 @@
 """The delivery worker's :class:`~bot.channels.Sender` for Telegram.
 
-Renders with :func:`bot.telegram_render.send_reply` and turns
+Sends the parts of :func:`bot.telegram_render.reply_parts` in order, from
+the first one an earlier attempt did not deliver (``skip``), and turns
 ``telegram.error`` exceptions into the typed delivery errors: flood control
 (429) → ``RetryAfter``; blocked, kicked or deactivated (403) and "chat not
 found" → ``Unreachable``; any other 400 → ``Rejected``; timeouts and network
 or server errors → ``TransientError`` (a read timeout can, rarely, hide a
 message Telegram did accept; it is retried, as Telegram gives no way to
-tell). With ``paid=True`` every send carries ``allow_paid_broadcast`` (up to
-1,000 messages/s, charged in Stars to the bot's balance).
+tell); a part failing after others went out raises ``PartlySent``. With
+``paid=True`` every send carries ``allow_paid_broadcast`` (up to 1,000
+messages/s, charged in Stars to the bot's balance).
 """
 
 from __future__ import annotations
@@ -21,11 +23,18 @@ from telegram import Bot
 from telegram import error as tg
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.channels import Rejected, RetryAfter, TransientError, Unreachable
+from bot.channels import (
+    DeliveryError,
+    PartlySent,
+    Rejected,
+    RetryAfter,
+    TransientError,
+    Unreachable,
+)
 from bot.delivery import PAID_TELEGRAM_LIMITS, TELEGRAM_LIMITS, DeliveryWorker
 from bot.domain import Channel
 from bot.replies import Reply
-from bot.telegram_render import send_reply
+from bot.telegram_render import reply_parts
 
 if TYPE_CHECKING:
     from bot.app import BotApp
@@ -67,25 +76,42 @@ class TelegramSender:
     def channel(self) -> Channel:
         return Channel.TELEGRAM
 
-    async def send(self, chat_id: str, reply: Reply) -> str:
-        """Send ``reply``; the id of the first message sent, or a typed delivery error."""
-        try:
-            messages = await send_reply(self._target, chat_id, reply)
-        except tg.RetryAfter as exc:
-            raise RetryAfter(retry_seconds(exc), str(exc)) from exc
-        except tg.Forbidden as exc:
-            raise Unreachable(str(exc)) from exc
-        except tg.ChatMigrated as exc:
-            raise Rejected(f"group moved to chat {exc.new_chat_id}") from exc
-        except tg.BadRequest as exc:
-            if any(marker in str(exc).lower() for marker in _GONE):
-                raise Unreachable(str(exc)) from exc
-            raise Rejected(str(exc)) from exc
-        except tg.NetworkError as exc:  # includes TimedOut and 5xx answers
-            raise TransientError(str(exc) or type(exc).__name__) from exc
-        except tg.TelegramError as exc:  # InvalidToken, Conflict …: nothing a retry fixes
-            raise Rejected(str(exc)) from exc
-        return str(messages[0].message_id) if messages else ""
+    async def send(self, chat_id: str, reply: Reply, *, skip: int = 0) -> str:
+        """Send ``reply`` from part ``skip`` on; the id of the first message sent, or "".
+
+        A failing part raises its typed delivery error, wrapped in
+        :class:`~bot.channels.PartlySent` when earlier parts went out in this call.
+        """
+        first = ""
+        done = skip
+        for part in reply_parts(self._target, chat_id, reply)[skip:]:
+            try:
+                message = await part()
+            except tg.TelegramError as exc:
+                error = delivery_error(exc)
+                if done > skip:
+                    raise PartlySent(done, error) from exc
+                raise error from exc
+            done += 1
+            first = first or str(message.message_id)
+        return first
+
+
+def delivery_error(exc: tg.TelegramError) -> DeliveryError:
+    """The typed delivery error for a Bot API error."""
+    if isinstance(exc, tg.RetryAfter):
+        return RetryAfter(retry_seconds(exc), str(exc))
+    if isinstance(exc, tg.Forbidden):
+        return Unreachable(str(exc))
+    if isinstance(exc, tg.ChatMigrated):
+        return Rejected(f"group moved to chat {exc.new_chat_id}")
+    if isinstance(exc, tg.BadRequest):
+        if any(marker in str(exc).lower() for marker in _GONE):
+            return Unreachable(str(exc))
+        return Rejected(str(exc))
+    if isinstance(exc, tg.NetworkError):  # includes TimedOut and 5xx answers
+        return TransientError(str(exc) or type(exc).__name__)
+    return Rejected(str(exc))  # InvalidToken, Conflict …: nothing a retry fixes
 
 
 def build_worker(app: BotApp) -> DeliveryWorker | None:

@@ -290,12 +290,12 @@ class HangingSender(FakeSender):
         self.hanging = asyncio.Event()
         self.delivered = asyncio.Event()
 
-    async def send(self, chat_id: str, reply: Reply) -> str:
+    async def send(self, chat_id: str, reply: Reply, *, skip: int = 0) -> str:
         if len(self.calls) == 5:
             self.calls.append(chat_id)
             self.hanging.set()
             await asyncio.Event().wait()
-        result = await super().send(chat_id, reply)
+        result = await super().send(chat_id, reply, skip=skip)
         self.delivered.set()
         return result
 
@@ -333,12 +333,12 @@ class GatedSender(FakeSender):
         self.waiting = 0
         self.three_waiting = asyncio.Event()
 
-    async def send(self, chat_id: str, reply: Reply) -> str:
+    async def send(self, chat_id: str, reply: Reply, *, skip: int = 0) -> str:
         self.waiting += 1
         if self.waiting == 3:
             self.three_waiting.set()
         await self.release.wait()
-        return await super().send(chat_id, reply)
+        return await super().send(chat_id, reply, skip=skip)
 
 
 async def test_sends_overlap_up_to_max_in_flight(db: Database, clock: FakeClock) -> None:
@@ -410,3 +410,111 @@ async def test_loop_survives_a_failed_round_without_resending(
     assert counts.get("uncertain", 0) >= 1  # the abandoned send is reported, not resent
     assert sum(counts.values()) == 6 and counts.get("pending", 0) == 0
     assert all(sender.count(p.id) <= 1 for p in persons)
+
+
+# --- several-part replies: a failed part resumes, the parts already out are not repeated ---
+
+
+async def _parts_row(db: Database, key: str) -> tuple[str, int, str | None, str]:
+    row = await outbox.by_key(db, key)
+    assert row is not None
+    found = await db.fetchone("SELECT last_error FROM outbox WHERE id = ?", (row.id,))
+    assert found is not None
+    return row.state, row.parts_done, row.parts_route, found[0]
+
+
+@pytest.mark.parametrize(
+    "error", [RetryAfter(5), TransientError("connection reset")], ids=["429", "network"]
+)
+async def test_second_part_failing_is_retried_without_repeating_the_first(
+    db: Database, clock: FakeClock, error: RetryAfter | TransientError
+) -> None:
+    (a,) = await make_people(db, 1, clock.now())
+    await enqueue_to(db, [a], clock.now())
+    sender = FakeSender(clock, parts=2)
+    sender.fail_part("1", 1, error)
+    start = clock.now()
+
+    stats = await worker(db, sender, clock).run_until_idle(until=start + 60 * S)
+
+    assert sender.calls == ["1", "1"]
+    assert sender.count(1, part=0) == 1 and sender.count(1, part=1) == 1
+    assert [m.part for m in sender.sent] == [0, 1]
+    assert (stats.sent, stats.retried, stats.failed) == (1, 1, 0)
+    assert await _parts_row(db, f"m:{a.id}") == ("sent", 1, "telegram:1", "")
+    if isinstance(error, RetryAfter):
+        assert sender.sent[1].at - start >= 5 * S  # the flood wait was honoured
+
+
+async def test_third_part_failing_twice_resumes_at_the_third(
+    db: Database, clock: FakeClock
+) -> None:
+    (a,) = await make_people(db, 1, clock.now())
+    await enqueue_to(db, [a], clock.now())
+    sender = FakeSender(clock, parts=3)
+    sender.fail_part("1", 2, TransientError("reset"), RetryAfter(3))
+
+    await worker(db, sender, clock).run_until_idle(until=clock.now() + 60 * S)
+
+    assert [m.part for m in sender.sent] == [0, 1, 2]
+    assert len(sender.calls) == 3
+    assert await _parts_row(db, f"m:{a.id}") == ("sent", 2, "telegram:1", "")
+
+
+async def test_a_part_rejected_for_good_fails_the_message_saying_what_went_out(
+    db: Database, clock: FakeClock
+) -> None:
+    (a,) = await make_people(db, 1, clock.now())
+    await enqueue_to(db, [a], clock.now())
+    sender = FakeSender(clock, parts=2)
+    sender.fail_part("1", 1, Rejected("Bad Request: wrong coordinates"))
+
+    stats = await worker(db, sender, clock).run_until_idle(until=clock.now() + 60 * S)
+
+    assert sender.calls == ["1"] and stats.failed == 1
+    state, done, route, error = await _parts_row(db, f"m:{a.id}")
+    assert (state, done, route) == ("failed", 1, "telegram:1")
+    assert error == "rejected after 1 part(s) went out: Bad Request: wrong coordinates"
+
+
+async def test_blocked_after_a_part_falls_back_to_the_other_channel_from_the_first_part(
+    db: Database, clock: FakeClock
+) -> None:
+    (a,) = await make_people(db, 1, clock.now())  # on Telegram, used last
+    await db.execute(
+        "INSERT INTO identities (channel, external_id, person_id, chat_id, last_seen_at) "
+        "VALUES ('zalo', 'z1', ?, 'z1', '2024-07-01T00:00:00.000000Z')",
+        (a.id,),
+    )
+    await enqueue_to(db, [a], clock.now())
+    telegram = FakeSender(clock, parts=2)
+    zalo = FakeSender(clock, channel=Channel.ZALO, parts=2)
+    telegram.fail_part("1", 1, Unreachable("Forbidden: bot was blocked by the user"))
+    w = DeliveryWorker(db, [telegram, zalo], clock, sleep=clock_sleep(clock))
+
+    await w.run_until_idle()
+
+    assert [m.part for m in telegram.sent] == [0]
+    assert [(m.chat_id, m.part) for m in zalo.sent] == [("z1", 0), ("z1", 1)]
+    state, done, route, _error = await _parts_row(db, f"m:{a.id}")
+    assert (state, done, route) == ("sent", 1, "telegram:1")
+    identity = await people.find_identity(db, Channel.TELEGRAM, "1")
+    assert identity is not None and not identity.reachable
+
+
+async def test_progress_recorded_for_one_chat_is_not_applied_to_another(
+    db: Database, clock: FakeClock
+) -> None:
+    a, b = await make_people(db, 2, clock.now())
+    await enqueue_to(db, [a, b], clock.now())
+    first = await outbox.by_key(db, f"m:{a.id}")
+    second = await outbox.by_key(db, f"m:{b.id}")
+    assert first is not None and second is not None
+    await outbox.record_parts(db, first.id, 1, "telegram:1", clock.now())
+    await outbox.record_parts(db, second.id, 1, "zalo:2", clock.now())
+    sender = FakeSender(clock, parts=2)
+
+    await worker(db, sender, clock).run_until_idle()
+
+    assert [m.part for m in sender.sent if m.chat_id == "1"] == [1]
+    assert [m.part for m in sender.sent if m.chat_id == "2"] == [0, 1]

@@ -8,13 +8,15 @@ from collections.abc import AsyncIterator
 import pytest
 from telegram import Bot
 
-from bot.channels import Rejected, RetryAfter, TransientError, Unreachable
+from bot.cards import departure_card
+from bot.channels import PartlySent, Rejected, RetryAfter, TransientError, Unreachable
 from bot.clock import FakeClock
 from bot.delivery import DeliveryWorker
 from bot.domain import Channel
-from bot.replies import Button, Reply
+from bot.replies import Block, Button, Reply
 from bot.store import Database, outbox, people
 from bot.telegram_sender import TelegramSender
+from tests.helpers.sample import seed, vientiane_schedule
 from tests.helpers.senders import clock_sleep
 from tests.helpers.telegram import RecordingRequest
 
@@ -127,3 +129,88 @@ async def test_worker_over_the_bot_api_retries_429_and_reports_403(
     blocked = await people.find_identity(db, Channel.TELEGRAM, "502")
     assert blocked is not None and not blocked.reachable
     assert clock.now() - now >= dt.timedelta(seconds=3)
+
+
+LONG = Reply(blocks=(Block(lines=tuple(f"{i:03d} " + "x" * 95 for i in range(100))),))
+"""About 10,000 characters: three messages of at most 4,096."""
+
+
+async def test_a_part_failing_after_others_is_partly_sent_and_resumes_with_skip(
+    bot: Bot, request_recorder: RecordingRequest
+) -> None:
+    request_recorder.fail_next("sendMessage", status=502, description="Bad Gateway", after=2)
+    with pytest.raises(PartlySent) as caught:
+        await TelegramSender(bot).send("501", LONG)
+    assert caught.value.done == 2 and isinstance(caught.value.cause, TransientError)
+    first, second, third = (c.text for c in request_recorder.sent("sendMessage"))
+    assert first.startswith("000 ") and len({first, second, third}) == 3
+
+    request_recorder.clear()
+    message_id = await TelegramSender(bot).send("501", LONG, skip=2)
+    (resent,) = request_recorder.sent("sendMessage")
+    assert resent.text == third and resent.text.endswith("099 " + "x" * 95)
+    assert message_id.isdigit()
+
+
+async def test_a_first_part_failing_on_a_resumed_send_is_the_bare_error(
+    bot: Bot, request_recorder: RecordingRequest
+) -> None:
+    request_recorder.fail_next("sendMessage", status=502, description="Bad Gateway")
+    with pytest.raises(TransientError):
+        await TelegramSender(bot).send("501", LONG, skip=1)
+    assert await TelegramSender(bot).send("501", LONG, skip=3) == ""  # nothing left to send
+
+
+@PTB_RETRY_AFTER_WARNING
+async def test_departure_card_whose_venue_hits_a_flood_limit_is_not_sent_twice(
+    db: Database, clock: FakeClock, bot: Bot, request_recorder: RecordingRequest
+) -> None:
+    seeded = await seed(db, clock.now())
+    visit = next(s for s in vientiane_schedule().sessions if s.latitude is not None)
+    card = departure_card(seeded.cls, visit, "lo")
+    assert card.location is not None  # text, then the meeting point as a venue
+    now = clock.now()
+    await outbox.enqueue(
+        db,
+        [outbox.OutgoingMessage("dep:s3", "reminder", card, now, person_id=seeded.trainee.id)],
+        now,
+    )
+    request_recorder.fail_next(
+        "sendVenue", status=429, description="Too Many Requests: retry after 5", retry_after=5
+    )
+    worker = DeliveryWorker(db, [TelegramSender(bot)], clock, sleep=clock_sleep(clock))
+
+    await worker.run_until_idle(until=now + dt.timedelta(minutes=1))
+
+    assert len(request_recorder.sent("sendMessage", 501)) == 1
+    assert len(request_recorder.sent("sendVenue", 501)) == 2  # the 429, then the venue once
+    assert await outbox.state_counts(db) == {"sent": 1}
+    assert clock.now() - now >= dt.timedelta(seconds=5)
+
+
+async def test_long_reply_whose_third_part_fails_is_completed_by_the_worker(
+    db: Database, clock: FakeClock, bot: Bot, request_recorder: RecordingRequest
+) -> None:
+    person, _, _ = await people.upsert_identity(
+        db,
+        channel=Channel.TELEGRAM,
+        external_id="501",
+        chat_id="501",
+        display_name="501",
+        language_code="lo",
+        now=clock.now(),
+    )
+    now = clock.now()
+    await outbox.enqueue(
+        db, [outbox.OutgoingMessage("long", "test", LONG, now, person_id=person.id)], now
+    )
+    request_recorder.fail_next("sendMessage", status=502, description="Bad Gateway", after=2)
+    worker = DeliveryWorker(db, [TelegramSender(bot)], clock, sleep=clock_sleep(clock))
+
+    await worker.run_until_idle(until=now + dt.timedelta(minutes=1))
+
+    texts = [c.text for c in request_recorder.sent("sendMessage", 501)]
+    assert len(texts) == 4 and texts[2] == texts[3]  # the third part: refused, then sent
+    assert len(set(texts)) == 3
+    row = await outbox.by_key(db, "long")
+    assert row is not None and row.state == "sent" and row.parts_done == 2

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot import announcement_status, announcements, invites, linking, reminders
-from bot.channels import RetryAfter, Sender, Unreachable
+from bot.channels import PartlySent, RetryAfter, Sender, TransientError, Unreachable
 from bot.clock import FakeClock
 from bot.delivery import DeliveryWorker
 from bot.domain import Channel, Role, localized
@@ -78,7 +78,52 @@ async def test_failures_surface_as_delivery_errors(
         await sender.send("zu9", Reply.text("x"))
 
 
+async def test_a_part_failing_after_others_is_partly_sent_and_resumes_with_skip(
+    sender: ZaloSender, zalo_server: FakeZaloServer, db: Database
+) -> None:
+    lines = tuple(f"{i:03d} " + "x" * 95 for i in range(30))
+    reply = Reply(blocks=(Block(lines=lines),), buttons=((Button("Got it", "ack:5"),),))
+    zalo_server.fail_next("sendMessage", status=503, description="Service unavailable", after=1)
+    with pytest.raises(PartlySent) as caught:
+        await sender.send("zu8", reply)
+    assert caught.value.done == 1 and isinstance(caught.value.cause, TransientError)
+    assert await choices.pick(db, Channel.ZALO, "zu8", 1) is None  # not until the last part
+
+    zalo_server.clear()
+    await sender.send("zu8", reply, skip=1)
+    (last,) = zalo_server.messages("zu8")
+    assert last.startswith("0") and "1. Got it" in last
+    assert await choices.pick(db, Channel.ZALO, "zu8", 1) == "ack:5"
+
+
 # --- through the delivery worker, end to end ------------------------------------------
+
+
+async def test_reply_in_two_parts_whose_second_is_flood_limited_arrives_once(
+    zalo_server: FakeZaloServer, db: Database, clock: FakeClock
+) -> None:
+    await _zalo_person(db, clock, "en")
+    person = await people.find_identity(db, Channel.ZALO, "zu7")
+    assert person is not None
+    lines = tuple(f"{i:03d} " + "x" * 95 for i in range(30))
+    now = clock.now()
+    message = OutgoingMessage(
+        "two", "test", Reply(blocks=(Block(lines=lines),)), now, person_id=person.person_id
+    )
+    await outbox.enqueue(db, [message], now)
+    zalo_server.fail_next("sendMessage", status=429, retry_after=5, after=1)
+    async with ZaloClient(TOKEN, zalo_server.url, timeout=5) as client:
+        worker = _worker(db, clock, ZaloSender(client, db, clock))
+        await worker.run_until_idle(until=now + dt.timedelta(minutes=1))
+
+    first, refused, second = zalo_server.messages("zu7")
+    assert first.startswith("000 ") and second == refused and second.startswith("0")
+    assert first != second and worker.stats.retried == 1
+    row = await outbox.by_key(db, "two")
+    assert row is not None and row.state == "sent" and row.parts_done == 1
+    assert row.parts_route == "zalo:zu7"
+    assert clock.now() - now >= dt.timedelta(seconds=5)
+
 
 HANOI_0630 = dt.datetime(2024, 7, 14, 23, 30, tzinfo=dt.UTC)
 """The Vientiane class's morning digest time on its opening day (06:30 in Hanoi)."""

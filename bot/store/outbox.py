@@ -14,6 +14,10 @@ start-up recovery of attempts that never got a result. States::
        └──────────┘  (retry: the channel proved the message was not delivered)
     pending ─► expired (stale, never sent)
     sending ─► uncertain (found at start-up: the process died mid-send)
+
+A reply sent as several channel messages records how many of them reached
+which chat (``parts_done``, ``parts_route``) when a later one fails, so the
+retry resumes there instead of sending the first ones again.
 """
 
 from __future__ import annotations
@@ -143,6 +147,10 @@ class QueuedMessage:
     urgent: bool
     expires_at: dt.datetime | None
     state: str = "pending"
+    parts_done: int = 0
+    """Parts of a several-message reply already delivered to ``parts_route``."""
+    parts_route: str | None = None
+    """Where those parts went, ``"<channel>:<chat_id>"``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +182,8 @@ def _message(row: sqlite3.Row) -> QueuedMessage:
         urgent=bool(row["urgent"]),
         expires_at=parse_utc(row["expires_at"]) if row["expires_at"] else None,
         state=row["state"],
+        parts_done=row["parts_done"],
+        parts_route=row["parts_route"],
     )
 
 
@@ -311,6 +321,20 @@ async def reschedule(
         "UPDATE outbox SET state = 'pending', not_before = ?, last_error = ?, updated_at = ? "
         "WHERE id = ?",
         (utc_text(not_before), error[:500], utc_text(now), message_id),
+    )
+
+
+async def record_parts(
+    db: Database, message_id: int, done: int, route: str, now: dt.datetime
+) -> None:
+    """Commit that ``done`` parts of the message reached ``route`` (``"<channel>:<chat_id>"``).
+
+    Written when a part fails after others went out, before the retry is
+    scheduled: a later attempt to the same route skips those parts.
+    """
+    await db.execute(
+        "UPDATE outbox SET parts_done = ?, parts_route = ?, updated_at = ? WHERE id = ?",
+        (done, route, utc_text(now), message_id),
     )
 
 

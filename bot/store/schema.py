@@ -285,5 +285,11 @@ MIGRATIONS: list[list[str]] = [
         "CREATE UNIQUE INDEX open_change_window ON change_windows (class_id) "
         "WHERE closed_at IS NULL",
     ],
+    # Resumable several-part replies: how many parts already reached which chat
+    # ("<channel>:<chat_id>"), so a retry there skips them instead of repeating them.
+    [
+        "ALTER TABLE outbox ADD COLUMN parts_done INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE outbox ADD COLUMN parts_route TEXT",
+    ],
 ]
 """Each entry is one migration: a list of statements run in one transaction."""

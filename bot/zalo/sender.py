@@ -1,15 +1,19 @@
 """Sending replies on Zalo: the delivery worker's :class:`~bot.channels.Sender` and direct answers.
 
 A reply is rendered as plain text (see :mod:`bot.zalo.render`), sent as one
-or more messages, and its numbered choices are remembered for the chat so
-that a later "1" means the first button.
+or more messages ("parts": a photo, then texts under 2,000 characters; the
+outbox resumes after the parts a failed attempt delivered), and its numbered
+choices are remembered for the chat so that a later "1" means the first button.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
+from collections.abc import Awaitable, Callable
 
+from bot.channels import DeliveryError, PartlySent
 from bot.clock import Clock
 from bot.delivery import Limits
 from bot.domain import Channel, Person
@@ -18,7 +22,7 @@ from bot.replies import Reply
 from bot.store import choices, classes, people
 from bot.store.database import Database
 from bot.zalo.client import ZaloClient
-from bot.zalo.render import render
+from bot.zalo.render import Rendered, render
 
 log = logging.getLogger(__name__)
 
@@ -26,25 +30,51 @@ ZALO_LIMITS = Limits(per_second=10.0, chat_interval=1.0, group_per_minute=20.0)
 """Zalo publishes no rates for bots; stay well under Telegram's (the worker backs off on 429)."""
 
 
-async def send_reply(
-    client: ZaloClient, db: Database, chat_id: str, reply: Reply, lang: str, now: dt.datetime
-) -> str:
-    """Render ``reply`` in ``lang`` and send it; returns the id of the last message sent.
+Part = Callable[[], Awaitable[str]]
+"""One Zalo message of a reply, ready to send; returns the message id."""
 
-    Raises the :mod:`bot.channels` delivery errors of the client. If a reply
-    has buttons, its actions replace the chat's pending numbered choices.
+
+def reply_parts(client: ZaloClient, chat_id: str, rendered: Rendered) -> list[Part]:
+    """The messages a rendered reply goes out as, in order: the photo, then the texts."""
+    parts: list[Part] = []
+    texts = rendered.texts
+    if rendered.photo_url is not None:
+        caption = texts[0] if len(texts) == 1 else ""
+        parts.append(functools.partial(client.send_photo, chat_id, rendered.photo_url, caption))
+        texts = texts[1:] if caption else texts
+    parts.extend(functools.partial(client.send_message, chat_id, text) for text in texts)
+    return parts
+
+
+async def send_reply(
+    client: ZaloClient,
+    db: Database,
+    chat_id: str,
+    reply: Reply,
+    lang: str,
+    now: dt.datetime,
+    *,
+    skip: int = 0,
+) -> str:
+    """Render ``reply`` in ``lang`` and send it but its first ``skip`` parts; the last message id.
+
+    Raises the :mod:`bot.channels` delivery errors of the client, as
+    :class:`~bot.channels.PartlySent` when a part fails after others went out
+    in this call. Once the last part is out, a reply's buttons replace the
+    chat's pending numbered choices.
     """
     with use_lang(lang):
         rendered = render(reply)
     last = ""
-    if rendered.photo_url is not None:
-        caption = rendered.texts[0] if len(rendered.texts) == 1 else ""
-        last = await client.send_photo(chat_id, rendered.photo_url, caption)
-        texts = rendered.texts[1:] if caption else rendered.texts
-    else:
-        texts = rendered.texts
-    for text in texts:
-        last = await client.send_message(chat_id, text)
+    done = skip
+    for part in reply_parts(client, chat_id, rendered)[skip:]:
+        try:
+            last = await part()
+        except DeliveryError as exc:
+            if done > skip:
+                raise PartlySent(done, exc) from exc
+            raise
+        done += 1
     if rendered.choices:
         await choices.remember(db, Channel.ZALO, chat_id, rendered.choices, now)
     return last
@@ -62,9 +92,12 @@ class ZaloSender:
     def channel(self) -> Channel:
         return Channel.ZALO
 
-    async def send(self, chat_id: str, reply: Reply) -> str:
+    async def send(self, chat_id: str, reply: Reply, *, skip: int = 0) -> str:
+        """Send ``reply`` from part ``skip`` on; the id of the last message sent."""
         lang = await self._lang_of(chat_id)
-        return await send_reply(self.client, self.db, chat_id, reply, lang, self.clock.now())
+        return await send_reply(
+            self.client, self.db, chat_id, reply, lang, self.clock.now(), skip=skip
+        )
 
     async def _lang_of(self, chat_id: str) -> str:
         """The recipient's language (a Zalo private chat's id is the user's id)."""

@@ -64,7 +64,7 @@ class RecordingRequest(BaseRequest):
 
     calls: list[ApiCall] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
-    _failures: dict[tuple[str, str], deque[Failure]] = field(
+    _failures: dict[tuple[str, str], deque[Failure | None]] = field(
         default_factory=lambda: defaultdict(deque)
     )
     files: dict[str, bytes] = field(default_factory=dict)
@@ -88,10 +88,16 @@ class RecordingRequest(BaseRequest):
         description: str = "Forbidden: bot was blocked by the user",
         retry_after: int | None = None,
         times: int = 1,
+        after: int = 0,
     ) -> None:
-        """Make the next ``times`` calls of ``method`` (to ``chat_id``, or any) fail."""
+        """Make the next ``times`` calls of ``method`` (to ``chat_id``, or any) fail.
+
+        With ``after``, that many calls succeed first (e.g. the third part of a split text).
+        """
+        queue = self._failures[(method, str(chat_id))]
+        queue.extend([None] * after)
         for _ in range(times):
-            self._failures[(method, str(chat_id))].append(Failure(status, description, retry_after))
+            queue.append(Failure(status, description, retry_after))
 
     def sent(self, method: str | None = None, chat_id: str | int | None = None) -> list[ApiCall]:
         """Recorded calls, optionally only of one method and/or to one chat."""
@@ -143,6 +149,8 @@ class RecordingRequest(BaseRequest):
             queue = self._failures.get(key)
             if queue:
                 failure = queue.popleft()
+                if failure is None:
+                    break  # a call let through before the failures
                 body: dict[str, Any] = {
                     "ok": False,
                     "error_code": failure.status,

@@ -63,7 +63,7 @@ class FakeZaloServer:
     calls: list[ZaloCall] = field(default_factory=list)
     webhook: dict[str, str] = field(default_factory=dict)
     updates: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
-    _failures: dict[tuple[str, str], deque[_Failure]] = field(
+    _failures: dict[tuple[str, str], deque[_Failure | None]] = field(
         default_factory=lambda: defaultdict(deque)
     )
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -103,10 +103,16 @@ class FakeZaloServer:
         description: str = "Forbidden: user blocked the bot",
         retry_after: int | None = None,
         times: int = 1,
+        after: int = 0,
     ) -> None:
-        """Make the next ``times`` calls of ``method`` (to ``chat_id``, or any) fail."""
+        """Make the next ``times`` calls of ``method`` (to ``chat_id``, or any) fail.
+
+        With ``after``, that many calls succeed first (e.g. the second part of a split reply).
+        """
+        queue = self._failures[(method, chat_id)]
+        queue.extend([None] * after)
         for _ in range(times):
-            self._failures[(method, chat_id)].append(_Failure(status, description, retry_after))
+            queue.append(_Failure(status, description, retry_after))
 
     def push_update(self, update: dict[str, Any]) -> None:
         """Queue an update for the next ``getUpdates``."""
@@ -145,7 +151,7 @@ class FakeZaloServer:
         for key in ((method, chat_id), (method, "*")):
             queue = self._failures.get(key)
             if queue:
-                return queue.popleft()
+                return queue.popleft()  # None: a call let through before the failures
         return None
 
     async def answer(self, token: str, method: str, params: dict[str, Any]) -> tuple[int, Any]:
