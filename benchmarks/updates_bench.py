@@ -40,7 +40,11 @@ USERS = 50
 
 def _updates(count: int, text: str) -> list[dict[str, object]]:
     return [
-        message_update(text, user_id=10_000 + i % USERS, language_code=("vi", "lo", "en")[i % 3])
+        # Each user keeps one client language, as real Telegram clients do (a language code
+        # changing on every message would defeat the identity handler's one-minute throttle).
+        message_update(
+            text, user_id=10_000 + i % USERS, language_code=("vi", "lo", "en")[(i % USERS) % 3]
+        )
         for i in range(count)
     ]
 
