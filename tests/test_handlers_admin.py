@@ -354,3 +354,23 @@ async def test_a_trainees_captioned_file_is_refused_without_downloading(
     assert not request_recorder.sent("getFile")
     assert last_text(request_recorder, TRAINEE) == refusal(TRAINEE)
     assert await state(db) == before
+
+
+@pytest.mark.parametrize("command", [f"/members {CODE}", f"/invite {CODE}", f"/audit {CODE}"])
+async def test_organiser_lists_are_never_shown_in_a_class_group(
+    app: BotApp, db: Database, request_recorder: RecordingRequest, world: World, command: str
+) -> None:
+    before = await state(db)
+    group = -100200300
+    await feed(
+        app,
+        message_update(
+            command, user_id=ADMIN, chat_id=group, chat_type="group", language_code="vi"
+        ),
+    )
+    (answer,) = request_recorder.messages(group)
+    assert answer.text == (
+        "Kính đề nghị Anh/Chị dùng lệnh này trong cuộc trò chuyện riêng với tôi."
+    )
+    assert "Somphone" not in answer.text and "t.me" not in answer.text
+    assert await state(db) == before

@@ -366,7 +366,18 @@ def register_buttons(app: BotApp) -> None:
     app.add_handler(CallbackQueryHandler(button, pattern=BUTTONS))
 
 
+PRIVATE_ONLY = ("versions", "rollback", "members", "promote", "remove", "audit", "invite")
+"""Commands that show members, invite links or the audit trail, or change roles or versions:
+answered only in a private chat, so a class group never sees them."""
+
+
+async def private_only(update: Update, context: BotContext) -> None:
+    """An organiser command used in a group: point to the private chat, show nothing."""
+    await send(update, context, Reply.text(_("Please use this command in a private chat with me.")))
+
+
 def register(app: BotApp) -> None:
+    private = filters.ChatType.PRIVATE
     for name, callback in (
         ("upload", upload),
         ("newclass", newclass),
@@ -380,7 +391,10 @@ def register(app: BotApp) -> None:
         ("audit", audit),
         ("invite", invite),
     ):
-        app.add_handler(CommandHandler(name, callback))
+        app.add_handler(
+            CommandHandler(name, callback, filters=private if name in PRIVATE_ONLY else None)
+        )
+    app.add_handler(CommandHandler(list(PRIVATE_ONLY), private_only, filters=~private))
     # Group 1: documents, after group 0 (which never handles them), so the announcement
     # and upload flows do not compete; the handler acts only after /upload or /newclass.
     app.add_handler(
