@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from bot.domain import Localized, Session, SessionKind, Topic, TrainingClass, localized
 from bot.store.database import Database
@@ -40,7 +41,8 @@ SESSION_COLUMNS = (
 )
 
 
-def class_from_row(row: sqlite3.Row) -> TrainingClass:
+def class_from_row(row: sqlite3.Row | Mapping[str, Any]) -> TrainingClass:
+    """A class from a ``classes`` row (or a mapping with the same keys)."""
     return TrainingClass(
         id=row["id"],
         code=row["code"],

@@ -11,7 +11,7 @@ import json
 import sqlite3
 from typing import Any
 
-from bot.domain import Schedule, ScheduleVersion, Session, Topic, TrainingClass, localized
+from bot.domain import Schedule, ScheduleVersion, Session, Topic, TrainingClass
 from bot.store.classes import (
     CLASS_COLUMNS,
     class_from_row,
@@ -219,24 +219,10 @@ async def load_version(db: Database, version_id: int) -> Schedule:
         raise LookupError(f"no schedule version {version_id}")
     current = await db.fetchone(f"SELECT {CLASS_COLUMNS} FROM classes WHERE id = ?", (row[0],))
     assert current is not None
-    base = class_from_row(current)
+    # class_data holds the classes columns as they were then (see _class_data); the class's
+    # identity (id, code, live pointer) is today's. One parser serves both shapes.
     data = json.loads(row[1])
-    cls = TrainingClass(
-        id=base.id,
-        code=base.code,
-        name=localized(data["name"]),
-        organiser=data["organiser"],
-        venue=data["venue"],
-        timezone=data["timezone"],
-        first_day=dt.date.fromisoformat(data["first_day"]),
-        last_day=dt.date.fromisoformat(data["last_day"]),
-        default_lang=data["default_lang"],
-        reminder_time=dt.time.fromisoformat(data["reminder_time"]),
-        evening_notice_time=dt.time.fromisoformat(data["evening_notice_time"]),
-        departure_reminder_min=data["departure_reminder_min"],
-        rollcall_report_min=data["rollcall_report_min"],
-        live_version_id=base.live_version_id,
-    )
+    cls = class_from_row({**dict(current), **data, "name": json.dumps(data["name"])})
     topics = tuple(await version_topics(db, version_id))
     sessions = tuple(await version_sessions(db, version_id))
     return Schedule(cls=cls, topics=topics, sessions=sessions)
