@@ -1,4 +1,5 @@
-"""Shared fixtures: a fresh database, a movable clock, the recording Bot API."""
+"""Shared fixtures: a fresh database, a movable clock, the recording Bot API, the sample class
+seeded with a trainee, a manager and an admin, and an application started on all of them."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import BotApp
 from bot.clock import FakeClock
 from bot.store import Database
+from tests.helpers.app import started_app
+from tests.helpers.sample import Seeded, seed
 from tests.helpers.telegram import RecordingRequest
 from tests.helpers.zalo_server import FakeZaloServer
 
@@ -41,3 +45,16 @@ async def zalo_server() -> AsyncIterator[FakeZaloServer]:
     """A fake Zalo Bot Platform on 127.0.0.1 (random port), stopped after the test."""
     async with FakeZaloServer() as server:
         yield server
+
+
+@pytest.fixture
+async def seeded(db: Database, clock: FakeClock) -> Seeded:
+    return await seed(db, clock.now())
+
+
+@pytest.fixture
+async def app(
+    db: Database, clock: FakeClock, request_recorder: RecordingRequest, seeded: Seeded
+) -> AsyncIterator[BotApp]:
+    async with started_app(db, clock, request_recorder) as application:
+        yield application

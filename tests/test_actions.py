@@ -12,12 +12,7 @@ from bot.clock import FakeClock
 from bot.domain import Channel, Person
 from bot.replies import Reply
 from bot.store import Database
-from tests.helpers.sample import Seeded, seed
-
-
-@pytest.fixture
-async def seeded(db: Database, clock: FakeClock) -> Seeded:
-    return await seed(db, clock.now())
+from tests.helpers.sample import Seeded
 
 
 def ctx(

@@ -10,12 +10,7 @@ from bot.domain import Channel
 from bot.permissions import Forbidden
 from bot.store import Database, audit
 from bot.store.versions import save_version
-from tests.helpers.sample import Seeded, guangzhou_schedule, seed
-
-
-@pytest.fixture
-async def seeded(db: Database, clock: FakeClock) -> Seeded:
-    return await seed(db, clock.now())
+from tests.helpers.sample import Seeded, guangzhou_schedule
 
 
 async def test_a_manager_links_and_unlinks_a_group(

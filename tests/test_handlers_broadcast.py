@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -17,7 +16,7 @@ from bot.delivery import DeliveryWorker
 from bot.store import Database, outbox
 from bot.telegram_sender import TelegramSender
 from tests.helpers.app import feed, started_app
-from tests.helpers.sample import Seeded, seed
+from tests.helpers.sample import Seeded
 from tests.helpers.senders import clock_sleep
 from tests.helpers.telegram import RecordingRequest, callback_update, message_update
 
@@ -25,19 +24,6 @@ MANAGER = {"user_id": 601, "first_name": "Nguyễn Thị Lan", "language_code": 
 TRAINEE = {"user_id": 501, "first_name": "Somphone", "language_code": "lo"}
 VI = "Chiều nay xe xuất phát lúc 13h15 tại sảnh khách sạn"
 LO = "ບ່າຍມື້ນີ້ ລົດອອກເດີນທາງເວລາ 13:15 ທີ່ໂຖງໂຮງແຮມ"
-
-
-@pytest.fixture
-async def seeded(db: Database, clock: FakeClock) -> Seeded:
-    return await seed(db, clock.now())
-
-
-@pytest.fixture
-async def app(
-    db: Database, clock: FakeClock, request_recorder: RecordingRequest, seeded: Seeded
-) -> AsyncIterator[BotApp]:
-    async with started_app(db, clock, request_recorder) as application:
-        yield application
 
 
 async def last_text(request: RecordingRequest, chat: int) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
 
 import pytest
 
@@ -14,24 +13,11 @@ from bot.domain import Channel, Role
 from bot.store import Database, people
 from bot.store.versions import save_version
 from bot.telegram_render import render_text
-from tests.helpers.app import feed, started_app
-from tests.helpers.sample import Seeded, guangzhou_schedule, seed
+from tests.helpers.app import feed
+from tests.helpers.sample import Seeded, guangzhou_schedule
 from tests.helpers.telegram import RecordingRequest, callback_update, message_update
 
 NEWCOMER = 900
-
-
-@pytest.fixture
-async def seeded(db: Database, clock: FakeClock) -> Seeded:
-    return await seed(db, clock.now())
-
-
-@pytest.fixture
-async def app(
-    db: Database, clock: FakeClock, request_recorder: RecordingRequest, seeded: Seeded
-) -> AsyncIterator[BotApp]:
-    async with started_app(db, clock, request_recorder) as application:
-        yield application
 
 
 async def membership_role(db: Database, seeded: Seeded, ext: int) -> Role | None:

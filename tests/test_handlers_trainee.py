@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -23,8 +22,8 @@ from bot.replies import Reply
 from bot.store import Database, people
 from bot.store.versions import save_version
 from bot.telegram_render import keyboard, render_text
-from tests.helpers.app import feed, started_app
-from tests.helpers.sample import Seeded, seed, vientiane_schedule
+from tests.helpers.app import feed
+from tests.helpers.sample import Seeded, vientiane_schedule
 from tests.helpers.telegram import (
     BOT_ID,
     BOT_USERNAME,
@@ -36,19 +35,6 @@ from tests.helpers.telegram import (
 TRAINEE = 501
 MANAGER = 601
 GROUP = -100123
-
-
-@pytest.fixture
-async def seeded(db: Database, clock: FakeClock) -> Seeded:
-    return await seed(db, clock.now())
-
-
-@pytest.fixture
-async def app(
-    db: Database, clock: FakeClock, request_recorder: RecordingRequest, seeded: Seeded
-) -> AsyncIterator[BotApp]:
-    async with started_app(db, clock, request_recorder) as application:
-        yield application
 
 
 def expected_calls(replies: list[Reply]) -> list[tuple[str, str, list[list[tuple[str, str]]]]]:

@@ -13,12 +13,7 @@ from bot.clock import FakeClock
 from bot.domain import Channel, Person, Role
 from bot.permissions import Forbidden
 from bot.store import Database, audit, people
-from tests.helpers.sample import Seeded, seed
-
-
-@pytest.fixture
-async def seeded(db: Database, clock: FakeClock) -> Seeded:
-    return await seed(db, clock.now())
+from tests.helpers.sample import Seeded
 
 
 async def newcomer(db: Database, clock: FakeClock, ext: str = "900") -> Person:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
 
 import pytest
 
@@ -17,14 +16,9 @@ from bot.permissions import Forbidden
 from bot.reminder_settings import parse_clock, parse_quiet
 from bot.store import audit, classes, people
 from bot.store.database import Database
-from tests.helpers.app import feed, started_app
-from tests.helpers.sample import Seeded, seed
+from tests.helpers.app import feed
+from tests.helpers.sample import Seeded
 from tests.helpers.telegram import RecordingRequest, callback_update, message_update
-
-
-@pytest.fixture
-async def seeded(db: Database, clock: FakeClock) -> Seeded:
-    return await seed(db, clock.now())
 
 
 def test_parsing_times_and_spans() -> None:
@@ -94,14 +88,6 @@ async def test_class_settings_for_managers(db: Database, clock: FakeClock, seede
     )
     assert out_of_range.resync == ()
     assert out_of_range.reply.plain() == "Please give a number of minutes from 1 to 240."
-
-
-@pytest.fixture
-async def app(
-    db: Database, clock: FakeClock, request_recorder: RecordingRequest, seeded: Seeded
-) -> AsyncIterator[BotApp]:
-    async with started_app(db, clock, request_recorder) as application:
-        yield application
 
 
 def job_names(app: BotApp) -> set[str]:

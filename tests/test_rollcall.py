@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import AsyncIterator
 
 import pytest
 
@@ -19,7 +18,7 @@ from bot.store import audit, classes
 from bot.store import reminders as store
 from bot.store.database import Database
 from bot.store.versions import save_version
-from tests.helpers.app import feed, started_app
+from tests.helpers.app import feed
 from tests.helpers.sample import Seeded, seed, vientiane_schedule
 from tests.helpers.telegram import RecordingRequest, callback_update, message_update
 
@@ -112,14 +111,6 @@ async def test_marking_present_is_for_managers_and_audited(
     assert entry.details == {"day": "2024-07-15", "person_id": seeded.trainee.id, "session": "s3"}
     await actions.dispatch(ctx(db, seeded.manager, clock, "en"), action)  # again: no new entry
     assert len([e for e in await audit.entries(db) if e.action == "rollcall.mark"]) == 1
-
-
-@pytest.fixture
-async def app(
-    db: Database, clock: FakeClock, request_recorder: RecordingRequest, seeded: Seeded
-) -> AsyncIterator[BotApp]:
-    async with started_app(db, clock, request_recorder) as application:
-        yield application
 
 
 async def test_rollcall_command_on_telegram(

@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 from bot.clock import FakeClock
 from bot.domain import Channel, Role
 from bot.store import Database, people, senders
-from tests.helpers.sample import Seeded, seed
-
-
-@pytest.fixture
-async def seeded(db: Database, clock: FakeClock) -> Seeded:
-    return await seed(db, clock.now())
+from tests.helpers.sample import Seeded
 
 
 async def test_the_sender_with_their_active_class_language(

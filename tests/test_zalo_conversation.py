@@ -13,7 +13,7 @@ from bot.domain import Channel, Role
 from bot.store import Database, choices, people
 from bot.zalo.client import ZaloClient
 from bot.zalo.conversation import Conversation, invite_code, parse_update
-from tests.helpers.sample import Seeded, seed
+from tests.helpers.sample import Seeded
 from tests.helpers.zalo_server import TOKEN, FakeZaloServer, text_update
 
 USER = "zu501"
@@ -25,11 +25,6 @@ async def talk(
 ) -> AsyncIterator[Conversation]:
     async with ZaloClient(TOKEN, zalo_server.url, timeout=5) as client:
         yield Conversation(db, client, clock)
-
-
-@pytest.fixture
-async def seeded(db: Database, clock: FakeClock) -> Seeded:
-    return await seed(db, clock.now())
 
 
 async def _code(db: Database, seeded: Seeded, clock: FakeClock, role: Role = Role.TRAINEE) -> str:
