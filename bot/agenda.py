@@ -5,7 +5,10 @@ Renderers (``*_reply``) are pure: class, sessions and topics in, a
 content falling back to the class's default. Loaders (``*_view``) add the
 store queries: one indexed query for the sessions of the requested range plus
 the class's topics, cached per schedule version (versions never change once
-saved, and a new upload or a rollback changes ``live_version_id``).
+saved, and a new upload or a rollback changes ``live_version_id``). A day's
+programme, the commonest question by far, is kept whole per version, day and
+language (:func:`day_view`): every trainee of a class asking "what is on today"
+gets the same reply, so only the first of them costs a query and a rendering.
 """
 
 from __future__ import annotations
@@ -60,6 +63,12 @@ WEEK_SPLIT_CHARS = 3500
 _topic_cache: weakref.WeakKeyDictionary[Database, dict[int, Mapping[int, Topic]]] = (
     weakref.WeakKeyDictionary()
 )
+
+DAY_CACHE_SIZE = 4096
+"""Day views kept per database (about 2 KB each); the oldest go first when it is full."""
+
+_DayKey = tuple[int, int, str, dt.date, dt.date, str, dt.date, str]
+_day_cache: weakref.WeakKeyDictionary[Database, dict[_DayKey, Reply]] = weakref.WeakKeyDictionary()
 
 
 async def class_topics(db: Database, cls: TrainingClass) -> Mapping[int, Topic]:
@@ -136,10 +145,26 @@ def day_reply(
 
 
 async def day_view(db: Database, cls: TrainingClass, day: dt.date, lang: str) -> Reply:
-    """The day's programme with ◀ ▶ buttons (two queries at most, topics cached)."""
-    sessions = await classes.sessions_on(db, cls, day) if _in_class(cls, day) else []
-    topics = await class_topics(db, cls) if any(s.topic_number for s in sessions) else {}
-    return day_reply(cls, day, sessions, topics, lang)
+    """The day's programme with ◀ ▶ buttons: from memory, else two queries at most.
+
+    The reply depends only on the live version's sessions and topics (which never
+    change once saved) and on the class fields in the key (its dates, time zone and
+    default language come with each version), so a kept reply is never stale.
+    """
+    version = cls.live_version_id
+    if version is None:
+        return day_reply(cls, day, [], {}, lang)
+    key = (cls.id, version, cls.timezone, cls.first_day, cls.last_day, cls.default_lang, day, lang)
+    per_db = _day_cache.setdefault(db, {})
+    found = per_db.get(key)
+    if found is None:
+        sessions = await classes.sessions_on(db, cls, day) if _in_class(cls, day) else []
+        topics = await class_topics(db, cls) if any(s.topic_number for s in sessions) else {}
+        found = day_reply(cls, day, sessions, topics, lang)
+        if len(per_db) >= DAY_CACHE_SIZE:
+            del per_db[next(iter(per_db))]
+        per_db[key] = found
+    return found
 
 
 def _in_class(cls: TrainingClass, day: dt.date) -> bool:

@@ -15,6 +15,7 @@ from bot.clock import FakeClock
 from bot.domain import Session, SessionKind, localized
 from bot.replies import Button, Location
 from bot.store import Database
+from bot.store.versions import save_version
 from tests.helpers.sample import guangzhou_schedule, seed, vientiane_schedule
 
 D = dt.date
@@ -244,6 +245,61 @@ async def test_day_view_does_not_repeat_the_topics_query(
     await agenda.day_view(db, seeded.cls, D(2024, 7, 17), "vi")
     assert sum("FROM sessions" in s for s in statements) == 3
     assert sum("FROM topics" in s for s in statements) == 1
+
+
+async def test_day_view_is_kept_per_version_and_follows_a_new_upload(
+    db: Database, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seeded = await seed(db, clock.now())
+    statements: list[str] = []
+    fetchall = db.fetchall
+
+    async def recording(sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        statements.append(sql)
+        return await fetchall(sql, params)
+
+    monkeypatch.setattr(db, "fetchall", recording)
+    first = await agenda.day_view(db, seeded.cls, D(2024, 7, 15), "en")
+    assert await agenda.day_view(db, seeded.cls, D(2024, 7, 15), "en") is first
+    assert sum("FROM sessions" in s for s in statements) == 1
+    # Another language is another reply (same query, rendered again).
+    assert (await agenda.day_view(db, seeded.cls, D(2024, 7, 15), "vi")).plain() == DAY_VI
+
+    schedule = vientiane_schedule()
+    renamed = tuple(
+        dataclasses.replace(s, title=localized({"en": "Opening of the class"}))
+        if s.kind is SessionKind.OPENING
+        else s
+        for s in schedule.sessions
+    )
+    cls, _version = await save_version(
+        db,
+        dataclasses.replace(schedule, sessions=renamed),
+        created_by="test",
+        source_hash="renamed",
+        now=clock.now(),
+    )
+    assert cls.live_version_id != seeded.cls.live_version_id
+    after = await agenda.day_view(db, cls, D(2024, 7, 15), "en")
+    assert "🎓 Opening of the class" in after.plain()
+    # A reader still holding the old version's class gets that version's reply, not a mix.
+    assert await agenda.day_view(db, seeded.cls, D(2024, 7, 15), "en") is first
+
+
+async def test_day_view_memory_is_bounded(
+    db: Database, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seeded = await seed(db, clock.now())
+    monkeypatch.setattr(agenda, "DAY_CACHE_SIZE", 3)
+    days = [D(2024, 7, 15) + dt.timedelta(days=i) for i in range(3)]
+    for day in days * 2:
+        await agenda.day_view(db, seeded.cls, day, "lo")
+    kept = agenda._day_cache[db]
+    assert len(kept) == 3
+    await agenda.day_view(db, seeded.cls, D(2024, 7, 14), "lo")
+    assert len(kept) == 3
+    assert (seeded.cls.id, seeded.cls.live_version_id) == next(iter(kept))[:2]
+    assert all(key[6] != days[0] for key in kept)
 
 
 @pytest.mark.parametrize(
