@@ -110,6 +110,32 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(rows)
 
 
+RENDERED_SIZE = 1024
+"""Text-and-buttons replies whose rendering is remembered (see :func:`_rendered`)."""
+
+_rendered_cache: dict[Reply, tuple[tuple[str, ...], InlineKeyboardMarkup | None]] = {}
+
+
+def _rendered(reply: Reply) -> tuple[tuple[str, ...], InlineKeyboardMarkup | None]:
+    """:func:`render_text` and :func:`keyboard` of a reply, remembered when it has no files.
+
+    Many chats get equal replies (the day's programme is the same for a whole
+    class), and building the keyboard's objects costs as much as the escaping.
+    A reply with a document or media is not kept (it may hold a file's bytes).
+    """
+    cacheable = reply.document is None and reply.media is None
+    if cacheable:
+        found = _rendered_cache.get(reply)
+        if found is not None:
+            return found
+    rendered = tuple(render_text(reply)), keyboard(reply)
+    if cacheable:
+        if len(_rendered_cache) >= RENDERED_SIZE:
+            del _rendered_cache[next(iter(_rendered_cache))]
+        _rendered_cache[reply] = rendered
+    return rendered
+
+
 Part = Callable[[], Awaitable[Message]]
 """One Telegram message of a reply, ready to send."""
 
@@ -145,13 +171,12 @@ def reply_parts(
     text), then the location and the document.
     """
     parts: list[Part] = []
-    texts = render_text(reply)
-    markup = keyboard(reply)
+    texts, markup = _rendered(reply)
     if reply.media is not None:
         captions = render_text(reply, MAX_CAPTION)
         if len(captions) <= 1:
             parts.append(_media_part(bot, chat_id, reply, captions[0] if captions else ""))
-            texts = []
+            texts = ()
         else:
             parts.append(_media_part(bot, chat_id, reply, None))
     for index, text in enumerate(texts):

@@ -8,6 +8,7 @@ import pytest
 from telegram import Bot
 from telegram.error import BadRequest
 
+from bot import telegram_render
 from bot.replies import Block, Button, Document, Location, Reply
 from bot.telegram_render import (
     MAX_TEXT,
@@ -19,6 +20,8 @@ from bot.telegram_render import (
     split_text,
 )
 from tests.helpers.telegram import RecordingRequest
+
+BUTTONS = ((Button("▶", "day:1:x"),),)
 
 
 @pytest.fixture
@@ -104,6 +107,47 @@ async def test_send_reply_puts_buttons_on_the_last_part(
     assert calls[0].buttons == [] and calls[1].buttons == [[("▶", "day:1:x")]]
     assert all(c.params["parse_mode"] == "HTML" for c in calls)
     assert all(c.params["link_preview_options"] == {"is_disabled": True} for c in calls)
+
+
+async def test_equal_replies_are_rendered_once_and_sent_the_same(
+    bot: Bot, request_recorder: RecordingRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rendered: list[Reply] = []
+    real = telegram_render.render_text
+
+    def counting(reply: Reply, limit: int = MAX_TEXT) -> list[str]:
+        rendered.append(reply)
+        return real(reply, limit)
+
+    monkeypatch.setattr(telegram_render, "render_text", counting)
+    monkeypatch.setattr(telegram_render, "_rendered_cache", {})
+
+    def programme() -> Reply:  # a new but equal object each time, as the agenda may return
+        return Reply(blocks=Reply.text("08:00 <b>", title="Today").blocks, buttons=BUTTONS)
+
+    for chat in (1, 2, 3):
+        await send_reply(bot, chat, programme())
+    assert len(rendered) == 1
+    calls = request_recorder.sent("sendMessage")
+    assert [c.chat_id for c in calls] == ["1", "2", "3"]
+    assert {c.text for c in calls} == {"<b>Today</b>\n08:00 &lt;b&gt;"}
+    assert all(c.buttons == [[("▶", "day:1:x")]] for c in calls)
+    # A different reply is rendered on its own; one with a file is never kept.
+    await send_reply(bot, 1, Reply.text("other"))
+    with_file = Reply(blocks=Reply.text("x").blocks, document=Document("a.txt", b"a"))
+    await send_reply(bot, 1, with_file)
+    await send_reply(bot, 1, with_file)
+    assert len(rendered) == 4
+    assert with_file not in telegram_render._rendered_cache
+
+
+def test_remembered_renderings_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(telegram_render, "_rendered_cache", {})
+    monkeypatch.setattr(telegram_render, "RENDERED_SIZE", 2)
+    bot = Bot("1:test")
+    for n in range(5):
+        telegram_render.reply_parts(bot, 1, Reply.text(str(n)))
+    assert list(telegram_render._rendered_cache) == [Reply.text("3"), Reply.text("4")]
 
 
 async def test_location_and_document_follow_the_text(
