@@ -31,8 +31,8 @@ from telegram.request import BaseRequest, RequestData
 from bot import importer
 from bot.app import BotApp, build_application, running, settle
 from bot.config import Settings
-from bot.domain import Channel, Role, TrainingClass
-from bot.i18n import _
+from bot.domain import Channel, Person, Role, TrainingClass
+from bot.i18n import _, resolve_lang, use_lang
 from bot.store import Database, classes, people
 
 DEMO_CLASS = "VTE-HN-2024"
@@ -152,8 +152,8 @@ def demo_day(cls: TrainingClass, today: dt.date | None) -> dt.date:
     return today or cls.first_day
 
 
-async def prepare(db: Database, now: dt.datetime) -> TrainingClass:
-    """The sample class (imported if the database lacks it) with the terminal user enrolled."""
+async def prepare(db: Database, now: dt.datetime) -> tuple[TrainingClass, Person]:
+    """The sample class (imported if the database lacks it) and the terminal user, enrolled."""
     cls = await classes.get_class_by_code(db, DEMO_CLASS)
     if cls is None:
         result = await importer.import_path(db, importer.sample_path(), created_by="demo", now=now)
@@ -170,7 +170,7 @@ async def prepare(db: Database, now: dt.datetime) -> TrainingClass:
     if await people.get_membership(db, cls.id, person.id) is None:
         await people.add_member(db, cls.id, person.id, Role.TRAINEE, now)
     await people.set_active_class(db, person.id, cls.id)
-    return cls
+    return cls, person
 
 
 def _user_name() -> str:
@@ -245,7 +245,10 @@ async def chat(
     out = out or sys.stdout
     db = await Database.open(settings.db_path)
     try:
-        cls = await prepare(db, dt.datetime.now(dt.UTC))
+        cls, person = await prepare(db, dt.datetime.now(dt.UTC))
+        # The greeting comes in the language the bot will answer in (as the identity
+        # handler picks it): a chosen one, else the terminal's locale, else the class's.
+        lang = resolve_lang(person.lang, _terminal_language(), cls.default_lang)
         day = demo_day(cls, today)
         morning = dt.datetime.combine(day, dt.time(7, 30), tzinfo=cls.tz)
         clock = DemoClock(morning)
@@ -253,14 +256,13 @@ async def chat(
         offline = dataclasses.replace(settings, bot_token="")
         app = build_application(offline, db=db, request=request, clock=clock)
         async with running(app):
-            out.write(
-                _(
+            with use_lang(lang):
+                intro = _(
                     "classbot terminal chat on the sample class {code}; today is {day} "
                     "(venue time). Type a command such as /today or /help, a question in your "
                     "own words, or the number of a button. /quit leaves."
                 ).format(code=cls.code, day=day.isoformat())
-                + "\n"
-            )
+            out.write(intro + "\n")
             await _feed(app, message_data("/start"))
             echo = not stdin.isatty()
             while True:
