@@ -18,21 +18,21 @@ import datetime as dt
 import getpass
 import html
 import itertools
-import json
 import os
 import re
 import sys
 import time
+from collections.abc import Mapping
 from typing import Any, TextIO
 
 from telegram import Update
-from telegram.request import BaseRequest, RequestData
 
 from bot import importer
 from bot.app import BotApp, build_application, running, settle
 from bot.config import Settings
 from bot.domain import Channel, Person, Role, TrainingClass
 from bot.i18n import _, resolve_lang, use_lang
+from bot.local_api import ApiError, LocalBotApi, message_json, tap_json, user_json
 from bot.store import Database, classes, people
 
 DEMO_CLASS = "VTE-HN-2024"
@@ -59,42 +59,30 @@ def plain(text: str) -> str:
     return html.unescape(_TAG.sub("", text))
 
 
-class TerminalRequest(BaseRequest):
+class TerminalRequest(LocalBotApi):
     """A Bot API that prints what the bot sends and remembers the buttons it offered."""
+
+    me = BOT_USER
 
     def __init__(self, out: TextIO) -> None:
         self.out = out
         self.choices: dict[int, tuple[int, str]] = {}
         """Number typed → (message id, callback data) of the buttons last shown."""
-        self._ids = itertools.count(1)
         self._fresh_turn = True
 
     def new_turn(self) -> None:
         """The user is about to type: the next buttons shown replace the current choices."""
         self._fresh_turn = True
 
-    async def initialize(self) -> None:
-        return None
-
-    async def shutdown(self) -> None:
-        return None
-
-    @property
-    def read_timeout(self) -> float | None:
-        return None
-
     def _print(self, text: str) -> None:
         self.out.write(text + "\n")
         self.out.flush()
 
-    def _show(self, params: dict[str, Any], message_id: int, edited: bool) -> None:
+    def _show(self, params: Mapping[str, Any], message_id: int, edited: bool) -> None:
         text = plain(str(params.get("text") or params.get("caption") or ""))
         marker = "✎ " if edited else ""
         self._print(f"\n{marker}{text}" if text else "")
-        markup = params.get("reply_markup")
-        if isinstance(markup, str):
-            markup = json.loads(markup)
-        rows = (markup or {}).get("inline_keyboard") or []
+        rows = (params.get("reply_markup") or {}).get("inline_keyboard") or []
         if not rows:
             return
         if self._fresh_turn:
@@ -109,42 +97,23 @@ class TerminalRequest(BaseRequest):
                 labels.append(f"[{n}] {button['text']}")
             self._print("  ".join(labels))
 
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = None,
-        write_timeout: Any = None,
-        connect_timeout: Any = None,
-        pool_timeout: Any = None,
-    ) -> tuple[int, bytes]:
-        api = url.rsplit("/", 1)[-1]
-        params: dict[str, Any] = dict(request_data.parameters) if request_data else {}
-        result: Any = True
-        if api == "getMe":
-            result = {**BOT_USER, "can_join_groups": True, "can_read_all_group_messages": False}
-        elif api.startswith(("send", "edit")):
-            message_id = int(params.get("message_id") or next(self._ids))
-            chat_id = int(params.get("chat_id", TERMINAL_USER_ID))
-            result = {
-                "message_id": message_id,
-                "date": int(time.time()),
-                "chat": {"id": chat_id, "type": "private"},
-                "from": BOT_USER,
-            }
-            if api in ("sendMessage", "editMessageText") or params.get("caption"):
-                self._show(params, message_id, edited=api.startswith("edit"))
-                result["text"] = params.get("text") or params.get("caption") or ""
-            elif api == "sendVenue":
-                self._print(f"📍 {params['title']} ({params['latitude']}, {params['longitude']})")
-            elif api == "sendLocation":
-                self._print(f"📍 ({params['latitude']}, {params['longitude']})")
-            elif api == "sendDocument":
-                self._print("📎 " + _("(a file)"))
-        elif api == "answerCallbackQuery" and params.get("text"):
+    def sent_message(self, method: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        """Print what a send or an edit shows (text and buttons, a place, a file)."""
+        message = super().sent_message(method, params)
+        if method in ("sendMessage", "editMessageText") or params.get("caption"):
+            self._show(params, message["message_id"], edited=method.startswith("edit"))
+        elif method == "sendVenue":
+            self._print(f"📍 {params['title']} ({params['latitude']}, {params['longitude']})")
+        elif method == "sendLocation":
+            self._print(f"📍 ({params['latitude']}, {params['longitude']})")
+        elif method == "sendDocument":
+            self._print("📎 " + _("(a file)"))
+        return message
+
+    def on_call(self, method: str, params: dict[str, Any]) -> ApiError | None:
+        if method == "answerCallbackQuery" and params.get("text"):
             self._print(f"({params['text']})")
-        return 200, json.dumps({"ok": True, "result": result}).encode()
+        return None
 
 
 def demo_day(cls: TrainingClass, today: dt.date | None) -> dt.date:
@@ -187,50 +156,18 @@ def _terminal_language() -> str | None:
     return code if code and code not in ("C", "POSIX") else None
 
 
-_update_ids = itertools.count(1)
-
-
 def message_data(text: str) -> dict[str, Any]:
     """An incoming message from the terminal user, as Telegram would send it."""
-    message: dict[str, Any] = {
-        "message_id": next(_update_ids),
-        "date": int(time.time()),
-        "chat": {"id": TERMINAL_USER_ID, "type": "private"},
-        "from": _user_data(),
-        "text": text,
-    }
-    if text.startswith("/"):
-        length = len(text.split()[0])
-        message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
-    return {"update_id": next(_update_ids), "message": message}
+    return message_json(text, _user_data())
 
 
 def tap_data(message_id: int, data: str) -> dict[str, Any]:
     """A tap on a button of the bot's message ``message_id``."""
-    return {
-        "update_id": next(_update_ids),
-        "callback_query": {
-            "id": str(next(_update_ids)),
-            "chat_instance": "terminal",
-            "data": data,
-            "from": _user_data(),
-            "message": {
-                "message_id": message_id,
-                "date": int(time.time()),
-                "chat": {"id": TERMINAL_USER_ID, "type": "private"},
-                "from": BOT_USER,
-                "text": "…",
-            },
-        },
-    }
+    return tap_json(data, _user_data(), BOT_USER, message_id=message_id)
 
 
 def _user_data() -> dict[str, Any]:
-    data: dict[str, Any] = {"id": TERMINAL_USER_ID, "is_bot": False, "first_name": _user_name()}
-    code = _terminal_language()
-    if code:
-        data["language_code"] = code
-    return data
+    return user_json(TERMINAL_USER_ID, _user_name(), _terminal_language())
 
 
 async def chat(

@@ -11,58 +11,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import json
 import logging
 import signal
-from typing import Any
-
-from telegram.request import BaseRequest, RequestData
 
 from bot import logs
 from bot.app import build_application, running
 from bot.config import Settings
+from bot.local_api import LocalBotApi
 
 log = logging.getLogger(__name__)
 
-_ME = {
-    "id": 1,
-    "is_bot": True,
-    "first_name": "classbot",
-    "username": "classbot_offline_bot",
-    "can_join_groups": False,
-    "can_read_all_group_messages": False,
-    "supports_inline_queries": False,
-}
 
-
-class OfflineRequest(BaseRequest):
+class OfflineRequest(LocalBotApi):
     """Stands in for the Telegram Bot API when only Zalo is configured: nothing leaves."""
-
-    async def initialize(self) -> None:
-        return None
-
-    async def shutdown(self) -> None:
-        return None
-
-    @property
-    def read_timeout(self) -> float | None:
-        return None
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = None,
-        write_timeout: Any = None,
-        connect_timeout: Any = None,
-        pool_timeout: Any = None,
-    ) -> tuple[int, bytes]:
-        api_method = url.rsplit("/", 1)[-1]
-        result: Any = _ME if api_method == "getMe" else True
-        if api_method == "getUpdates":
-            result = []
-        return 200, json.dumps({"ok": True, "result": result}).encode()
 
 
 async def serve(settings: Settings, stop: asyncio.Event) -> None:

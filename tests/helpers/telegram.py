@@ -1,6 +1,7 @@
 """A fake Bot API for tests: a ``BaseRequest`` that records calls and answers with canned JSON.
 
-Nothing here touches the network. Use :class:`RecordingRequest` as the
+Nothing here touches the network. :class:`RecordingRequest` is the application's own
+offline Bot API (:class:`bot.local_api.LocalBotApi`) that also records. Use it as the
 ``request``/``get_updates_request`` of an ``ApplicationBuilder`` and drive the
 application with ``app.process_update(Update.de_json(...))`` built by
 :func:`message_update` / :func:`callback_update`. Failures are injected per
@@ -9,14 +10,13 @@ method and chat with :meth:`RecordingRequest.fail_next`.
 
 from __future__ import annotations
 
-import itertools
 import json
-import time
 from collections import defaultdict, deque
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
-from telegram.request import BaseRequest, RequestData
+from bot.local_api import ApiError, LocalBotApi, message_json, tap_json, user_json
 
 BOT_ID = 7000000001
 BOT_USERNAME = "classbot_test_bot"
@@ -51,29 +51,20 @@ class ApiCall:
         ]
 
 
-@dataclass
-class Failure:
-    status: int
-    description: str
-    retry_after: int | None = None
-
-
-@dataclass
-class RecordingRequest(BaseRequest):
+class RecordingRequest(LocalBotApi):
     """Records every Bot API call and answers like Telegram would."""
 
-    calls: list[ApiCall] = field(default_factory=list)
-    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
-    _failures: dict[tuple[str, str], deque[Failure | None]] = field(
-        default_factory=lambda: defaultdict(deque)
-    )
-    files: dict[str, bytes] = field(default_factory=dict)
+    me: ClassVar[Mapping[str, Any]] = {
+        "id": BOT_ID,
+        "is_bot": True,
+        "first_name": "classbot",
+        "username": BOT_USERNAME,
+    }
 
-    async def initialize(self) -> None:
-        return None
-
-    async def shutdown(self) -> None:
-        return None
+    def __init__(self) -> None:
+        self.calls: list[ApiCall] = []
+        self.files: dict[str, bytes] = {}
+        self._failures: dict[tuple[str, str], deque[ApiError | None]] = defaultdict(deque)
 
     @property
     def read_timeout(self) -> float | None:
@@ -97,7 +88,7 @@ class RecordingRequest(BaseRequest):
         queue = self._failures[(method, str(chat_id))]
         queue.extend([None] * after)
         for _ in range(times):
-            queue.append(Failure(status, description, retry_after))
+            queue.append(ApiError(status, description, retry_after))
 
     def sent(self, method: str | None = None, chat_id: str | int | None = None) -> list[ApiCall]:
         """Recorded calls, optionally only of one method and/or to one chat."""
@@ -128,99 +119,23 @@ class RecordingRequest(BaseRequest):
         """A file download: the bytes registered with :meth:`serve_file` for the URL's file_id."""
         return self.files[url.rsplit("/", 1)[-1]]
 
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = None,
-        write_timeout: Any = None,
-        connect_timeout: Any = None,
-        pool_timeout: Any = None,
-    ) -> tuple[int, bytes]:
-        api_method = url.rsplit("/", 1)[-1]
-        params = dict(request_data.parameters) if request_data else {}
-        for key in ("reply_markup", "entities", "link_preview_options"):
-            if isinstance(params.get(key), str):
-                params[key] = json.loads(params[key])
-        call = ApiCall(api_method, params)
+    def on_call(self, method: str, params: dict[str, Any]) -> ApiError | None:
+        call = ApiCall(method, params)
         self.calls.append(call)
-        for key in ((api_method, call.chat_id), (api_method, "*")):
+        for key in ((method, call.chat_id), (method, "*")):
             queue = self._failures.get(key)
             if queue:
                 failure = queue.popleft()
                 if failure is None:
                     break  # a call let through before the failures
-                body: dict[str, Any] = {
-                    "ok": False,
-                    "error_code": failure.status,
-                    "description": failure.description,
-                }
-                if failure.retry_after is not None:
-                    body["parameters"] = {"retry_after": failure.retry_after}
-                return failure.status, json.dumps(body).encode()
-        result = self._answer(api_method, params)
-        return 200, json.dumps({"ok": True, "result": result}).encode()
-
-    def _answer(self, method: str, params: dict[str, Any]) -> Any:
-        if method == "getMe":
-            return {
-                "id": BOT_ID,
-                "is_bot": True,
-                "first_name": "classbot",
-                "username": BOT_USERNAME,
-                "can_join_groups": True,
-                "can_read_all_group_messages": False,
-                "supports_inline_queries": False,
-            }
-        if method == "getUpdates":
-            return []
-        if method.startswith("send") or method.startswith("edit"):
-            chat_id = params.get("chat_id", 1)
-            message: dict[str, Any] = {
-                "message_id": params.get("message_id") or next(self._ids),
-                "date": int(time.time()),
-                "chat": {"id": int(chat_id), "type": "private" if int(chat_id) > 0 else "group"},
-                "from": {"id": BOT_ID, "is_bot": True, "first_name": "classbot"},
-            }
-            if "text" in params:
-                message["text"] = params["text"]
-            if "caption" in params:
-                message["caption"] = params["caption"]
-            if method == "sendLocation":
-                message["location"] = {
-                    "latitude": params["latitude"],
-                    "longitude": params["longitude"],
-                }
-            if method == "sendVenue":
-                message["venue"] = {
-                    "location": {"latitude": params["latitude"], "longitude": params["longitude"]},
-                    "title": params.get("title", ""),
-                    "address": params.get("address", ""),
-                }
-            if method == "sendDocument":
-                message["document"] = {"file_id": "DOC1", "file_unique_id": "U1"}
-            return message
-        if method == "getFile":
-            return {
-                "file_id": params["file_id"],
-                "file_unique_id": "U" + str(params["file_id"]),
-                "file_size": 10,
-                "file_path": f"documents/{params['file_id']}",
-            }
-        return True
-
-
-_update_ids = itertools.count(1)
+                return failure
+        return None
 
 
 def user(
     user_id: int = 501, first_name: str = "Somphone", language_code: str | None = "lo"
 ) -> dict[str, Any]:
-    data: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
-    if language_code:
-        data["language_code"] = language_code
-    return data
+    return user_json(user_id, first_name, language_code)
 
 
 def message_update(
@@ -236,30 +151,17 @@ def message_update(
     photo: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The JSON of an incoming message (a command if ``text`` starts with '/')."""
-    chat = {"id": chat_id if chat_id is not None else user_id, "type": chat_type}
+    chat: dict[str, Any] = {"id": chat_id if chat_id is not None else user_id, "type": chat_type}
     if chat_type != "private":
         chat["title"] = "Class group"
-    message: dict[str, Any] = {
-        "message_id": next(_update_ids),
-        "date": int(time.time()),
-        "chat": chat,
-        "from": user(user_id, first_name, language_code),
-    }
-    if text:
-        key = "caption" if (document or photo) else "text"
-        message[key] = text
-        if text.startswith("/"):
-            command = text.split()[0]
-            message["entities" if key == "text" else "caption_entities"] = [
-                {"type": "bot_command", "offset": 0, "length": len(command)}
-            ]
-    if reply_to is not None:
-        message["reply_to_message"] = reply_to
-    if document is not None:
-        message["document"] = document
-    if photo is not None:
-        message["photo"] = photo
-    return {"update_id": next(_update_ids), "message": message}
+    return message_json(
+        text,
+        user(user_id, first_name, language_code),
+        chat=chat,
+        reply_to=reply_to,
+        document=document,
+        photo=photo,
+    )
 
 
 def callback_update(
@@ -273,20 +175,11 @@ def callback_update(
     message_text: str = "…",
 ) -> dict[str, Any]:
     """The JSON of a tap on an inline button of a message the bot sent."""
-    chat = {"id": chat_id if chat_id is not None else user_id, "type": "private"}
-    return {
-        "update_id": next(_update_ids),
-        "callback_query": {
-            "id": str(next(_update_ids)),
-            "chat_instance": "ci",
-            "data": data,
-            "from": user(user_id, first_name, language_code),
-            "message": {
-                "message_id": message_id,
-                "date": int(time.time()),
-                "chat": chat,
-                "from": {"id": BOT_ID, "is_bot": True, "first_name": "classbot"},
-                "text": message_text,
-            },
-        },
-    }
+    return tap_json(
+        data,
+        user(user_id, first_name, language_code),
+        RecordingRequest.me,
+        message_id=message_id,
+        chat={"id": chat_id if chat_id is not None else user_id, "type": "private"},
+        message_text=message_text,
+    )
