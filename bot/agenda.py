@@ -382,10 +382,12 @@ def _no_visits(lang: str) -> Reply:
         return Reply.text(_("No field visits or trips are coming up."))
 
 
-async def visits_view(db: Database, cls: TrainingClass, now: dt.datetime, lang: str) -> list[Reply]:
-    """One departure card per upcoming field visit or trip."""
+async def visits_view(
+    db: Database, cls: TrainingClass, now: dt.datetime, lang: str, *, limit: int | None = None
+) -> list[Reply]:
+    """One departure card per upcoming field visit or trip (the first ``limit`` of them)."""
     visits = await upcoming_visits(db, cls, now)
-    return [departure_card(cls, s, lang) for s in visits] or [_no_visits(lang)]
+    return [departure_card(cls, s, lang) for s in visits[:limit]] or [_no_visits(lang)]
 
 
 def _next_departure(cls: TrainingClass, visits: Sequence[Session], now: dt.datetime) -> Session:
@@ -397,17 +399,45 @@ def _next_departure(cls: TrainingClass, visits: Sequence[Session], now: dt.datet
     return visits[0]
 
 
-async def bring_view(db: Database, cls: TrainingClass, now: dt.datetime, lang: str) -> Reply:
-    """What to bring and wear for the next field visit."""
-    visits = await upcoming_visits(db, cls, now)
-    if not visits:
-        return _no_visits(lang)
-    return bring_card(cls, _next_departure(cls, visits, now), lang)
+async def _visits_asked(
+    db: Database, cls: TrainingClass, now: dt.datetime, lang: str, day: dt.date | None
+) -> tuple[list[Session], Reply | None]:
+    """The visits a bring or meeting question is about, and a note to put before them.
+
+    Without ``day``: the next departure. With it: that day's visits; when there are
+    none, a note saying so and the first visit after that day.
+    """
+    if day is not None and cls.first_day <= day <= cls.last_day:
+        on_day = [s for s in await classes.sessions_on(db, cls, day) if s.kind.needs_departure]
+        if on_day:
+            return on_day, None
+    if day is None:
+        visits = await upcoming_visits(db, cls, now)
+        return ([_next_departure(cls, visits, now)] if visits else []), None
+    later = [s for s in await upcoming_visits(db, cls, now) if s.day > day]
+    with use_lang(lang):
+        if later:
+            note = _("There is no field visit or trip on {date}. The next one:")
+        else:
+            note = _("There is no field visit or trip on {date}, and none after it.")
+        return later[:1], Reply.text(note.format(date=day_text(day)))
 
 
-async def meeting_view(db: Database, cls: TrainingClass, now: dt.datetime, lang: str) -> Reply:
-    """Where and when the bus leaves for the next field visit."""
-    visits = await upcoming_visits(db, cls, now)
-    if not visits:
-        return _no_visits(lang)
-    return meeting_card(cls, _next_departure(cls, visits, now), lang)
+async def bring_view(
+    db: Database, cls: TrainingClass, now: dt.datetime, lang: str, day: dt.date | None = None
+) -> list[Reply]:
+    """What to bring and wear for the next field visit, or for the visits of ``day``."""
+    visits, note = await _visits_asked(db, cls, now, lang, day)
+    if not visits and note is None:
+        return [_no_visits(lang)]
+    return ([note] if note else []) + [bring_card(cls, s, lang) for s in visits]
+
+
+async def meeting_view(
+    db: Database, cls: TrainingClass, now: dt.datetime, lang: str, day: dt.date | None = None
+) -> list[Reply]:
+    """Where and when the bus leaves for the next field visit, or for the visits of ``day``."""
+    visits, note = await _visits_asked(db, cls, now, lang, day)
+    if not visits and note is None:
+        return [_no_visits(lang)]
+    return ([note] if note else []) + [meeting_card(cls, s, lang) for s in visits]

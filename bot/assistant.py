@@ -150,11 +150,11 @@ async def answer(
                 return [await agenda.topics_view(db, cls, lang)]
             return [await agenda.topic_view(db, cls, intent.number, lang)]
         case IntentKind.VISITS:
-            return await agenda.visits_view(db, cls, now, lang)
+            return await agenda.visits_view(db, cls, now, lang, limit=intent.number)
         case IntentKind.BRING:
-            return [await agenda.bring_view(db, cls, now, lang)]
+            return await agenda.bring_view(db, cls, now, lang, intent.day)
         case IntentKind.MEETING:
-            return [await agenda.meeting_view(db, cls, now, lang)]
+            return await agenda.meeting_view(db, cls, now, lang, intent.day)
         case IntentKind.HELP:
             return [help_reply(role, lang)]
         case IntentKind.MYCLASS:

@@ -40,7 +40,13 @@ class IntentKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Intent:
-    """A parsed request: ``day`` for DAY (and WEEK, any day of it), ``number`` for TOPIC."""
+    """A parsed request and its details.
+
+    ``day``: the day for DAY, any day of the week for WEEK, and for BRING and MEETING
+    the day whose visit is asked about (None: the next visit). ``number``: the topic
+    for TOPIC; for VISITS, how many of the upcoming visits (1 for "the next visit",
+    None for all).
+    """
 
     kind: IntentKind
     day: dt.date | None = None
@@ -294,6 +300,9 @@ def _command(text: str, today: dt.date) -> Intent | None:
     if kind is IntentKind.TOPIC:
         m = re.match(r"(\d{1,3})\b", arg)
         return Intent(IntentKind.TOPIC, number=int(m[1])) if m else Intent(IntentKind.TOPICS)
+    if kind in (IntentKind.BRING, IntentKind.MEETING) and arg:
+        named = _named_day(arg, arg.replace(" ", ""), today, next_week=False)
+        return Intent(kind, day=named[1]) if named else None
     if kind in (IntentKind.DAY, IntentKind.WEEK) and arg:
         day = _explicit_date(arg, arg.replace(" ", ""), today)
         if day is None:
@@ -311,6 +320,34 @@ def _upcoming(today: dt.date, weekday: int) -> dt.date:
     return today + dt.timedelta(days=(weekday - today.weekday()) % 7)
 
 
+def _named_day(
+    norm: str, lao: str, today: dt.date, *, next_week: bool
+) -> tuple[IntentKind, dt.date] | None:
+    """The day a question names, as (DAY, date), (TOMORROW, date) or (TODAY, date).
+
+    A date, a weekday (of next week when it says so), the day after tomorrow,
+    yesterday; then tomorrow and today, unless it asks about next week.
+    """
+    if (day := _explicit_date(norm, lao, today)) is not None:
+        return IntentKind.DAY, day
+    if (weekday := _weekday(norm, lao)) is not None:
+        if next_week:
+            monday = today - dt.timedelta(days=today.weekday()) + dt.timedelta(days=7)
+            return IntentKind.DAY, monday + dt.timedelta(days=weekday)
+        return IntentKind.DAY, _upcoming(today, weekday)
+    if _DAY_AFTER.search(norm) or "ມື້ຮື" in lao:
+        return IntentKind.DAY, today + dt.timedelta(days=2)
+    if _YESTERDAY.search(norm) or "ມື້ວານ" in lao:
+        return IntentKind.DAY, today - dt.timedelta(days=1)
+    if next_week:
+        return None
+    if _TOMORROW.search(norm) or "ມື້ອື່ນ" in lao:
+        return IntentKind.TOMORROW, today + dt.timedelta(days=1)
+    if _TODAY.search(norm) or "ມື້ນີ້" in lao:
+        return IntentKind.TODAY, today
+    return None
+
+
 def parse(text: str, today: dt.date) -> Intent | None:
     """What ``text`` asks for, with dates relative to ``today`` (the class's local date).
 
@@ -325,28 +362,18 @@ def parse(text: str, today: dt.date) -> Intent | None:
     lao = norm.replace(" ", "")
     if (m := _TOPIC_N.search(norm)) or (m := _TOPIC_N_LAO.search(lao)):
         return Intent(IntentKind.TOPIC, number=int(m[1]))
-    if _BRING.search(norm) or _has(lao, _BRING_LAO):
-        return Intent(IntentKind.BRING)
-    if _MEETING.search(norm) or _has(lao, _MEETING_LAO):
-        return Intent(IntentKind.MEETING)
     next_week = bool(_NEXT_WEEK.search(norm)) or _has(lao, _NEXT_WEEK_LAO)
-    if (day := _explicit_date(norm, lao, today)) is not None:
-        return Intent(IntentKind.DAY, day=day)
-    if (weekday := _weekday(norm, lao)) is not None:
-        if next_week:
-            monday = today - dt.timedelta(days=today.weekday()) + dt.timedelta(days=7)
-            return Intent(IntentKind.DAY, day=monday + dt.timedelta(days=weekday))
-        return Intent(IntentKind.DAY, day=_upcoming(today, weekday))
-    if _DAY_AFTER.search(norm) or "ມື້ຮື" in lao:
-        return Intent(IntentKind.DAY, day=today + dt.timedelta(days=2))
-    if _YESTERDAY.search(norm) or "ມື້ວານ" in lao:
-        return Intent(IntentKind.DAY, day=today - dt.timedelta(days=1))
+    named = _named_day(norm, lao, today, next_week=next_week)
+    # "What to bring tomorrow", "where does the bus leave on 20/7": that day's visit.
+    if _BRING.search(norm) or _has(lao, _BRING_LAO):
+        return Intent(IntentKind.BRING, day=named[1] if named else None)
+    if _MEETING.search(norm) or _has(lao, _MEETING_LAO):
+        return Intent(IntentKind.MEETING, day=named[1] if named else None)
+    if named is not None:
+        kind, day = named
+        return Intent(kind, day=day) if kind is IntentKind.DAY else Intent(kind)
     if next_week:
         return Intent(IntentKind.WEEK, day=today + dt.timedelta(days=7))
-    if _TOMORROW.search(norm) or "ມື້ອື່ນ" in lao:
-        return Intent(IntentKind.TOMORROW)
-    if _TODAY.search(norm) or "ມື້ນີ້" in lao:
-        return Intent(IntentKind.TODAY)
     if _WEEK.search(norm) or _has(lao.replace("ວັນອາທິດ", ""), _WEEK_LAO):
         return Intent(IntentKind.WEEK)
     for pattern, words, kind in (
@@ -360,5 +387,7 @@ def parse(text: str, today: dt.date) -> Intent | None:
         (_HELP, _HELP_LAO, IntentKind.HELP),
     ):
         if pattern.search(norm) or _has(lao, words):
+            if kind is IntentKind.VISITS and (_NEXT.search(norm) or _has(lao, _NEXT_LAO)):
+                return Intent(kind, number=1)  # "when is the next visit": that one only
             return Intent(kind)
     return None

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot import agenda
+from bot import agenda, importer
 from bot.clock import FakeClock
 from bot.domain import Session, SessionKind, localized
 from bot.replies import Button, Location
@@ -411,12 +411,12 @@ async def test_visits_bring_and_meeting_point(db: Database, clock: FakeClock) ->
     assert len(cards) == 1
     assert cards[0].location is not None
     assert "Please bring: Trainee card" in cards[0].plain()
-    bring = await agenda.bring_view(db, seeded.cls, clock.now(), "lo")
+    [bring] = await agenda.bring_view(db, seeded.cls, clock.now(), "lo")
     assert bring.plain() == (
         "🚌 ທັດສະນະສຶກສາ ສູນບັນຊາການອັດສະລິຍະ\nວັນຈັນ, 15 ກໍລະກົດ 2024\n"
         "ອອກເດີນທາງເວລາ 13:15 ຈາກ ໂຖງໂຮງແຮມ\nສິ່ງທີ່ຕ້ອງນຳໄປ: ບັດນັກຮຽນ\nການແຕ່ງກາຍ: ເສື້ອເຊີດ"
     )
-    meeting = await agenda.meeting_view(db, seeded.cls, clock.now(), "vi")
+    [meeting] = await agenda.meeting_view(db, seeded.cls, clock.now(), "vi")
     assert meeting.plain() == (
         "🚌 Khảo sát Trung tâm điều hành thông minh\nThứ Hai, 15 tháng 7, 2024\n"
         "Giờ địa phương nơi học: Giờ Việt Nam (GMT+7)\nGiờ xuất phát: 13:15\n"
@@ -426,9 +426,39 @@ async def test_visits_bring_and_meeting_point(db: Database, clock: FakeClock) ->
     clock.set(dt.datetime(2024, 7, 15, 17, 1, tzinfo=HANOI))
     later = await agenda.visits_view(db, seeded.cls, clock.now(), "en")
     assert [r.plain() for r in later] == ["No field visits or trips are coming up."]
-    assert (await agenda.bring_view(db, seeded.cls, clock.now(), "en")).plain() == (
+    assert [r.plain() for r in await agenda.bring_view(db, seeded.cls, clock.now(), "en")] == [
         "No field visits or trips are coming up."
+    ]
+
+
+async def test_bring_and_meeting_for_a_named_day(db: Database, clock: FakeClock) -> None:
+    """The Quang Ninh trip needs a passport: asking about 20/7 must not answer for Monday."""
+    cls = (
+        await importer.import_path(db, importer.sample_path(), created_by="t", now=clock.now())
+    ).cls
+    clock.set(dt.datetime(2024, 7, 15, 7, 0, tzinfo=HANOI))
+    now = clock.now()
+    [trip] = await agenda.bring_view(db, cls, now, "en", D(2024, 7, 20))
+    assert trip.plain().startswith("🚌 Quang Ninh study trip (day 1)")
+    assert "Please bring: Luggage for 2 days, trainee card, passport" in trip.plain()
+    # Friday has no visit: say so, then the next one after it.
+    note, after = await agenda.bring_view(db, cls, now, "vi", D(2024, 7, 19))
+    assert note.plain() == (
+        "Không có chuyến khảo sát hay đi thực tế nào vào Thứ Sáu, 19 tháng 7, 2024. "
+        "Chuyến tiếp theo:"
     )
+    assert "Thứ Bảy, 20 tháng 7, 2024" in after.plain()
+    [meeting] = await agenda.meeting_view(db, cls, now, "en", D(2024, 7, 21))
+    assert "Meeting point: Hotel lobby in Ha Long" in meeting.plain()
+    assert meeting.location is not None
+    [last] = await agenda.meeting_view(db, cls, now, "lo", D(2024, 7, 26))
+    assert last.plain().endswith("ແລະ ຫຼັງຈາກນັ້ນກໍບໍ່ມີອີກ.")
+    # Without a day: the next departure only; "the next visit": one card of all of them.
+    [monday] = await agenda.bring_view(db, cls, now, "en")
+    assert "Monday, July 15, 2024" in monday.plain()
+    assert len(await agenda.visits_view(db, cls, now, "en")) == 10
+    [first] = await agenda.visits_view(db, cls, now, "en", limit=1)
+    assert "Monday, July 15, 2024" in first.plain()
 
 
 def test_cards_without_optional_details() -> None:
