@@ -117,6 +117,16 @@ def myclass_reply(cls: TrainingClass, role: Role, lang: str) -> Reply:
         return Reply(blocks=(Block(tuple(lines), cls.title(lang)),))
 
 
+def unread_day_reply(intent: Intent, lang: str) -> Reply:
+    """'/day 40/7': what could not be read, and how to write a day."""
+    with use_lang(lang):
+        text = _(
+            "I could not read “{text}” as a day. Write it as day/month, for example "
+            "/{command} 15/7, or as a weekday."
+        )
+        return Reply.text(text.format(text=intent.unread, command=intent.kind.value))
+
+
 async def answer(
     db: Database,
     cls: TrainingClass,
@@ -132,6 +142,8 @@ async def answer(
         ValueError: for :data:`CHANNEL_KINDS`, which the channel answers itself.
     """
     today = cls.local_now(now).date()
+    if intent.unread is not None:
+        return [unread_day_reply(intent, lang)]
     match intent.kind:
         case IntentKind.TODAY:
             return [await agenda.day_view(db, cls, today, lang)]

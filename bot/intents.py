@@ -51,6 +51,8 @@ class Intent:
     kind: IntentKind
     day: dt.date | None = None
     number: int | None = None
+    unread: str | None = None
+    """A command's argument that could not be read as a day ("/day 40/7"): say so."""
 
 
 COMMANDS: dict[str, IntentKind] = {
@@ -291,7 +293,8 @@ def _weekday(text: str, lao: str) -> int | None:
     return None
 
 
-def _command(text: str, today: dt.date) -> Intent | None:
+def _command(text: str, today: dt.date, raw: str) -> Intent | None:
+    """A slash command in normalised ``text``; ``raw`` is the message as written."""
     head, _sep, rest = text[1:].partition(" ")
     kind = COMMANDS.get(head.partition("@")[0])
     if kind is None:
@@ -300,17 +303,11 @@ def _command(text: str, today: dt.date) -> Intent | None:
     if kind is IntentKind.TOPIC:
         m = re.match(r"(\d{1,3})\b", arg)
         return Intent(IntentKind.TOPIC, number=int(m[1])) if m else Intent(IntentKind.TOPICS)
-    if kind in (IntentKind.BRING, IntentKind.MEETING) and arg:
+    if kind in (IntentKind.DAY, IntentKind.WEEK, IntentKind.BRING, IntentKind.MEETING) and arg:
         named = _named_day(arg, arg.replace(" ", ""), today, next_week=False)
-        return Intent(kind, day=named[1]) if named else None
-    if kind in (IntentKind.DAY, IntentKind.WEEK) and arg:
-        day = _explicit_date(arg, arg.replace(" ", ""), today)
-        if day is None:
-            weekday = _weekday(arg, arg.replace(" ", ""))
-            day = _upcoming(today, weekday) if weekday is not None else None
-        if day is None:
-            return None if kind is IntentKind.DAY else Intent(IntentKind.WEEK)
-        return Intent(kind, day=day)
+        if named is None:
+            return Intent(kind, unread=raw.strip().partition(" ")[2].strip())
+        return Intent(kind, day=named[1])
     if kind is IntentKind.DAY:
         return Intent(IntentKind.TODAY)
     return Intent(kind)
@@ -357,7 +354,7 @@ def parse(text: str, today: dt.date) -> Intent | None:
     if not norm:
         return None
     if norm.startswith("/"):
-        return _command(norm, today)
+        return _command(norm, today, text[:MAX_QUESTION])
     norm = _MENTION.sub("", norm).strip()  # "@classbot hôm nay" in a group
     lao = norm.replace(" ", "")
     if (m := _TOPIC_N.search(norm)) or (m := _TOPIC_N_LAO.search(lao)):

@@ -59,6 +59,38 @@ async def test_plain_words_end_to_end(
     assert replies[0].plain().startswith(start)
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        (
+            "/day 40/7",
+            "en",
+            "I could not read “40/7” as a day. Write it as day/month, for example /day 15/7, "
+            "or as a weekday.",
+        ),
+        (
+            "/bring thứ tám",
+            "vi",
+            "Tôi không hiểu “thứ tám” là ngày nào. Anh/Chị hãy viết theo dạng ngày/tháng, "
+            "ví dụ /bring 15/7, hoặc ghi thứ trong tuần.",
+        ),
+        (
+            "/week ບໍ່ຮູ້",
+            "lo",
+            "ຂ້າພະເຈົ້າບໍ່ເຂົ້າໃຈວ່າ “ບໍ່ຮູ້” ແມ່ນວັນໃດ. ກະລຸນາຂຽນເປັນ ວັນທີ/ເດືອນ, ເຊັ່ນ /week 15/7, ຫຼື ຂຽນຊື່ວັນ.",
+        ),
+    ],
+)
+async def test_an_unreadable_day_is_named_in_the_answer(
+    db: Database, clock: FakeClock, text: str, lang: str, expected: str
+) -> None:
+    seeded = await seed(db, clock.now())
+    intent = parse(text, dt.date(2024, 7, 15))
+    assert intent is not None
+    [reply] = await assistant.answer(db, seeded.cls, intent, lang=lang, now=clock.now())
+    assert reply.plain() == expected
+
+
 async def test_channel_intents_are_refused(db: Database, clock: FakeClock) -> None:
     seeded = await seed(db, clock.now())
     for kind in assistant.CHANNEL_KINDS:
