@@ -39,6 +39,7 @@ from bot.store.database import Database
 
 __all__ = [
     "bring_view",
+    "ceremony_view",
     "class_dates",
     "class_topics",
     "day_reply",
@@ -165,6 +166,17 @@ async def day_view(db: Database, cls: TrainingClass, day: dt.date, lang: str) ->
             del per_db[next(iter(per_db))]
         per_db[key] = found
     return found
+
+
+async def ceremony_view(db: Database, cls: TrainingClass, closing: bool, lang: str) -> Reply:
+    """The day of the opening (or closing) ceremony; the first (last) day if none is listed."""
+    kind = SessionKind.CLOSING if closing else SessionKind.OPENING
+    sessions = await classes.sessions_between(db, cls, cls.first_day, cls.last_day)
+    days = [s.day for s in sessions if s.kind is kind]
+    day = (
+        (days[-1] if closing else days[0]) if days else (cls.last_day if closing else cls.first_day)
+    )
+    return await day_view(db, cls, day, lang)
 
 
 def _in_class(cls: TrainingClass, day: dt.date) -> bool:

@@ -167,6 +167,8 @@ async def answer(
             return await agenda.bring_view(db, cls, now, lang, intent.day)
         case IntentKind.MEETING:
             return await agenda.meeting_view(db, cls, now, lang, intent.day)
+        case IntentKind.OPENING | IntentKind.CLOSING:
+            return [await agenda.ceremony_view(db, cls, intent.kind is IntentKind.CLOSING, lang)]
         case IntentKind.HELP:
             return [help_reply(role, lang)]
         case IntentKind.MYCLASS:

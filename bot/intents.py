@@ -32,6 +32,8 @@ class IntentKind(StrEnum):
     VISITS = "visits"
     BRING = "bring"
     MEETING = "meeting"
+    OPENING = "opening"
+    CLOSING = "closing"
     HELP = "help"
     LANG = "lang"
     MYCLASS = "myclass"
@@ -185,6 +187,15 @@ _TODAY = _words(
     r"tonight",
     r"this (?:morning|afternoon|evening)",
 )
+
+# "When is the closing ceremony?": the day of that ceremony.
+_OPENING = _words(r"khai giang", r"khai mac", r"opening(?: ceremony| session| day)?")
+_OPENING_LAO = _lao("ພິທີເປີດ", "ເປີດຫ້ອງ", "ເປີດການຝຶກອົບຮົມ")
+_CLOSING = _words(
+    r"be giang", r"be mac", r"closing(?: ceremony| session| day)?", r"graduation",
+    r"last day", r"ngay cuoi",
+)  # fmt: skip
+_CLOSING_LAO = _lao("ພິທີປິດ", "ປິດຫ້ອງ", "ປິດການຝຶກອົບຮົມ", "ມື້ສຸດທ້າຍ")
 
 _WEEK = _words(r"tuan(?: nay)?", r"(?:this )?week(?:ly)?", r"whole week")
 _WEEK_LAO = _lao("ອາທິດ")
@@ -371,6 +382,10 @@ def parse(text: str, today: dt.date) -> Intent | None:
         return Intent(kind, day=day) if kind is IntentKind.DAY else Intent(kind)
     if next_week:
         return Intent(IntentKind.WEEK, day=today + dt.timedelta(days=7))
+    if _CLOSING.search(norm) or _has(lao, _CLOSING_LAO):
+        return Intent(IntentKind.CLOSING)
+    if _OPENING.search(norm) or _has(lao, _OPENING_LAO):
+        return Intent(IntentKind.OPENING)
     if _WEEK.search(norm) or _has(lao.replace("ວັນອາທິດ", ""), _WEEK_LAO):
         return Intent(IntentKind.WEEK)
     for pattern, words, kind in (

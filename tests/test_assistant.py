@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from bot import assistant
+from bot import assistant, importer
 from bot.clock import FakeClock
 from bot.domain import Role
 from bot.intents import Intent, IntentKind, parse
@@ -89,6 +89,27 @@ async def test_an_unreadable_day_is_named_in_the_answer(
     assert intent is not None
     [reply] = await assistant.answer(db, seeded.cls, intent, lang=lang, now=clock.now())
     assert reply.plain() == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "start"),
+    [
+        ("khi nào bế giảng", "vi", "Lịch học Thứ Sáu, 26 tháng 7, 2024\n"),
+        ("ພິທີເປີດຈັກໂມງ", "lo", "ຕາຕະລາງ ວັນຈັນ, 15 ກໍລະກົດ 2024\n"),
+        ("when is the closing ceremony", "en", "Schedule for Friday, July 26, 2024\n"),
+    ],
+)
+async def test_ceremonies_show_their_day(
+    db: Database, clock: FakeClock, text: str, lang: str, start: str
+) -> None:
+    cls = (
+        await importer.import_path(db, importer.sample_path(), created_by="t", now=clock.now())
+    ).cls
+    intent = parse(text, dt.date(2024, 7, 15))
+    assert intent is not None
+    [reply] = await assistant.answer(db, cls, intent, lang=lang, now=clock.now())
+    assert reply.plain().startswith(start)
+    assert "🎓" in reply.plain()
 
 
 async def test_channel_intents_are_refused(db: Database, clock: FakeClock) -> None:

@@ -174,6 +174,14 @@ CASES: list[tuple[str, Intent]] = [
     ("xe đón ở đâu hôm nay", Intent(K.MEETING, day=TODAY)),
     ("ວັນເສົາລົດອອກຈັກໂມງ", Intent(K.MEETING, day=dt.date(2024, 7, 20))),
     ("what to bring next week", Intent(K.BRING)),
+    # The opening and closing ceremonies: their day (a named day still wins)
+    ("khi nào bế giảng ạ", Intent(K.CLOSING)),
+    ("lễ bế giảng ngày nào", Intent(K.CLOSING)),
+    ("when is the closing ceremony?", Intent(K.CLOSING)),
+    ("ພິທີປິດວັນໃດ", Intent(K.CLOSING)),
+    ("khai giảng lúc mấy giờ", Intent(K.OPENING)),
+    ("ພິທີເປີດຈັກໂມງ", Intent(K.OPENING)),
+    ("hôm nay có khai giảng không", Intent(K.TODAY)),
     # The next visit only, not all of them
     ("when is the next visit", Intent(K.VISITS, number=1)),
     ("chuyến khảo sát tiếp theo", Intent(K.VISITS, number=1)),
