@@ -395,9 +395,21 @@ def _no_visits(lang: str) -> Reply:
 
 
 async def visits_view(
-    db: Database, cls: TrainingClass, now: dt.datetime, lang: str, *, limit: int | None = None
+    db: Database,
+    cls: TrainingClass,
+    now: dt.datetime,
+    lang: str,
+    *,
+    limit: int | None = None,
+    day: dt.date | None = None,
 ) -> list[Reply]:
-    """One departure card per upcoming field visit or trip (the first ``limit`` of them)."""
+    """One departure card per upcoming field visit or trip (the first ``limit`` of them).
+
+    With ``day``: the cards of that day's visits (if none: a note and the next one).
+    """
+    if day is not None:
+        visits, note = await _visits_asked(db, cls, now, lang, day)
+        return ([note] if note else []) + [departure_card(cls, s, lang) for s in visits]
     visits = await upcoming_visits(db, cls, now)
     return [departure_card(cls, s, lang) for s in visits[:limit]] or [_no_visits(lang)]
 

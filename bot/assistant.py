@@ -162,7 +162,7 @@ async def answer(
                 return [await agenda.topics_view(db, cls, lang)]
             return [await agenda.topic_view(db, cls, intent.number, lang)]
         case IntentKind.VISITS:
-            return await agenda.visits_view(db, cls, now, lang, limit=intent.number)
+            return await agenda.visits_view(db, cls, now, lang, limit=intent.number, day=intent.day)
         case IntentKind.BRING:
             return await agenda.bring_view(db, cls, now, lang, intent.day)
         case IntentKind.MEETING:

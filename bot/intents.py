@@ -44,10 +44,10 @@ class IntentKind(StrEnum):
 class Intent:
     """A parsed request and its details.
 
-    ``day``: the day for DAY, any day of the week for WEEK, and for BRING and MEETING
-    the day whose visit is asked about (None: the next visit). ``number``: the topic
-    for TOPIC; for VISITS, how many of the upcoming visits (1 for "the next visit",
-    None for all).
+    ``day``: the day for DAY, any day of the week for WEEK, and for BRING, MEETING and
+    VISITS the day whose visits are asked about (None: the next or all upcoming ones).
+    ``number``: the topic for TOPIC; for VISITS, how many of the upcoming visits (1 for
+    "the next visit", None for all).
     """
 
     kind: IntentKind
@@ -151,6 +151,14 @@ _MEETING_LAO = _lao(
     "ຈຸດນັດພົບ", "ນັດພົບ", "ລົດອອກ", "ລົດເມອອກ", "ຂຶ້ນລົດຢູ່ໃສ", "ຂຶ້ນລົດບ່ອນໃດ", "ຂຶ້ນລົດຈັກໂມງ",
     "ອອກເດີນທາງ", "ຈຸດລວມ", "ລວມຕົວ",
 )  # fmt: skip
+
+# "When do we get back?": the full card of the visit, which has the return time.
+_RETURN = _words(
+    r"(?:may gio|bao gio|khi nao|luc nao|gio) (?:ve|quay ve|tro ve)",
+    r"return(?:s|ing)?(?: time)?",
+    r"(?:get|come|be) back",
+)  # fmt: skip
+_RETURN_LAO = _lao("ກັບຈັກໂມງ", "ກັບມາຈັກໂມງ", "ກັບຄືນຈັກໂມງ", "ກັບເມືອຈັກໂມງ", "ກັບມາຮອດ")
 
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _NUM_DATE = re.compile(r"(?<![\d:])(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}|\d{2}))?(?![\d:])")
@@ -304,6 +312,12 @@ def _weekday(text: str, lao: str) -> int | None:
     return None
 
 
+_DAY_ARGUMENT = frozenset(
+    {IntentKind.DAY, IntentKind.WEEK, IntentKind.BRING, IntentKind.MEETING, IntentKind.VISITS}
+)
+"""Commands that take a day: /day 15/7, /week 22/7, /bring saturday, /visits tomorrow."""
+
+
 def _command(text: str, today: dt.date, raw: str) -> Intent | None:
     """A slash command in normalised ``text``; ``raw`` is the message as written."""
     head, _sep, rest = text[1:].partition(" ")
@@ -314,7 +328,7 @@ def _command(text: str, today: dt.date, raw: str) -> Intent | None:
     if kind is IntentKind.TOPIC:
         m = re.match(r"(\d{1,3})\b", arg)
         return Intent(IntentKind.TOPIC, number=int(m[1])) if m else Intent(IntentKind.TOPICS)
-    if kind in (IntentKind.DAY, IntentKind.WEEK, IntentKind.BRING, IntentKind.MEETING) and arg:
+    if kind in _DAY_ARGUMENT and arg:
         named = _named_day(arg, arg.replace(" ", ""), today, next_week=False)
         if named is None:
             return Intent(kind, unread=raw.strip().partition(" ")[2].strip())
@@ -377,6 +391,12 @@ def parse(text: str, today: dt.date) -> Intent | None:
         return Intent(IntentKind.BRING, day=named[1] if named else None)
     if _MEETING.search(norm) or _has(lao, _MEETING_LAO):
         return Intent(IntentKind.MEETING, day=named[1] if named else None)
+    if _RETURN.search(norm) or _has(lao, _RETURN_LAO):
+        return (
+            Intent(IntentKind.VISITS, day=named[1], number=None)
+            if named
+            else Intent(IntentKind.VISITS, number=1)
+        )
     if named is not None:
         kind, day = named
         return Intent(kind, day=day) if kind is IntentKind.DAY else Intent(kind)

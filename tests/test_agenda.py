@@ -459,6 +459,11 @@ async def test_bring_and_meeting_for_a_named_day(db: Database, clock: FakeClock)
     assert len(await agenda.visits_view(db, cls, now, "en")) == 10
     [first] = await agenda.visits_view(db, cls, now, "en", limit=1)
     assert "Monday, July 15, 2024" in first.plain()
+    [trip] = await agenda.visits_view(db, cls, now, "en", day=D(2024, 7, 21))
+    assert "Return: about 18:30" in trip.plain()
+    note, saturday = await agenda.visits_view(db, cls, now, "en", day=D(2024, 7, 19))
+    assert note.plain().startswith("There is no field visit or trip on Friday, July 19, 2024.")
+    assert "Saturday, July 20, 2024" in saturday.plain()
 
 
 def test_cards_without_optional_details() -> None:

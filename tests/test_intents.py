@@ -160,6 +160,7 @@ CASES: list[tuple[str, Intent]] = [
     ("/topic@classbot 7", Intent(K.TOPIC, number=7)),
     ("/topic", Intent(K.TOPICS)),
     ("/visits", Intent(K.VISITS)),
+    ("/visits saturday", Intent(K.VISITS, day=dt.date(2024, 7, 20))),
     ("/bring 20/7", Intent(K.BRING, day=dt.date(2024, 7, 20))),
     ("/meeting tomorrow", Intent(K.MEETING, day=dt.date(2024, 7, 16))),
     ("/bring", Intent(K.BRING)),
@@ -174,6 +175,13 @@ CASES: list[tuple[str, Intent]] = [
     ("xe đón ở đâu hôm nay", Intent(K.MEETING, day=TODAY)),
     ("ວັນເສົາລົດອອກຈັກໂມງ", Intent(K.MEETING, day=dt.date(2024, 7, 20))),
     ("what to bring next week", Intent(K.BRING)),
+    # When do we get back: the visit's full card (it has the return time)
+    ("bao giờ về ạ", Intent(K.VISITS, number=1)),
+    ("mấy giờ về", Intent(K.VISITS, number=1)),
+    ("ngày mai mấy giờ về", Intent(K.VISITS, day=dt.date(2024, 7, 16))),
+    ("ຈະກັບຈັກໂມງ", Intent(K.VISITS, number=1)),
+    ("when do we get back on saturday", Intent(K.VISITS, day=dt.date(2024, 7, 20))),
+    ("return time", Intent(K.VISITS, number=1)),
     # The opening and closing ceremonies: their day (a named day still wins)
     ("khi nào bế giảng ạ", Intent(K.CLOSING)),
     ("lễ bế giảng ngày nào", Intent(K.CLOSING)),
