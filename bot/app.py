@@ -63,6 +63,8 @@ class BotData:
         """The outbox delivery worker (None when offline: tests, terminal chat)."""
         self.seen: dict[int, tuple[tuple[object, ...], dt.datetime]] = {}
         """Telegram user id → (name, username, language code, admin) and when last written."""
+        self.chat_turns: dict[int, asyncio.Lock] = {}
+        """Chat id → the lock questions from that chat take in turn (see :func:`in_turn`)."""
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
@@ -251,6 +253,28 @@ async def settle(app: BotApp) -> None:
     pending: set[asyncio.Task[Any]] = getattr(app, "_Application__create_task_tasks", set())
     while pending:
         await asyncio.gather(*list(pending), return_exceptions=True)
+
+
+@contextlib.asynccontextmanager
+async def in_turn(context: BotContext, chat_id: int) -> AsyncIterator[None]:
+    """Run one question of ``chat_id`` after the ones it sent before (answers in order).
+
+    Questions run as ``block=False`` tasks so a slow answer does not hold up other
+    chats; without this, "/today" then "/tomorrow" sent quickly could be answered in
+    the other order when the first needs the database and the second does not.
+    Tasks start in the order updates arrive and ``asyncio.Lock`` is fair, so each
+    chat's questions are answered one after the other, in order.
+    """
+    turns = context.bot_data.chat_turns
+    lock = turns.get(chat_id)
+    if lock is None:
+        lock = turns[chat_id] = asyncio.Lock()
+    try:
+        async with lock:
+            yield
+    finally:
+        if not lock.locked() and turns.get(chat_id) is lock:
+            del turns[chat_id]  # nobody waiting: forget the chat
 
 
 async def on_error(update: object, context: BotContext) -> None:

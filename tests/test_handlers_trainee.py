@@ -8,14 +8,16 @@ answers themselves is tested with the agenda.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 from typing import Any
 
 import pytest
+from telegram import Update
 
-from bot import assistant, intents
-from bot.app import BotApp
+from bot import agenda, assistant, intents
+from bot.app import BotApp, settle
 from bot.clock import FakeClock
 from bot.i18n import use_lang
 from bot.replies import Reply
@@ -349,3 +351,36 @@ async def test_a_day_without_sessions_gets_a_helpful_answer(
     assert call.text.startswith("<b>ຕາຕະລາງ ວັນອັງຄານ, 16 ກໍລະກົດ 2024</b>")
     assert call.text.splitlines()[1].startswith("ວັນດັ່ງກ່າວບໍ່ມີກິດຈະກຳຕາມຕາຕະລາງ")  # "no sessions"
     assert [label for label, _ in call.buttons[0]] == ["◀ ຈັນ 15 ກ.ລ.", "ພຸດ 17 ກ.ລ. ▶"]
+
+
+async def test_quick_questions_are_answered_in_the_order_asked(
+    app: BotApp, request_recorder: RecordingRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow first answer: the second question waits for it instead of overtaking it."""
+    real = agenda.day_view
+    tomorrow_answered = asyncio.Event()
+
+    async def slow_today(db: Database, cls: Any, day: dt.date, lang: str) -> Reply:
+        if day == dt.date(2024, 7, 15):
+            # Yield to the event loop until /tomorrow has been answered, or for a bounded
+            # number of turns (it never will be while the chat's questions take turns).
+            for _ in range(20_000):
+                if tomorrow_answered.is_set():
+                    break
+                await asyncio.sleep(0)
+        reply = await real(db, cls, day, lang)
+        if day == dt.date(2024, 7, 16):
+            tomorrow_answered.set()
+        return reply
+
+    monkeypatch.setattr(agenda, "day_view", slow_today)
+    updates = [message_update(text, user_id=TRAINEE) for text in ("/today", "/tomorrow")]
+    for data in updates:  # as the update loop does: no waiting for the answers in between
+        await app.process_update(Update.de_json(data, app.bot))
+    await settle(app)
+    texts = [c.text for c in request_recorder.sent("sendMessage", TRAINEE)]
+    assert [t.splitlines()[0] for t in texts] == [
+        "<b>ຕາຕະລາງ ວັນຈັນ, 15 ກໍລະກົດ 2024</b>",
+        "<b>ຕາຕະລາງ ວັນອັງຄານ, 16 ກໍລະກົດ 2024</b>",
+    ]
+    assert app.bot_data.chat_turns == {}  # nothing kept for a chat once answered

@@ -16,6 +16,7 @@ from telegram.constants import ChatType
 from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot import assistant, intents
+from bot.app import in_turn
 from bot.handlers import common
 from bot.handlers.common import current_class, not_joined, send
 from bot.i18n import _
@@ -81,10 +82,16 @@ def hint() -> Reply:
 
 
 async def ask(update: Update, context: BotContext) -> None:
-    """A question by command or in plain words: parse it, let the assistant answer."""
+    """A question by command or in plain words, answered after the chat's earlier ones."""
     message = update.effective_message
     if message is None:
         return
+    async with in_turn(context, message.chat_id):
+        await _answer(update, context, message)
+
+
+async def _answer(update: Update, context: BotContext, message: Message) -> None:
+    """Parse the question and let the assistant answer it."""
     found = await current_class(context)
     if found is None:
         await send(update, context, not_joined(context))
