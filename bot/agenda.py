@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import MappingProxyType
 
 from bot.cards import (
@@ -408,8 +408,7 @@ async def visits_view(
     With ``day``: the cards of that day's visits (if none: a note and the next one).
     """
     if day is not None:
-        visits, note = await _visits_asked(db, cls, now, lang, day)
-        return ([note] if note else []) + [departure_card(cls, s, lang) for s in visits]
+        return await _visit_cards(db, cls, now, lang, day, departure_card)
     visits = await upcoming_visits(db, cls, now)
     return [departure_card(cls, s, lang) for s in visits[:limit]] or [_no_visits(lang)]
 
@@ -447,21 +446,30 @@ async def _visits_asked(
         return later[:1], Reply.text(note.format(date=day_text(day)))
 
 
+async def _visit_cards(
+    db: Database,
+    cls: TrainingClass,
+    now: dt.datetime,
+    lang: str,
+    day: dt.date | None,
+    card: Callable[[TrainingClass, Session, str], Reply],
+) -> list[Reply]:
+    """``card`` of each visit a question is about (see :func:`_visits_asked`)."""
+    visits, note = await _visits_asked(db, cls, now, lang, day)
+    if not visits and note is None:
+        return [_no_visits(lang)]
+    return ([note] if note else []) + [card(cls, s, lang) for s in visits]
+
+
 async def bring_view(
     db: Database, cls: TrainingClass, now: dt.datetime, lang: str, day: dt.date | None = None
 ) -> list[Reply]:
     """What to bring and wear for the next field visit, or for the visits of ``day``."""
-    visits, note = await _visits_asked(db, cls, now, lang, day)
-    if not visits and note is None:
-        return [_no_visits(lang)]
-    return ([note] if note else []) + [bring_card(cls, s, lang) for s in visits]
+    return await _visit_cards(db, cls, now, lang, day, bring_card)
 
 
 async def meeting_view(
     db: Database, cls: TrainingClass, now: dt.datetime, lang: str, day: dt.date | None = None
 ) -> list[Reply]:
     """Where and when the bus leaves for the next field visit, or for the visits of ``day``."""
-    visits, note = await _visits_asked(db, cls, now, lang, day)
-    if not visits and note is None:
-        return [_no_visits(lang)]
-    return ([note] if note else []) + [meeting_card(cls, s, lang) for s in visits]
+    return await _visit_cards(db, cls, now, lang, day, meeting_card)

@@ -228,18 +228,24 @@ async def test_day_view_reads_the_live_version(db: Database, clock: FakeClock) -
     assert "Topic 2: Digital transformation in Hanoi" in week[0].plain()
 
 
-async def test_day_view_does_not_repeat_the_topics_query(
-    db: Database, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    seeded = await seed(db, clock.now())
-    statements: list[str] = []
+@pytest.fixture
+def statements(db: Database, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The SQL of every ``db.fetchall`` from now on."""
+    seen: list[str] = []
     fetchall = db.fetchall
 
     async def recording(sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        statements.append(sql)
+        seen.append(sql)
         return await fetchall(sql, params)
 
     monkeypatch.setattr(db, "fetchall", recording)
+    return seen
+
+
+async def test_day_view_does_not_repeat_the_topics_query(
+    db: Database, clock: FakeClock, statements: list[str]
+) -> None:
+    seeded = await seed(db, clock.now())
     await agenda.day_view(db, seeded.cls, D(2024, 7, 15), "vi")
     await agenda.day_view(db, seeded.cls, D(2024, 7, 16), "vi")
     await agenda.day_view(db, seeded.cls, D(2024, 7, 17), "vi")
@@ -248,17 +254,9 @@ async def test_day_view_does_not_repeat_the_topics_query(
 
 
 async def test_day_view_is_kept_per_version_and_follows_a_new_upload(
-    db: Database, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+    db: Database, clock: FakeClock, statements: list[str]
 ) -> None:
     seeded = await seed(db, clock.now())
-    statements: list[str] = []
-    fetchall = db.fetchall
-
-    async def recording(sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        statements.append(sql)
-        return await fetchall(sql, params)
-
-    monkeypatch.setattr(db, "fetchall", recording)
     first = await agenda.day_view(db, seeded.cls, D(2024, 7, 15), "en")
     assert await agenda.day_view(db, seeded.cls, D(2024, 7, 15), "en") is first
     assert sum("FROM sessions" in s for s in statements) == 1
