@@ -27,7 +27,13 @@ from pathlib import Path
 
 from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
+from telegram.ext import (
+    ApplicationBuilder,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from bot import agenda, importer
 from bot.app import build_application, running, settle
@@ -68,6 +74,41 @@ async def bench_ours(
         elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     sent = request.sent("sendMessage")
     return count / elapsed, count / cpu, len(sent), sent[0].params
+
+
+async def bench_app_constant(
+    db: Database, clock: FakeClock, count: int, params: dict[str, object]
+) -> float:
+    """Our whole application, its question handler swapped for one sending ``params``.
+
+    Everything PTB and the application do around an answer (identity in group -1, the
+    handler checks, the ``block=False`` task, ``Defaults``) with no answering at all:
+    the most any change to the answer path could reach.
+    """
+    request = RecordingRequest()
+    app = build_application(Settings(), db=db, request=request, clock=clock)
+    markup = InlineKeyboardMarkup.de_json(params["reply_markup"], None)  # type: ignore[arg-type]
+
+    async def constant(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.effective_chat is not None
+        await context.bot.send_message(
+            update.effective_chat.id, str(params["text"]), reply_markup=markup
+        )
+
+    [question] = [
+        h for h in app.handlers[0] if isinstance(h, CommandHandler) and "today" in h.commands
+    ]
+    question.callback = constant
+    async with running(app):
+        updates = [Update.de_json(d, app.bot) for d in _updates(count, "/today")]
+        request.clear()
+        start = time.perf_counter()
+        for update in updates:
+            await app.process_update(update)
+            await settle(app)
+        elapsed = time.perf_counter() - start
+    assert len(request.sent("sendMessage")) == count
+    return count / elapsed
 
 
 async def bench_same_reply(count: int, params: dict[str, object]) -> tuple[float, int]:
@@ -245,6 +286,12 @@ async def main(updates: int, class_count: int) -> None:
             f"floor: one handler sending our answer ({len(str(answer['text']))} characters of "
             f"HTML + keyboard): {same:.0f} updates/s, {same / echo:.2f} of echo; "
             f"ours is {ours / same:.2f} of it"
+        )
+        constant = await bench_app_constant(db, clock, updates, answer)
+        print(
+            f"our application answering with that reply precomputed (no store, no parsing): "
+            f"{constant:.0f} updates/s, {constant / echo:.2f} of echo; ours is "
+            f"{ours / constant:.2f} of it"
         )
         print(
             f"per CPU second (immune to other load): ours {ours_cpu:.0f}/s, echo {echo_cpu:.0f}/s, "
