@@ -315,7 +315,8 @@ def topics_reply(cls: TrainingClass, topics: Iterable[Topic], lang: str) -> Repl
         groups: dict[str, list[str]] = {}
         for t in ordered:
             line = f"{t.number}. {text_of(cls, t.title, lang)}"
-            groups.setdefault(t.block, []).append(f"{line} — {t.lecturer}" if t.lecturer else line)
+            block = text_of(cls, t.block, lang)
+            groups.setdefault(block, []).append(f"{line} — {t.lecturer}" if t.lecturer else line)
         blocks = [Block((cls.title(lang),), _("Lecture topics"))]
         blocks += [Block(tuple(lines), block or None) for block, lines in groups.items()]
         hint = _("Send “topic {number}” or /topic {number} for the details of a topic.")
@@ -346,8 +347,8 @@ def topic_reply(
         lines: list[str] = []
         if topic.lecturer:
             lines.append(_("Lecturer: {name}").format(name=topic.lecturer))
-        if topic.block:
-            lines.append(_("Part: {block}").format(block=topic.block))
+        if block := text_of(cls, topic.block, lang):
+            lines.append(_("Part: {block}").format(block=block))
         summary = text_of(cls, topic.summary, lang)
         if summary:
             lines.append(summary)

@@ -117,7 +117,8 @@ class Topic:
 
     number: int
     title: Localized
-    block: str = ""
+    block: Localized = field(default_factory=localized)
+    """The part of the programme the topic belongs to ("Leadership skills"), per language."""
     lecturer: str = ""
     summary: Localized = field(default_factory=localized)
 

@@ -220,7 +220,7 @@ def _topics(ck: _Checker, table: RawTable | None, lang: str) -> list[Topic]:
             Topic(
                 number=number,
                 title=title,
-                block=ck.text(row, "block"),
+                block=ck.localized(row, "block"),
                 lecturer=ck.text(row, "lecturer"),
                 summary=ck.localized(row, "summary"),
             )

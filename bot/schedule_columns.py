@@ -69,7 +69,7 @@ CLASS_FIELDS: dict[str, tuple[bool, frozenset[str]]] = {
 
 TOPIC_FIELDS: dict[str, tuple[bool, frozenset[str]]] = {
     "number": (False, _aliases("number", "no", "topic", "số", "stt chuyên đề", "chuyên đề số")),
-    "block": (False, _aliases("block", "part", "khối", "phần", "khối chuyên đề")),
+    "block": (True, _aliases("block", "part", "khối", "phần", "khối chuyên đề")),
     "title": (True, _aliases("title", "tiêu đề", "tên chuyên đề")),
     "lecturer": (False, _aliases("lecturer", "speaker", "báo cáo viên", "giảng viên")),
     "summary": (True, _aliases("summary", "tóm tắt", "nội dung chính")),

@@ -358,12 +358,15 @@ def read_csv(data: bytes) -> RawFile:
     return RawFile("csv", cls, "CSV", None, sessions, partial=True)
 
 
-def _flatten(item: dict[str, Any]) -> dict[str, Any]:
+def _flatten(item: dict[str, Any], localized: set[str], lang: str | None) -> dict[str, Any]:
+    """``title.lo = …`` → ``title_lo``; a plain ``title = …`` is in the default ``lang``."""
     flat: dict[str, Any] = {}
     for key, value in item.items():
         if isinstance(value, dict):
-            for lang, text in value.items():
-                flat[f"{key}_{lang}"] = text
+            for code, text in value.items():
+                flat[f"{key}_{code}"] = text
+        elif key in localized and lang is not None:
+            flat[f"{key}_{lang}"] = value
         else:
             flat[key] = value
     return flat
@@ -375,12 +378,14 @@ def _record(
     line: int,
     fields: dict[str, tuple[bool, frozenset[str]]],
     out: _Collector,
+    lang: str | None = None,
 ) -> RawRow:
     record = RawRow(line)
     if not isinstance(item, dict):
         return record
     known = set(localized_fields(fields))
-    for key, raw in _flatten(item).items():
+    localized = {name for name, (is_localized, _) in fields.items() if is_localized}
+    for key, raw in _flatten(item, localized, lang).items():
         if key not in known:
             out.problems.append(
                 Problem(N_('Unknown field "{name}".'), {"name": key}, section, line, key, True)
@@ -411,6 +416,8 @@ def read_text(data: bytes) -> RawFile:
     cls = _record("class", doc.get("class", {}), class_line, CLASS_FIELDS, out)
     for cell_name, cell in list(cls.cells.items()):
         cls.cells[cell_name] = Cell(cell.value, class_line, cell_name)
+    lang_cell = cls.cells.get("default_lang")
+    lang = lang_from(str(lang_cell.value)) if lang_cell else None
     tables: dict[str, RawTable] = {}
     try:
         for section, fields in (("topics", TOPIC_FIELDS), ("sessions", SESSION_FIELDS)):
@@ -420,7 +427,7 @@ def read_text(data: bytes) -> RawFile:
             for index, item in enumerate(items if isinstance(items, list) else []):
                 out.count(section)
                 line = lines[index] if index < len(lines) else 0
-                table.rows.append(_record(section, item, line, fields, out))
+                table.rows.append(_record(section, item, line, fields, out, lang))
             tables[section] = table
     except _TooMany:
         pass

@@ -369,10 +369,13 @@ async def test_topics_by_block_and_one_topic(db: Database, clock: FakeClock) -> 
     topics = await agenda.topics_view(db, seeded.cls, "en")
     assert topics.plain() == (
         "Lecture topics\nVientiane cadres' class in Hanoi\n\n"
-        "Hà Nội\n1. Party building and rectification — PGS.TS Nguyễn Văn A\n"
+        "Hanoi\n1. Party building and rectification — PGS.TS Nguyễn Văn A\n"
         "2. Digital transformation in Hanoi — TS Trần Thị B\n\n"
         "Send “topic 1” or /topic 1 for the details of a topic."
     )
+    # The block (part of the programme) is in the reader's language, like the titles.
+    lao = await agenda.topic_view(db, seeded.cls, 2, "lo")
+    assert "ພາກ: ຮ່າໂນ້ຍ" in lao.plain()
     one = await agenda.topic_view(db, seeded.cls, 2, "vi")
     assert one.plain() == (
         "Chuyên đề 2: Chuyển đổi số ở Hà Nội\nBáo cáo viên: TS Trần Thị B\nPhần: Hà Nội\n\n"

@@ -167,3 +167,28 @@ def test_title_rows_above_the_header_are_skipped() -> None:
     wb.save(buf)
     schedule = build_schedule(read_file(buf.getvalue(), "t.xlsx"))
     assert len(schedule.sessions) == 4
+
+
+def test_a_topic_block_in_one_column_or_per_language() -> None:
+    """'Khối' without a language is the class's default language; 'Khối (lo)' is Lao."""
+    _cls, one_column, _sessions = parts()
+    one_column[0]["Khối"] = "Kinh nghiệm Hà Nội"
+    schedule = build_schedule(read_file(make_xlsx(topics=one_column), "a.xlsx"))
+    assert dict(schedule.topics[0].block) == {"vi": "Kinh nghiệm Hà Nội"}
+    _cls, per_language, _sessions = parts()
+    per_language[1]["Block (vi)"] = "Kỹ năng"
+    per_language[1]["Block (lo)"] = "ທັກສະ"
+    schedule = build_schedule(read_file(make_xlsx(topics=per_language), "a.xlsx"))
+    assert [dict(t.block) for t in schedule.topics] == [{}, {"vi": "Kỹ năng", "lo": "ທັກສະ"}]
+
+
+def test_text_form_plain_text_is_in_the_default_language() -> None:
+    """`block = "…"` (and any localized field written once) counts for default_lang."""
+    text = to_text(vientiane_schedule())
+    plain = text.replace(
+        'block.vi = "Hà Nội"\nblock.lo = "ຮ່າໂນ້ຍ"\nblock.en = "Hanoi"', 'block = "ຮ່າໂນ້ຍ"', 1
+    )
+    assert plain != text
+    schedule = build_schedule(read_file(plain.encode(), "a.toml"))
+    assert schedule.cls.default_lang == "lo"
+    assert dict(schedule.topics[0].block) == {"lo": "ຮ່າໂນ້ຍ"}

@@ -66,7 +66,8 @@ def test_committed_csv_matches_the_text_form() -> None:
 def test_the_samples_are_the_classes_described() -> None:
     vte, gz = _sample(SAMPLES[0]), _sample(SAMPLES[1])
     assert len(vte.cls.days()) == 12 and vte.cls.default_lang == "lo"
-    assert len(vte.topics) == 10 and {t.block for t in vte.topics}.__len__() == 2
+    assert len(vte.topics) == 10 and len({t.block["en"] for t in vte.topics}) == 2
+    assert all(t.block.keys() == {"vi", "lo", "en"} for t in vte.topics)
     visits = [s for s in vte.sessions if s.kind == "field_visit"]
     trips = [s for s in vte.sessions if s.kind == "trip"]
     assert len(visits) == 8 and len(trips) == 2

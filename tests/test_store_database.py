@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import sqlite3
 from pathlib import Path
 
 import pytest
 
-from bot.store import Database, parse_utc, utc_text
+from bot.store import Database, classes, parse_utc, utc_text
 from bot.store.schema import MIGRATIONS
 
 
@@ -106,3 +107,46 @@ async def test_a_writer_cancelled_inside_its_block_rolls_back(db: Database) -> N
         await task
     assert await db.fetchall("SELECT * FROM persons") == []
     assert not db.conn.in_transaction
+
+
+async def test_plain_topic_blocks_become_text_in_the_versions_default_language(
+    tmp_path: Path,
+) -> None:
+    """A database written before blocks were localized keeps them, in the class's language."""
+    path = tmp_path / "old.db"
+    before = MIGRATIONS.index(next(m for m in MIGRATIONS if "UPDATE topics SET block" in m[0]))
+    conn = sqlite3.connect(path)
+    for statements in MIGRATIONS[:before]:
+        for statement in statements:
+            conn.execute(statement)
+    conn.execute(f"PRAGMA user_version = {before}")
+    now = "2024-07-01T00:00:00.000000Z"
+    conn.execute(
+        "INSERT INTO classes (id, code, name, timezone, first_day, last_day, default_lang, "
+        "created_at) VALUES (1, 'C', '{}', 'Asia/Ho_Chi_Minh', '2024-07-15', '2024-07-17', "
+        "'lo', ?)",
+        (now,),
+    )
+    conn.execute(
+        "INSERT INTO schedule_versions (id, class_id, number, created_by, created_at, "
+        "source_hash, row_count, class_data) VALUES (1, 1, 1, 't', ?, 'h', 0, ?)",
+        (now, '{"default_lang": "lo"}'),
+    )
+    conn.executemany(
+        "INSERT INTO topics (version_id, number, block, title) VALUES (1, ?, ?, '{}')",
+        [(1, "ທັກສະ"), (2, "")],
+    )
+    conn.commit()
+    conn.close()
+    db = await Database.open(path)
+    try:
+        topics = await classes.version_topics(db, 1)
+        assert [dict(t.block) for t in topics] == [{"lo": "ທັກສະ"}, {}]
+        again = await db.migrate()  # already applied: nothing changes
+        assert again == len(MIGRATIONS)
+        assert [dict(t.block) for t in await classes.version_topics(db, 1)] == [
+            {"lo": "ທັກສະ"},
+            {},
+        ]
+    finally:
+        await db.close()

@@ -88,7 +88,7 @@ def session_from_row(row: sqlite3.Row) -> Session:
 def topic_from_row(row: sqlite3.Row) -> Topic:
     return Topic(
         number=row["number"],
-        block=row["block"],
+        block=loc_from(row["block"]),
         title=loc_from(row["title"]),
         lecturer=row["lecturer"],
         summary=loc_from(row["summary"]),

@@ -291,5 +291,16 @@ MIGRATIONS: list[list[str]] = [
         "ALTER TABLE outbox ADD COLUMN parts_done INTEGER NOT NULL DEFAULT 0",
         "ALTER TABLE outbox ADD COLUMN parts_route TEXT",
     ],
+    # Topic blocks ("the part of the programme") become localized text like titles: a
+    # stored plain block is the text in its version's default language.
+    [
+        """
+        UPDATE topics SET block = CASE WHEN block = '' THEN '{}' ELSE json_object(
+            (SELECT json_extract(v.class_data, '$.default_lang') FROM schedule_versions v
+             WHERE v.id = topics.version_id),
+            block) END
+        WHERE block NOT LIKE '{%'
+        """,
+    ],
 ]
 """Each entry is one migration: a list of statements run in one transaction."""

@@ -104,7 +104,14 @@ def _session_row(version_id: int, s: Session) -> tuple[Any, ...]:
 
 
 def _topic_row(version_id: int, t: Topic) -> tuple[Any, ...]:
-    return (version_id, t.number, t.block, loc_json(t.title), t.lecturer, loc_json(t.summary))
+    return (
+        version_id,
+        t.number,
+        loc_json(t.block),
+        loc_json(t.title),
+        t.lecturer,
+        loc_json(t.summary),
+    )
 
 
 async def save_version(

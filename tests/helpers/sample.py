@@ -53,7 +53,7 @@ def vientiane_schedule() -> Schedule:
                     "en": "Party building and rectification",
                 }
             ),
-            block="Hà Nội",
+            block=localized({"vi": "Hà Nội", "lo": "ຮ່າໂນ້ຍ", "en": "Hanoi"}),
             lecturer="PGS.TS Nguyễn Văn A",
         ),
         Topic(
@@ -65,7 +65,7 @@ def vientiane_schedule() -> Schedule:
                     "en": "Digital transformation in Hanoi",
                 }
             ),
-            block="Hà Nội",
+            block=localized({"vi": "Hà Nội", "lo": "ຮ່າໂນ້ຍ", "en": "Hanoi"}),
             lecturer="TS Trần Thị B",
         ),
     )
