@@ -217,6 +217,14 @@ _NEXT = _words(
     r"bay gio", r"dang (?:hoc|dien ra)", r"next", r"coming up", r"now", r"right now",
 )  # fmt: skip
 _NEXT_LAO = _lao("ຕໍ່ໄປ", "ຖັດໄປ", "ຕອນນີ້", "ດຽວນີ້")
+# "Where do we study?": the session now or next, with its venue.
+_WHERE = _words(
+    r"(?:hoc|lop|lop hoc|phong hoc|hoi truong|giang duong) (?:o|tai|la|nam o) (?:dau|cho nao)",
+    r"(?:hoc|lop hoc) (?:phong|hoi truong) nao",
+    r"where (?:is|are|do we have) (?:the |our |my )?(?:class|classes|lecture|classroom|lesson)",
+    r"which (?:room|hall|classroom)",
+)  # fmt: skip
+_WHERE_LAO = _lao("ຮຽນຢູ່ໃສ", "ຮຽນບ່ອນໃດ", "ຫ້ອງຮຽນຢູ່ໃສ", "ຫ້ອງປະຊຸມຢູ່ໃສ", "ຫ້ອງໃດ")
 _MENTION = re.compile(r"(?<!\S)@\w+")
 _TOPICS = _words(r"chuyen de", r"bai giang", r"noi dung hoc", r"topics?", r"lectures", r"syllabus")
 _TOPICS_LAO = _lao("ຫົວຂໍ້", "ບົດບັນຍາຍ")
@@ -411,6 +419,7 @@ def parse(text: str, today: dt.date) -> Intent | None:
     for pattern, words, kind in (
         (_VISITS, _VISITS_LAO, IntentKind.VISITS),
         (_NEXT, _NEXT_LAO, IntentKind.NEXT),
+        (_WHERE, _WHERE_LAO, IntentKind.NEXT),
         (_TOPICS, _TOPICS_LAO, IntentKind.TOPICS),
         (_CLASS, _CLASS_LAO, IntentKind.CLASS),
         (_MYCLASS, _MYCLASS_LAO, IntentKind.MYCLASS),

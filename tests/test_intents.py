@@ -182,6 +182,13 @@ CASES: list[tuple[str, Intent]] = [
     ("ຈະກັບຈັກໂມງ", Intent(K.VISITS, number=1)),
     ("when do we get back on saturday", Intent(K.VISITS, day=dt.date(2024, 7, 20))),
     ("return time", Intent(K.VISITS, number=1)),
+    # Where do we study: the session now or next, with its venue (a named day: that day)
+    ("học ở đâu ạ", Intent(K.NEXT)),
+    ("phòng học ở đâu", Intent(K.NEXT)),
+    ("where is the class?", Intent(K.NEXT)),
+    ("which room", Intent(K.NEXT)),
+    ("ຮຽນຢູ່ໃສ", Intent(K.NEXT)),
+    ("ngày mai học ở đâu", Intent(K.TOMORROW)),
     # The opening and closing ceremonies: their day (a named day still wins)
     ("khi nào bế giảng ạ", Intent(K.CLOSING)),
     ("lễ bế giảng ngày nào", Intent(K.CLOSING)),
