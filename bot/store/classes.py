@@ -35,6 +35,9 @@ CLASS_COLUMNS = (
     "live_version_id"
 )
 
+TOPIC_COLUMNS = "number, block, title, lecturer, summary"
+"""The columns :func:`topic_from_row` reads."""
+
 SESSION_COLUMNS = (
     "id, key, day, start, end, kind, title, topic_number, lecturer, venue, meeting_point, "
     "departure, return_time, transport, dress_code, bring, latitude, longitude, notes"
@@ -140,8 +143,7 @@ async def version_sessions(db: Database, version_id: int) -> list[Session]:
 
 async def version_topics(db: Database, version_id: int) -> list[Topic]:
     rows = await db.fetchall(
-        "SELECT number, block, title, lecturer, summary FROM topics WHERE version_id = ? "
-        "ORDER BY number",
+        f"SELECT {TOPIC_COLUMNS} FROM topics WHERE version_id = ? ORDER BY number",
         (version_id,),
     )
     return [topic_from_row(r) for r in rows]
@@ -157,8 +159,7 @@ async def topic(db: Database, cls: TrainingClass, number: int) -> Topic | None:
     if cls.live_version_id is None:
         return None
     row = await db.fetchone(
-        "SELECT number, block, title, lecturer, summary FROM topics "
-        "WHERE version_id = ? AND number = ?",
+        f"SELECT {TOPIC_COLUMNS} FROM topics WHERE version_id = ? AND number = ?",
         (cls.live_version_id, number),
     )
     return topic_from_row(row) if row else None

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from bot.domain import (
     EMPTY,
@@ -19,6 +20,7 @@ from bot.domain import (
 from bot.store.classes import (
     CLASS_COLUMNS,
     SESSION_COLUMNS,
+    TOPIC_COLUMNS,
     class_from_row,
     session_from_row,
     time_text,
@@ -29,6 +31,16 @@ from bot.store.people import PERSON_COLUMNS, person_from_row
 
 _CHUNK = 500
 """Bound variables per ``IN (...)`` query (well under SQLite's limit)."""
+
+_T = TypeVar("_T")
+
+
+def _chunks(values: Sequence[_T]) -> Iterator[tuple[list[_T], str]]:
+    """``values`` in parts of at most :data:`_CHUNK`, each with its ``?,?,…`` placeholders."""
+    items = list(values)
+    for i in range(0, len(items), _CHUNK):
+        part = items[i : i + _CHUNK]
+        yield part, ",".join("?" * len(part))
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,10 +61,7 @@ async def running_classes(
         rows = await db.fetchall(sql + " ORDER BY id", (since.isoformat(),))
         return [class_from_row(r) for r in rows]
     found = []
-    wanted = list(ids)
-    for i in range(0, len(wanted), _CHUNK):
-        part = wanted[i : i + _CHUNK]
-        marks = ",".join("?" * len(part))
+    for part, marks in _chunks(ids):
         rows = await db.fetchall(
             sql + f" AND id IN ({marks}) ORDER BY id", (since.isoformat(), *part)
         )
@@ -70,10 +79,7 @@ async def live_session_times_from(
     """
     by_version = {c.live_version_id: c.id for c in class_list if c.live_version_id is not None}
     found: dict[int, list[Session]] = {c.id: [] for c in class_list}
-    versions = list(by_version)
-    for i in range(0, len(versions), _CHUNK):
-        part = versions[i : i + _CHUNK]
-        marks = ",".join("?" * len(part))
+    for part, marks in _chunks(list(by_version)):
         rows = await db.fetchall(
             "SELECT version_id, key, day, start, end, kind, departure FROM sessions "
             f"WHERE version_id IN ({marks}) AND day >= ? ORDER BY day, start, key",
@@ -97,10 +103,7 @@ async def live_session_times_from(
 async def custom_digest_slots(db: Database, class_ids: Sequence[int]) -> dict[int, set[dt.time]]:
     """The digest times members chose for themselves, per class (reminders on or off)."""
     found: dict[int, set[dt.time]] = defaultdict(set)
-    ids = list(class_ids)
-    for i in range(0, len(ids), _CHUNK):
-        part = ids[i : i + _CHUNK]
-        marks = ",".join("?" * len(part))
+    for part, marks in _chunks(class_ids):
         rows = await db.fetchall(
             "SELECT DISTINCT m.class_id, p.digest_time FROM members m "
             "JOIN persons p ON p.id = m.person_id "
@@ -115,9 +118,7 @@ async def custom_digest_slots(db: Database, class_ids: Sequence[int]) -> dict[in
 async def existing_keys(db: Database, keys: Sequence[str]) -> set[str]:
     """Which of ``keys`` are already in the outbox (queued or sent)."""
     found: set[str] = set()
-    for i in range(0, len(keys), _CHUNK):
-        part = keys[i : i + _CHUNK]
-        marks = ",".join("?" * len(part))
+    for part, marks in _chunks(keys):
         rows = await db.fetchall(f"SELECT dedup_key FROM outbox WHERE dedup_key IN ({marks})", part)
         found.update(r[0] for r in rows)
     return found
@@ -197,12 +198,9 @@ async def sessions_on_days(
         days.add(day.isoformat())
         pairs.add((cls.live_version_id, day.isoformat()))
     found: dict[tuple[int, dt.date], list[Session]] = defaultdict(list)
-    versions = list(by_version)
     day_list = sorted(days)
     day_marks = ",".join("?" * len(day_list))
-    for i in range(0, len(versions), _CHUNK):
-        part = versions[i : i + _CHUNK]
-        marks = ",".join("?" * len(part))
+    for part, marks in _chunks(list(by_version)):
         rows = await db.fetchall(
             f"SELECT version_id, {SESSION_COLUMNS} FROM sessions WHERE version_id IN ({marks}) "
             f"AND day IN ({day_marks}) ORDER BY day, start, key",
@@ -218,10 +216,7 @@ async def sessions_on_days(
 async def members_of(db: Database, class_ids: Sequence[int]) -> dict[int, list[Member]]:
     """Every member of each class, by class id (as :func:`bot.store.people.class_members`)."""
     found: dict[int, list[Member]] = defaultdict(list)
-    ids = list(class_ids)
-    for i in range(0, len(ids), _CHUNK):
-        part = ids[i : i + _CHUNK]
-        marks = ",".join("?" * len(part))
+    for part, marks in _chunks(class_ids):
         rows = await db.fetchall(
             f"SELECT m.class_id, {PERSON_COLUMNS}, m.role, "
             "COALESCE((SELECT MAX(i.reachable) FROM identities i WHERE i.person_id = p.id), 0) "
@@ -238,12 +233,9 @@ async def members_of(db: Database, class_ids: Sequence[int]) -> dict[int, list[M
 async def topics_of(db: Database, version_ids: Sequence[int]) -> dict[int, dict[int, Topic]]:
     """The topics of each schedule version by number, by version id."""
     found: dict[int, dict[int, Topic]] = defaultdict(dict)
-    ids = list(version_ids)
-    for i in range(0, len(ids), _CHUNK):
-        part = ids[i : i + _CHUNK]
-        marks = ",".join("?" * len(part))
+    for part, marks in _chunks(version_ids):
         rows = await db.fetchall(
-            "SELECT version_id, number, block, title, lecturer, summary FROM topics "
+            f"SELECT version_id, {TOPIC_COLUMNS} FROM topics "
             f"WHERE version_id IN ({marks}) ORDER BY version_id, number",
             part,
         )
