@@ -400,8 +400,9 @@ def parse(text: str, today: dt.date) -> Intent | None:
     if _MEETING.search(norm) or _has(lao, _MEETING_LAO):
         return Intent(IntentKind.MEETING, day=named[1] if named else None)
     if _RETURN.search(norm) or _has(lao, _RETURN_LAO):
+        # That day's visits, else the next one.
         return (
-            Intent(IntentKind.VISITS, day=named[1], number=None)
+            Intent(IntentKind.VISITS, day=named[1])
             if named
             else Intent(IntentKind.VISITS, number=1)
         )

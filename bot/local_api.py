@@ -57,7 +57,8 @@ class LocalBotApi(BaseRequest):
     }
     """The bot's own user (``getMe``); messages the bot sends are from it."""
 
-    _message_ids: itertools.count[int] | None = None
+    def __init__(self) -> None:
+        self._message_ids = itertools.count(1000)
 
     async def initialize(self) -> None:
         return None
@@ -116,16 +117,11 @@ class LocalBotApi(BaseRequest):
             }
         return True
 
-    def next_message_id(self) -> int:
-        if self._message_ids is None:
-            self._message_ids = itertools.count(1000)
-        return next(self._message_ids)
-
     def sent_message(self, method: str, params: Mapping[str, Any]) -> dict[str, Any]:
         """The message a ``send*`` or ``edit*`` call puts in the chat."""
         chat_id = int(params.get("chat_id", 1))
         message: dict[str, Any] = {
-            "message_id": int(params.get("message_id") or self.next_message_id()),
+            "message_id": int(params.get("message_id") or next(self._message_ids)),
             "date": int(time.time()),
             "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
             "from": {k: self.me[k] for k in ("id", "is_bot", "first_name")},

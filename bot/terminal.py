@@ -65,6 +65,7 @@ class TerminalRequest(LocalBotApi):
     me = BOT_USER
 
     def __init__(self, out: TextIO) -> None:
+        super().__init__()
         self.out = out
         self.choices: dict[int, tuple[int, str]] = {}
         """Number typed → (message id, callback data) of the buttons last shown."""

@@ -62,6 +62,7 @@ class RecordingRequest(LocalBotApi):
     }
 
     def __init__(self) -> None:
+        super().__init__()
         self.calls: list[ApiCall] = []
         self.files: dict[str, bytes] = {}
         self._failures: dict[tuple[str, str], deque[ApiError | None]] = defaultdict(deque)
