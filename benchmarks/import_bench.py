@@ -22,8 +22,8 @@ from pathlib import Path
 import openpyxl
 
 from bot.domain import Schedule, Session, SessionKind, Topic, TrainingClass, localized
-from bot.importer import import_schedule, parse_schedule
-from bot.schedule_write import to_xlsx
+from bot.schedule.importer import import_schedule, parse_schedule
+from bot.schedule.write import to_xlsx
 from bot.store import Database
 
 PER_DAY = 10

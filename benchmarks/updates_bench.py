@@ -35,7 +35,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot import agenda, importer
+from bot import agenda
+from bot.schedule import importer
 from bot.app import build_application, running, settle
 from bot.clock import FakeClock
 from bot.config import Settings

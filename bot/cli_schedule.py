@@ -14,13 +14,14 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from bot import agenda, importer
-from bot.calendar_file import to_ics
+from bot import agenda
+from bot.schedule import importer
+from bot.schedule.ics import to_ics
 from bot.domain import LANGS, Schedule, TrainingClass
 from bot.i18n import _, current_lang, format_day_short, ngettext
-from bot.schedule_diff import render_diff
-from bot.schedule_problems import ScheduleProblems
-from bot.schedule_write import template_xlsx, to_csv, to_text, to_xlsx
+from bot.schedule.diff import render_diff
+from bot.schedule.problems import ScheduleProblems
+from bot.schedule.write import template_xlsx, to_csv, to_text, to_xlsx
 from bot.store import Database, classes
 from bot.store.versions import list_versions, load_version
 

@@ -15,15 +15,15 @@ import json
 
 from bot import permissions
 from bot.assistant import ROLE_NAMES
-from bot.calendar_file import to_ics
+from bot.schedule.ics import to_ics
 from bot.domain import Member, Person, Role, TrainingClass
 from bot.i18n import LANG_NAMES, N_, _, format_instant, ngettext, use_lang
 from bot.replies import Block, Button, Document, Reply
-from bot.schedule_instructions import INSTRUCTIONS
-from bot.schedule_write import template_xlsx, to_csv, to_xlsx
+from bot.schedule.instructions import INSTRUCTIONS
+from bot.schedule.write import template_xlsx, to_csv, to_xlsx
 from bot.store import audit, people, versions
 from bot.store.database import Database
-from bot.uploads import ORGANISERS
+from bot.schedule.uploads import ORGANISERS
 
 EXPORT_FORMATS = ("xlsx", "csv", "ics")
 EXPORT_PREFIX = "exp:"

@@ -27,7 +27,7 @@ from typing import Any, TextIO
 
 from telegram import Update
 
-from bot import importer
+from bot.schedule import importer
 from bot.app import BotApp, build_application, running, settle
 from bot.config import Settings
 from bot.domain import Channel, Person, Role, TrainingClass

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from bot import agenda, importer
+from bot import agenda
+from bot.schedule import importer
 from bot.clock import FakeClock
 from bot.domain import Session, SessionKind, localized
 from bot.replies import Button, Location

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from bot import assistant, importer
+from bot import assistant
+from bot.schedule import importer
 from bot.clock import FakeClock
 from bot.domain import Role
 from bot.intents import Intent, IntentKind, parse

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.importer import sample_path
+from bot.schedule.importer import sample_path
 from tests.helpers.workbooks import make_xlsx, parts
 
 

@@ -8,13 +8,15 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot import change_notices, jobs, uploads
+from bot import jobs
+from bot.schedule import notices as change_notices
+from bot.schedule import uploads
 from bot.app import BotApp, BotContext
 from bot.clock import FakeClock
 from bot.domain import Channel, Role
 from bot.handlers import admin
 from bot.i18n import use_lang
-from bot.schedule_write import to_xlsx
+from bot.schedule.write import to_xlsx
 from bot.store import Database, classes, people, versions
 from bot.store.versions import save_version
 from tests.helpers.app import feed, started_app

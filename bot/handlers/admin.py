@@ -1,7 +1,7 @@
 """Organisers' commands: /upload, /newclass, /versions, /rollback, /export, /template,
 /invite, /members, /promote, /remove, /audit, and their buttons.
 
-Thin: parse the update, call :mod:`bot.uploads`, :mod:`bot.organiser` or
+Thin: parse the update, call :mod:`bot.schedule.uploads`, :mod:`bot.organiser` or
 :mod:`bot.invite_menu`, send the reply. A refused role gets a polite answer
 and changes nothing. A file is refused by its announced size and name before
 it is downloaded. After a confirmed change the reminder jobs are re-derived
@@ -20,7 +20,9 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import change_notices, invite_menu, jobs, organiser, uploads
+from bot import invite_menu, jobs, organiser
+from bot.schedule import notices as change_notices
+from bot.schedule import uploads
 from bot.domain import Role, TrainingClass
 from bot.handlers.common import current_class, send
 from bot.i18n import _

@@ -11,9 +11,9 @@ from typing import Any
 
 import openpyxl
 
-from bot.schedule_check import build_schedule
-from bot.schedule_problems import Problem, ScheduleProblems
-from bot.schedule_read import read_file
+from bot.schedule.check import build_schedule
+from bot.schedule.problems import Problem, ScheduleProblems
+from bot.schedule.read import read_file
 
 D = dt.date
 T = dt.time

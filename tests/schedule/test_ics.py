@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from bot.calendar_file import to_ics
+from bot.schedule.ics import to_ics
 from bot.domain import localized
 from tests.helpers.sample import guangzhou_schedule, vientiane_schedule
 

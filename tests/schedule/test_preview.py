@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from bot import upload_preview
-from bot.schedule_diff import diff_schedules
-from bot.schedule_problems import Problem, ScheduleProblems
+from bot.schedule import preview as upload_preview
+from bot.schedule.diff import diff_schedules
+from bot.schedule.problems import Problem, ScheduleProblems
 from tests.helpers.sample import vientiane_schedule
 from tests.test_uploads import revised
 

@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 
 from bot.domain import Schedule, Session, localized
-from bot.schedule_diff import diff_schedules, render_diff
+from bot.schedule.diff import diff_schedules, render_diff
 from tests.helpers.sample import vientiane_schedule
 
 

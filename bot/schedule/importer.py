@@ -4,7 +4,7 @@
 :func:`import_schedule` writes the new live version (through
 :func:`bot.store.versions.save_version`, one transaction) and returns the diff
 against the version it replaced. A file with any problem raises
-:class:`~bot.schedule_problems.ScheduleProblems` and changes nothing.
+:class:`~bot.schedule.problems.ScheduleProblems` and changes nothing.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from pathlib import Path
 
 from bot.domain import Schedule, ScheduleVersion, TrainingClass
 from bot.i18n import N_
-from bot.schedule_check import build_schedule
-from bot.schedule_diff import ScheduleDiff, diff_schedules
-from bot.schedule_problems import Problem, ScheduleProblems
-from bot.schedule_read import MAX_BYTES, read_file
-from bot.schedule_values import as_text
+from bot.schedule.check import build_schedule
+from bot.schedule.diff import ScheduleDiff, diff_schedules
+from bot.schedule.problems import Problem, ScheduleProblems
+from bot.schedule.read import MAX_BYTES, read_file
+from bot.schedule.values import as_text
 from bot.store.classes import get_class_by_code
 from bot.store.database import Database
 from bot.store.versions import load_version, save_version

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from bot.schedule_values import as_date, as_float, as_int, as_text, as_time
+from bot.schedule.values import as_date, as_float, as_int, as_text, as_time
 
 D = dt.date
 T = dt.time

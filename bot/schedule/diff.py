@@ -1,7 +1,7 @@
 """What changed between two versions of a schedule, as data, and as lines people can read.
 
 Sessions are matched by key (the file's ID column, or the key made from kind
-and title, see :mod:`bot.schedule_check`). A session left over on both sides
+and title, see :mod:`bot.schedule.check`). A session left over on both sides
 at the same day, start and kind (a renamed session without an ID) counts as
 changed, not as removed and added. A session whose day, start or end differs
 is *moved* (it may have other changes too, listed in ``fields``).

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.domain import SessionKind
-from bot.schedule_columns import (
+from bot.schedule.columns import (
     CLASS_FIELDS,
     SESSION_FIELDS,
     TOPIC_FIELDS,

@@ -24,7 +24,7 @@ from bot.domain import Member, Schedule, Session, TrainingClass
 from bot.i18n import _, babel_locale, format_clock, format_day_short, use_lang
 from bot.reminders import member_lang, not_before
 from bot.replies import Block, Reply
-from bot.schedule_diff import FIELD_LABELS, ScheduleDiff, SessionChange, diff_schedules
+from bot.schedule.diff import FIELD_LABELS, ScheduleDiff, SessionChange, diff_schedules
 from bot.store import change_windows, classes, outbox, people
 from bot.store.change_windows import ChangeWindow
 from bot.store.database import Database

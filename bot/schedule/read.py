@@ -1,8 +1,8 @@
 """Reading schedule files (XLSX, CSV, text form) into raw tables of named cells.
 
 Nothing here judges the values: a reader only finds the sheets, matches the
-headers to field names (see :mod:`bot.schedule_columns`), enforces the size
-limits and remembers where every cell came from. :mod:`bot.schedule_check`
+headers to field names (see :mod:`bot.schedule.columns`), enforces the size
+limits and remembers where every cell came from. :mod:`bot.schedule.check`
 turns the raw tables into a :class:`~bot.domain.Schedule`.
 
 Limits protect the bot from hostile or broken uploads: the file size, the
@@ -24,7 +24,7 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 
 from bot.i18n import N_
-from bot.schedule_columns import (
+from bot.schedule.columns import (
     CLASS_FIELDS,
     SESSION_FIELDS,
     TOPIC_FIELDS,
@@ -33,7 +33,7 @@ from bot.schedule_columns import (
     match_header,
     sheet_role,
 )
-from bot.schedule_problems import Problem, ScheduleProblems
+from bot.schedule.problems import Problem, ScheduleProblems
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000

@@ -9,11 +9,11 @@ import zipfile
 import openpyxl
 import pytest
 
-from bot import schedule_read
-from bot.schedule_check import build_schedule
-from bot.schedule_problems import ScheduleProblems
-from bot.schedule_read import file_format, read_file
-from bot.schedule_write import to_csv, to_text
+from bot.schedule import read as schedule_read
+from bot.schedule.check import build_schedule
+from bot.schedule.problems import ScheduleProblems
+from bot.schedule.read import file_format, read_file
+from bot.schedule.write import to_csv, to_text
 from tests.helpers.sample import vientiane_schedule
 from tests.helpers.workbooks import make_xlsx, messages, parts, problems_of, set_cached_values
 

@@ -29,10 +29,10 @@ from bot.domain import (
     localized,
 )
 from bot.i18n import N_
-from bot.schedule_columns import SESSION_REQUIRED, TOPIC_REQUIRED, fold, kind_from, lang_from
-from bot.schedule_problems import Problem, ScheduleProblems
-from bot.schedule_read import Cell, RawFile, RawRow, RawTable
-from bot.schedule_values import as_date, as_float, as_int, as_text, as_time
+from bot.schedule.columns import SESSION_REQUIRED, TOPIC_REQUIRED, fold, kind_from, lang_from
+from bot.schedule.problems import Problem, ScheduleProblems
+from bot.schedule.read import Cell, RawFile, RawRow, RawTable
+from bot.schedule.values import as_date, as_float, as_int, as_text, as_time
 
 BAD_DATE = N_('"{value}" is not a date (write it as 15/07/2024 or 2024-07-15).')
 BAD_TIME = N_('"{value}" is not a time (write it as 07:30 or 7h30).')

@@ -18,18 +18,20 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot import change_notices, importer, permissions
+from bot import permissions
+from bot.schedule import notices as change_notices
+from bot.schedule import importer
 from bot.domain import Person, Role, Schedule, TrainingClass
 from bot.i18n import _, resolve_lang, use_lang
 from bot.replies import Reply
-from bot.schedule_diff import ScheduleDiff, diff_schedules
-from bot.schedule_problems import ScheduleProblems
+from bot.schedule.diff import ScheduleDiff, diff_schedules
+from bot.schedule.problems import ScheduleProblems
 from bot.store import audit, classes, outbox, people, versions
 from bot.store import pending_uploads as store
 from bot.store.database import Database
 from bot.store.outbox import OutgoingMessage
 from bot.store.pending_uploads import PendingUpload, UploadKind
-from bot.upload_preview import (
+from bot.schedule.preview import (
     CANCEL,
     CONFIRM,
     UPLOAD_TIMEOUT,
@@ -310,7 +312,7 @@ _AUDIT_ACTIONS = {
 
 def schedule_hash(schedule: Schedule) -> str:
     """A content hash for a schedule that did not come from a file (a rollback)."""
-    from bot.schedule_write import to_text
+    from bot.schedule.write import to_text
 
     return importer.source_hash(to_text(schedule).encode())
 

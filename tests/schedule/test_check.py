@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.domain import SessionKind
-from bot.schedule_check import build_schedule
-from bot.schedule_read import read_file
+from bot.schedule.check import build_schedule
+from bot.schedule.read import read_file
 from tests.helpers.workbooks import make_xlsx, messages, parts, problems_of
 
 

@@ -15,13 +15,13 @@ import datetime as dt
 from babel.lists import format_list
 
 from bot.cards import text_of
-from bot.change_notices import future_diff
+from bot.schedule.notices import future_diff
 from bot.domain import TrainingClass
 from bot.i18n import _, babel_locale, format_day_short, ngettext, use_lang
 from bot.replies import Block, Button, Reply
-from bot.schedule_diff import ScheduleDiff, render_diff
-from bot.schedule_problems import ScheduleProblems
-from bot.schedule_read import MAX_BYTES, file_format
+from bot.schedule.diff import ScheduleDiff, render_diff
+from bot.schedule.problems import ScheduleProblems
+from bot.schedule.read import MAX_BYTES, file_format
 
 UPLOAD_TIMEOUT = dt.timedelta(minutes=15)
 """How long a preview waits for Confirm; after that it is cancelled and nothing changes."""

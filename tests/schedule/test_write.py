@@ -8,11 +8,11 @@ import openpyxl
 import pytest
 
 from bot.domain import Schedule
-from bot.importer import SAMPLES, sample_path
-from bot.schedule_check import build_schedule
-from bot.schedule_problems import ScheduleProblems
-from bot.schedule_read import read_file
-from bot.schedule_write import (
+from bot.schedule.importer import SAMPLES, sample_path
+from bot.schedule.check import build_schedule
+from bot.schedule.problems import ScheduleProblems
+from bot.schedule.read import read_file
+from bot.schedule.write import (
     SHEET_INSTRUCTIONS,
     SHEET_SESSIONS,
     header,

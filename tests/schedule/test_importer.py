@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import importer
+from bot.schedule import importer
 from bot.clock import FakeClock
-from bot.schedule_problems import ScheduleProblems
+from bot.schedule.problems import ScheduleProblems
 from bot.store import classes
 from bot.store.database import Database
 from bot.store.versions import list_versions

@@ -1,6 +1,6 @@
 """Writing schedules out: the workbook, the sessions CSV, the text form, and the blank template.
 
-Every format written here reads back (:mod:`bot.schedule_read`) to the same
+Every format written here reads back (:mod:`bot.schedule.read`) to the same
 schedule: the session keys go into the ID column, dates and times into real
 Excel date and time cells, and headers carry both the Vietnamese and the
 English name ("Ngày / Date") so either audience can fill them in.
@@ -20,8 +20,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from bot.domain import LANGS, Localized, Schedule, Session, Topic, TrainingClass
-from bot.schedule_columns import CLASS_FIELDS, SESSION_FIELDS, TOPIC_FIELDS
-from bot.schedule_instructions import INSTRUCTIONS
+from bot.schedule.columns import CLASS_FIELDS, SESSION_FIELDS, TOPIC_FIELDS
+from bot.schedule.instructions import INSTRUCTIONS
 
 SHEET_CLASS = "Lớp học - Class"
 SHEET_TOPICS = "Chuyên đề - Topics"

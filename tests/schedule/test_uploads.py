@@ -11,11 +11,11 @@ import zipfile
 import openpyxl
 import pytest
 
-from bot import uploads
+from bot.schedule import uploads
 from bot.clock import FakeClock
 from bot.domain import Channel, Person, Role, Schedule
 from bot.permissions import Forbidden
-from bot.schedule_write import to_csv, to_xlsx
+from bot.schedule.write import to_csv, to_xlsx
 from bot.store import audit, classes, people, versions
 from bot.store import pending_uploads as store
 from bot.store.database import Database

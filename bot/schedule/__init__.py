@@ -1,0 +1,1 @@
+"""Schedules: reading organisers' files, checking, diffs, imports, uploads, exports, change notices."""
