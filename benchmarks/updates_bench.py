@@ -35,7 +35,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import agenda
+from bot.agenda import views as agenda
 from bot.schedule import importer
 from bot.app import build_application, running, settle
 from bot.clock import FakeClock

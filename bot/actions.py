@@ -113,7 +113,7 @@ async def dispatch(ctx: ActionContext, action: str) -> ActionResult:
 
 async def _day(ctx: ActionContext, rest: str) -> ActionResult:
     """``day:<class_id>:<YYYY-MM-DD>``: show that day of the class in place."""
-    from bot import agenda
+    from bot.agenda import views as agenda
 
     class_text, _sep, day_text = rest.partition(":")
     try:

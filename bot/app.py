@@ -175,7 +175,7 @@ def build_application(
 
 def command_menu(lang: str) -> list[BotCommand]:
     """The commands shown in Telegram's menu, described in ``lang``."""
-    from bot.assistant import commands_for
+    from bot.agenda.assistant import commands_for
 
     return [BotCommand(name, text) for name, text in commands_for(Role.TRAINEE, lang)]
 

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from bot import agenda
+from bot.agenda import views as agenda
 from bot.schedule import importer
 from bot.schedule.ics import to_ics
 from bot.domain import LANGS, Schedule, TrainingClass

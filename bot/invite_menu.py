@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot import invites, permissions
-from bot.assistant import ROLE_NAMES
+from bot.agenda.assistant import ROLE_NAMES
 from bot.domain import Person, Role, TrainingClass
 from bot.i18n import _, format_instant, use_lang
 from bot.replies import Block, Button, Reply

@@ -14,7 +14,7 @@ import datetime as dt
 import json
 
 from bot import permissions
-from bot.assistant import ROLE_NAMES
+from bot.agenda.assistant import ROLE_NAMES
 from bot.schedule.ics import to_ics
 from bot.domain import Member, Person, Role, TrainingClass
 from bot.i18n import LANG_NAMES, N_, _, format_instant, ngettext, use_lang

@@ -81,7 +81,7 @@ async def _choose_lang(ctx: ActionContext, rest: str) -> ActionResult:
         return actions.expired()
     await people.set_lang(ctx.db, ctx.person.id, rest)
     with use_lang(rest):
-        from bot import assistant
+        from bot.agenda import assistant
 
         done = Reply.text(_("I will write to you in English from now on."))
         current = await active_class(ctx.db, ctx.person)

@@ -13,7 +13,8 @@ import datetime as dt
 import hashlib
 from collections.abc import Mapping
 
-from bot import actions, cards, permissions
+from bot import actions, permissions
+from bot.agenda import cards
 from bot.actions import ActionContext, ActionHandler, ActionResult
 from bot.domain import Member, Person, Role, Session, TrainingClass
 from bot.i18n import _, format_clock, format_day_short, use_lang

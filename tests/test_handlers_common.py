@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from bot import assistant, invites
+from bot import invites
+from bot.agenda import assistant
 from bot.app import BotApp
 from bot.clock import FakeClock
 from bot.domain import Channel, Role

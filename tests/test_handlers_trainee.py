@@ -16,7 +16,9 @@ from typing import Any
 import pytest
 from telegram import Update
 
-from bot import agenda, assistant, intents
+from bot.agenda import views as agenda
+from bot.agenda import assistant
+from bot.agenda import intents
 from bot.app import BotApp, settle
 from bot.clock import FakeClock
 from bot.i18n import use_lang

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 from telegram import Bot
 
-from bot.cards import departure_card
+from bot.agenda.cards import departure_card
 from bot.channels import PartlySent, Rejected, RetryAfter, TransientError, Unreachable
 from bot.clock import FakeClock
 from bot.delivery import DeliveryWorker

@@ -7,7 +7,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot import intents, invites
+from bot import invites
+from bot.agenda import intents
 from bot.clock import FakeClock
 from bot.domain import Channel, Role
 from bot.store import Database, choices, people

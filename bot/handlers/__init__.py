@@ -2,7 +2,7 @@
 
 Handler groups run in order for every update; within a group the first
 matching handler wins. Add a module's ``register(app)`` call to the group
-it belongs to. The command menus come from :func:`bot.assistant.commands_for`.
+it belongs to. The command menus come from :func:`bot.agenda.assistant.commands_for`.
 """
 
 from __future__ import annotations

@@ -14,7 +14,8 @@ from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.constants import ChatType
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot import actions, assistant, groups, invites, preferences
+from bot import actions, groups, invites, preferences
+from bot.agenda import assistant
 from bot.actions import ActionContext
 from bot.domain import LANGS, Channel, Role, TrainingClass
 from bot.i18n import N_, _

@@ -1,7 +1,7 @@
 """What trainees ask: /today, /tomorrow, /week, /next, /topics, /topic N, /visits, plain words.
 
-Every question, command or not, goes through :func:`bot.intents.parse` and
-:func:`bot.assistant.answer`, so a command and its plain-word form give the
+Every question, command or not, goes through :func:`bot.agenda.intents.parse` and
+:func:`bot.agenda.assistant.answer`, so a command and its plain-word form give the
 same answer. In a group the bot answers only when addressed: a command, an
 @mention, or a reply to one of its messages.
 """
@@ -15,12 +15,13 @@ from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.ext import CommandHandler, MessageHandler, filters
 
-from bot import assistant, intents
+from bot.agenda import assistant
+from bot.agenda import intents
 from bot.app import in_turn
 from bot.handlers import common
 from bot.handlers.common import current_class, not_joined, send
 from bot.i18n import _
-from bot.intents import IntentKind
+from bot.agenda.intents import IntentKind
 from bot.replies import Reply
 
 if TYPE_CHECKING:

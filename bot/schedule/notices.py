@@ -19,7 +19,7 @@ from dataclasses import replace
 
 from babel.lists import format_list
 
-from bot.cards import text_of, venue_time_label
+from bot.agenda.cards import text_of, venue_time_label
 from bot.domain import Member, Schedule, Session, TrainingClass
 from bot.i18n import _, babel_locale, format_clock, format_day_short, use_lang
 from bot.reminders import member_lang, not_before

@@ -14,7 +14,7 @@ import datetime as dt
 
 from babel.lists import format_list
 
-from bot.cards import text_of
+from bot.agenda.cards import text_of
 from bot.schedule.notices import future_diff
 from bot.domain import TrainingClass
 from bot.i18n import _, babel_locale, format_day_short, ngettext, use_lang

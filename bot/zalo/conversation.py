@@ -9,8 +9,8 @@ Order of understanding a text message:
    invitation link joins a class (:func:`bot.invites.redeem`);
 3. ``/link`` gives a code to link this Zalo account with Telegram and
    ``/link CODE`` uses one made on Telegram (:mod:`bot.linking`);
-4. anything else goes through :func:`bot.intents.parse` and
-   :func:`bot.assistant.answer`, exactly like on Telegram.
+4. anything else goes through :func:`bot.agenda.intents.parse` and
+   :func:`bot.agenda.assistant.answer`, exactly like on Telegram.
 
 A first contact is asked for their language (numbered choices). Stickers,
 pictures and other non-text messages get a short help answer. Only private
@@ -27,13 +27,15 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot import actions, assistant, intents, invites, linking, preferences, reminder_settings
+from bot import actions, invites, linking, preferences, reminder_settings
+from bot.agenda import assistant
+from bot.agenda import intents
 from bot.actions import ActionContext
 from bot.channels import DeliveryError
 from bot.clock import Clock
 from bot.domain import Channel, Person, Role, TrainingClass
 from bot.i18n import N_, _, resolve_lang, use_lang
-from bot.intents import IntentKind
+from bot.agenda.intents import IntentKind
 from bot.replies import Reply
 from bot.store import choices, people
 from bot.store.database import Database

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot import agenda
+from bot.agenda import views as agenda
 from bot.schedule import importer
 from bot.clock import FakeClock
 from bot.domain import Session, SessionKind, localized
@@ -483,7 +483,7 @@ def test_cards_without_optional_details() -> None:
         .plain()
         .endswith("13:00–18:00 · 🚌 Trip to Quảng Ninh")
     )
-    from bot.cards import bring_card, meeting_card
+    from bot.agenda.cards import bring_card, meeting_card
 
     assert (
         bring_card(schedule.cls, bare, "en")

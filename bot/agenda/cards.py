@@ -2,7 +2,7 @@
 
 Pure functions: domain objects and a language in, text or a
 :class:`~bot.replies.Reply` out. Call them inside :func:`bot.i18n.use_lang`
-(the public ones in :mod:`bot.agenda` do); the ``*_card`` functions set the
+(the public ones in :mod:`bot.agenda.views` do); the ``*_card`` functions set the
 language themselves because reminders call them directly.
 """
 

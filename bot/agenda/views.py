@@ -18,7 +18,7 @@ import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import MappingProxyType
 
-from bot.cards import (
+from bot.agenda.cards import (
     bring_card,
     clock,
     date_range,

@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 
-from bot import assistant
+from bot.agenda import assistant
 from bot.schedule import importer
 from bot.clock import FakeClock
 from bot.domain import Role
-from bot.intents import Intent, IntentKind, parse
+from bot.agenda.intents import Intent, IntentKind, parse
 from bot.store import Database
 from bot.store.versions import save_version
 from tests.helpers.sample import guangzhou_schedule, seed

@@ -1,7 +1,7 @@
-"""Answering a trainee's question: an :class:`~bot.intents.Intent` in, replies out.
+"""Answering a trainee's question: an :class:`~bot.agenda.intents.Intent` in, replies out.
 
 Channel-neutral: Telegram, Zalo and the terminal chat parse the message with
-:func:`bot.intents.parse` and send what :func:`answer` returns. Choosing a
+:func:`bot.agenda.intents.parse` and send what :func:`answer` returns. Choosing a
 language and switching the active class need the channel's own pickers, so
 :data:`CHANNEL_KINDS` are left to the channel; help and the class card are
 here (:func:`help_reply`, :func:`myclass_reply`).
@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot import agenda
-from bot.cards import venue_time_label
+from bot.agenda import views as agenda
+from bot.agenda.cards import venue_time_label
 from bot.domain import Role, TrainingClass
 from bot.i18n import N_, _, use_lang
-from bot.intents import Intent, IntentKind
+from bot.agenda.intents import Intent, IntentKind
 from bot.replies import Block, Reply
 from bot.store.database import Database
 

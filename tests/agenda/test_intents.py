@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from bot.intents import Intent, IntentKind, normalize, parse
+from bot.agenda.intents import Intent, IntentKind, normalize, parse
 
 TODAY = dt.date(2024, 7, 15)  # a Monday
 K = IntentKind
