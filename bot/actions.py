@@ -21,7 +21,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from bot import permissions
+from bot.people import permissions
 from bot.domain import Channel, Person
 from bot.i18n import _, use_lang
 from bot.replies import Reply
@@ -57,7 +57,7 @@ ActionHandler = Callable[[ActionContext, str], Awaitable[ActionResult]]
 """Called with the context and the action's text after its prefix."""
 
 ACTION_MODULES: list[str] = [
-    "bot.preferences",
+    "bot.people.preferences",
     "bot.rollcall",
     "bot.reminder_settings",
     "bot.announcement_status",

@@ -12,11 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from bot import actions, permissions
+from bot import actions
+from bot.people import permissions
 from bot.announcements import Announcement, from_row, message_key, recent, render
 from bot.domain import Person, pick
 from bot.i18n import N_, _, format_instant, ngettext, use_lang
-from bot.linking import CHANNEL_NAMES
+from bot.people.linking import CHANNEL_NAMES
 from bot.replies import Block, Reply
 from bot.store import audit, classes, outbox, people
 from bot.store.database import Database, utc_text

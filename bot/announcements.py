@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot import permissions
+from bot.people import permissions
 from bot.domain import LANGS, Localized, Person, Role, localized
 from bot.i18n import N_, _, use_lang
 from bot.replies import Block, Button, Reply

@@ -79,7 +79,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_invite(args: argparse.Namespace) -> int:
-    from bot import invites
+    from bot.people import invites
     from bot.domain import Role
     from bot.store import classes
 
@@ -109,7 +109,7 @@ def _cmd_invite(args: argparse.Namespace) -> int:
 
 def _cmd_audit(args: argparse.Namespace) -> int:
     """Who did what and when: one class's audit log, or everything, newest first."""
-    from bot.organiser import audit_lines
+    from bot.people.members import audit_lines
     from bot.store import classes
 
     async def go() -> int:

@@ -12,11 +12,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from bot import actions, permissions, preferences
+from bot import actions
+from bot.people import permissions
+from bot.people import preferences
 from bot.actions import ActionContext, ActionResult
 from bot.domain import Person, TrainingClass
 from bot.i18n import _, format_clock, use_lang
-from bot.permissions import MANAGERS
+from bot.people.permissions import MANAGERS
 from bot.replies import Block, Button, Reply
 from bot.store import audit, classes, people
 from bot.store import reminders as store

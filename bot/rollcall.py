@@ -13,12 +13,13 @@ import datetime as dt
 import hashlib
 from collections.abc import Mapping
 
-from bot import actions, permissions
+from bot import actions
+from bot.people import permissions
 from bot.agenda import cards
 from bot.actions import ActionContext, ActionHandler, ActionResult
 from bot.domain import Member, Person, Role, Session, TrainingClass
 from bot.i18n import _, format_clock, format_day_short, use_lang
-from bot.permissions import MANAGERS, Forbidden
+from bot.people.permissions import MANAGERS, Forbidden
 from bot.replies import Block, Button, Reply
 from bot.store import audit, classes, people
 from bot.store import reminders as store

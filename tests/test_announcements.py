@@ -10,7 +10,7 @@ from bot import announcement_status, announcements
 from bot.announcements import Audience, Draft
 from bot.clock import FakeClock
 from bot.domain import Channel, Person, Role, localized
-from bot.permissions import Forbidden
+from bot.people.permissions import Forbidden
 from bot.store import Database, audit, outbox, people
 from bot.store.versions import save_version
 from tests.helpers.sample import Seeded, guangzhou_schedule, seed

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from bot import invites
+from bot.people import invites
 from bot.agenda import assistant
 from bot.app import BotApp
 from bot.clock import FakeClock

@@ -12,7 +12,7 @@ from bot.app import BotApp
 from bot.clock import FakeClock
 from bot.domain import Channel
 from bot.i18n import _, use_lang
-from bot.permissions import Forbidden
+from bot.people.permissions import Forbidden
 from bot.reminder_settings import parse_clock, parse_quiet
 from bot.store import audit, classes, people
 from bot.store.database import Database

@@ -13,7 +13,7 @@ from bot.app import BotApp
 from bot.clock import FakeClock
 from bot.domain import Channel, Person, Schedule
 from bot.i18n import _, use_lang
-from bot.permissions import Forbidden
+from bot.people.permissions import Forbidden
 from bot.store import audit, classes
 from bot.store import reminders as store
 from bot.store.database import Database

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot import invites
+from bot.people import invites
 from bot.agenda import intents
 from bot.clock import FakeClock
 from bot.domain import Channel, Role
@@ -86,7 +86,7 @@ async def test_start_command_and_pasted_link_join_too(
 def test_every_random_code_is_recognised_and_long_words_are_not() -> None:
     import secrets
 
-    from bot.invites import CODE_BYTES
+    from bot.people.invites import CODE_BYTES
 
     # Codes without a digit (about 1 in 40) used to be taken for plain words.
     assert invite_code("qKxWbTzRfpLmNvHsGdJcYa") == "qKxWbTzRfpLmNvHsGdJcYa"

@@ -7,7 +7,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot import announcement_status, announcements, invites, linking, reminders
+from bot import announcement_status, announcements, reminders
+from bot.people import invites
+from bot.people import linking
 from bot.channels import PartlySent, RetryAfter, Sender, TransientError, Unreachable
 from bot.clock import FakeClock
 from bot.delivery import DeliveryWorker

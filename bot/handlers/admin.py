@@ -1,8 +1,8 @@
 """Organisers' commands: /upload, /newclass, /versions, /rollback, /export, /template,
 /invite, /members, /promote, /remove, /audit, and their buttons.
 
-Thin: parse the update, call :mod:`bot.schedule.uploads`, :mod:`bot.organiser` or
-:mod:`bot.invite_menu`, send the reply. A refused role gets a polite answer
+Thin: parse the update, call :mod:`bot.schedule.uploads`, :mod:`bot.people.members` or
+:mod:`bot.people.invite_menu`, send the reply. A refused role gets a polite answer
 and changes nothing. A file is refused by its announced size and name before
 it is downloaded. After a confirmed change the reminder jobs are re-derived
 (:func:`bot.jobs.resync`) and a job is set for the end of the change-notice
@@ -20,13 +20,15 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import invite_menu, jobs, organiser
+from bot import jobs
+from bot.people import invite_menu
+from bot.people import members as organiser
 from bot.schedule import notices as change_notices
 from bot.schedule import uploads
 from bot.domain import Role, TrainingClass
 from bot.handlers.common import current_class, send
 from bot.i18n import _
-from bot.permissions import Forbidden
+from bot.people.permissions import Forbidden
 from bot.replies import Reply
 from bot.store import change_windows, classes
 from bot.telegram_render import edit_reply

@@ -24,12 +24,13 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot import announcement_status, announcements, permissions
+from bot import announcement_status, announcements
+from bot.people import permissions
 from bot.announcements import Audience, Draft
 from bot.domain import LANGS, localized
 from bot.handlers.common import current_class, not_joined, refused, send
 from bot.i18n import LANG_NAMES, _, ngettext, use_lang
-from bot.permissions import Forbidden
+from bot.people.permissions import Forbidden
 from bot.replies import Block, Button, Reply
 from bot.store import classes, people
 

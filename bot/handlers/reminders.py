@@ -14,7 +14,7 @@ from telegram.ext import CommandHandler
 
 from bot import jobs, reminder_settings, rollcall
 from bot.handlers.common import current_class, not_joined, refused, send
-from bot.permissions import Forbidden
+from bot.people.permissions import Forbidden
 
 if TYPE_CHECKING:
     from bot.app import BotApp, BotContext

@@ -18,7 +18,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot import permissions
+from bot.people import permissions
 from bot.schedule import notices as change_notices
 from bot.schedule import importer
 from bot.domain import Person, Role, Schedule, TrainingClass

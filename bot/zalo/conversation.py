@@ -6,9 +6,9 @@ Order of understanding a text message:
    (acknowledge an announcement, check in, a language…) through
    :func:`bot.actions.dispatch`;
 2. ``/start CODE``, ``/join CODE``, an invitation code on its own or a pasted
-   invitation link joins a class (:func:`bot.invites.redeem`);
+   invitation link joins a class (:func:`bot.people.invites.redeem`);
 3. ``/link`` gives a code to link this Zalo account with Telegram and
-   ``/link CODE`` uses one made on Telegram (:mod:`bot.linking`);
+   ``/link CODE`` uses one made on Telegram (:mod:`bot.people.linking`);
 4. anything else goes through :func:`bot.agenda.intents.parse` and
    :func:`bot.agenda.assistant.answer`, exactly like on Telegram.
 
@@ -27,7 +27,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot import actions, invites, linking, preferences, reminder_settings
+from bot import actions, reminder_settings
+from bot.people import invites
+from bot.people import linking
+from bot.people import preferences
 from bot.agenda import assistant
 from bot.agenda import intents
 from bot.actions import ActionContext

@@ -14,7 +14,7 @@ import pytest
 from bot.schedule import uploads
 from bot.clock import FakeClock
 from bot.domain import Channel, Person, Role, Schedule
-from bot.permissions import Forbidden
+from bot.people.permissions import Forbidden
 from bot.schedule.write import to_csv, to_xlsx
 from bot.store import audit, classes, people, versions
 from bot.store import pending_uploads as store

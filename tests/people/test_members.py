@@ -10,10 +10,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from bot import cli, organiser
+from bot import cli
+from bot.people import members as organiser
 from bot.clock import FakeClock
 from bot.domain import Channel, Person, Role
-from bot.permissions import Forbidden
+from bot.people.permissions import Forbidden
 from bot.store import audit, people
 from bot.store.database import Database
 from bot.store.versions import save_version

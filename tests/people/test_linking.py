@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from bot import invites, linking
+from bot.people import invites
+from bot.people import linking
 from bot.clock import FakeClock
 from bot.domain import Channel, Role
 from bot.store import Database, people

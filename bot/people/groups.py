@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot import permissions
+from bot.people import permissions
 from bot.domain import Channel, Person, TrainingClass
 from bot.store import audit, classes
 from bot.store.database import Database, utc_text

@@ -1,7 +1,7 @@
 """/invite as replies: pick a role, get a link (use limit, expiry), list and revoke links.
 
 The invitation logic (codes, hashing, permission checks, audit entries) is
-:mod:`bot.invites`; this module only asks and shows. Button actions:
+:mod:`bot.people.invites`; this module only asks and shows. Button actions:
 ``inv:new:<class>:<role>``, ``inv:list:<class>``, ``inv:rv:<invite>``.
 """
 
@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot import invites, permissions
+from bot.people import invites
+from bot.people import permissions
 from bot.agenda.assistant import ROLE_NAMES
 from bot.domain import Person, Role, TrainingClass
 from bot.i18n import _, format_instant, use_lang
@@ -62,7 +63,7 @@ async def create(
     uses: int = invites.DEFAULT_USES,
     days: float = invites.DEFAULT_DAYS,
 ) -> Reply:
-    """A new link (shown once); :func:`bot.invites.create` checks the role and audits."""
+    """A new link (shown once); :func:`bot.people.invites.create` checks the role and audits."""
     made = await invites.create(db, cls.id, role, now=now, by=person, uses=uses, days=days)
     with use_lang(lang):
         lines = (
@@ -120,7 +121,7 @@ async def listing(
 async def revoke(
     db: Database, person: Person, invite_id: int, *, now: dt.datetime, lang: str
 ) -> Reply:
-    """Stop a link from working (:func:`bot.invites.revoke` checks the role and audits)."""
+    """Stop a link from working (:func:`bot.people.invites.revoke` checks the role and audits)."""
     done = await invites.revoke(db, invite_id, now=now, by=person)
     with use_lang(lang):
         if not done:

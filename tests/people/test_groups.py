@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot import groups
+from bot.people import groups
 from bot.clock import FakeClock
 from bot.domain import Channel
-from bot.permissions import Forbidden
+from bot.people.permissions import Forbidden
 from bot.store import Database, audit
 from bot.store.versions import save_version
 from tests.helpers.sample import Seeded, guangzhou_schedule

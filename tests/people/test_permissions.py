@@ -8,7 +8,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.domain import Role
-from bot.permissions import MANAGERS, Forbidden, require, require_admin, role_in
+from bot.people.permissions import MANAGERS, Forbidden, require, require_admin, role_in
 from bot.store.database import Database
 from bot.store.versions import save_version
 from tests.helpers.sample import guangzhou_schedule, seed

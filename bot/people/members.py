@@ -1,7 +1,7 @@
 """Running a class's people and records: members, promote, remove, versions, audit, export.
 
 Every function checks the person's role for the class first
-(:func:`bot.permissions.require`, raising :class:`~bot.permissions.Forbidden`)
+(:func:`bot.people.permissions.require`, raising :class:`~bot.people.permissions.Forbidden`)
 and every change writes an audit entry. Promotion goes one step at a time:
 trainee → manager → admin of the class (by the class's admins) → global
 admin (by a global admin only). Managers may remove trainees; removing a
@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from bot import permissions
+from bot.people import permissions
 from bot.agenda.assistant import ROLE_NAMES
 from bot.schedule.ics import to_ics
 from bot.domain import Member, Person, Role, TrainingClass

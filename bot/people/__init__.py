@@ -1,0 +1,1 @@
+"""Members of a class: roles and permissions, invites, linked accounts and groups, preferences."""
