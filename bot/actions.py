@@ -58,8 +58,8 @@ ActionHandler = Callable[[ActionContext, str], Awaitable[ActionResult]]
 
 ACTION_MODULES: list[str] = [
     "bot.people.preferences",
-    "bot.rollcall",
-    "bot.reminder_settings",
+    "bot.reminders.rollcall",
+    "bot.reminders.settings",
     "bot.announcement_status",
     # Add the module that registers your prefix here (announcements: "ack:", roll call: "checkin:").
 ]

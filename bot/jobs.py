@@ -1,7 +1,7 @@
 """Reminder jobs on PTB's JobQueue, derived from the database (the channel-layer glue).
 
 The database is the source of truth: :func:`sync_jobs` asks
-:func:`bot.reminders.plan_jobs` what should exist now and makes the job queue
+:func:`bot.reminders.planning.plan_jobs` what should exist now and makes the job queue
 match it by name: new jobs are added, jobs whose time moved are replaced,
 jobs no longer planned are cancelled, and jobs whose time passed while the
 bot was down but which are still useful run at once (catch-up). A job is
@@ -25,8 +25,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bot import reminders
-from bot.reminders import JobKind, PlannedJob
+from bot.reminders import planning as reminders
+from bot.reminders.planning import JobKind, PlannedJob
 
 if TYPE_CHECKING:
     from telegram.ext import Application
@@ -52,7 +52,7 @@ GATHER_ROUNDS = 3
 """Event-loop rounds the first of simultaneous jobs waits for the others (no wall time)."""
 
 JOB_KWARGS: dict[str, Any] = {"misfire_grace_time": None}
-"""Run a late job however late: :func:`bot.reminders.fire` itself drops what is stale."""
+"""Run a late job however late: :func:`bot.reminders.planning.fire` itself drops what is stale."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +83,7 @@ async def run_reminder(context: BotContext) -> None:
 
     Jobs due at the same moment (200 classes' digests at 06:30) start together;
     the first one yields to the event loop once so the others can join, then
-    fires them all in one batch (:func:`bot.reminders.fire_many`: a few queries
+    fires them all in one batch (:func:`bot.reminders.planning.fire_many`: a few queries
     and one outbox transaction instead of a round of each per class).
     """
     job = context.job

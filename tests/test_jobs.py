@@ -9,12 +9,13 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot import jobs, reminders
+from bot import jobs
+from bot.reminders import planning as reminders
 from bot.app import BotApp, BotContext, build_application
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.domain import Schedule
-from bot.reminders import PlannedJob
+from bot.reminders.planning import PlannedJob
 from bot.store.database import Database
 from bot.store.versions import save_version
 from tests.helpers.sample import seed, vientiane_schedule

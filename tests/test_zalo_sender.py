@@ -7,7 +7,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot import announcement_status, announcements, reminders
+from bot import announcement_status, announcements
+from bot.reminders import planning as reminders
 from bot.people import invites
 from bot.people import linking
 from bot.channels import PartlySent, RetryAfter, Sender, TransientError, Unreachable

@@ -1,7 +1,7 @@
 """Reminder commands: /remind and /quiet (everyone), /rollcall and /settings (class managers).
 
-Thin: parse the arguments, call :mod:`bot.reminder_settings` or
-:mod:`bot.rollcall`, send the reply, and re-derive the reminder jobs of the
+Thin: parse the arguments, call :mod:`bot.reminders.settings` or
+:mod:`bot.reminders.rollcall`, send the reply, and re-derive the reminder jobs of the
 classes a change touched (:func:`bot.jobs.resync`).
 """
 
@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot import jobs, reminder_settings, rollcall
+from bot import jobs
+from bot.reminders import settings as reminder_settings
+from bot.reminders import rollcall
 from bot.handlers.common import current_class, not_joined, refused, send
 from bot.people.permissions import Forbidden
 

@@ -22,7 +22,7 @@ from babel.lists import format_list
 from bot.agenda.cards import text_of, venue_time_label
 from bot.domain import Member, Schedule, Session, TrainingClass
 from bot.i18n import _, babel_locale, format_clock, format_day_short, use_lang
-from bot.reminders import member_lang, not_before
+from bot.reminders.planning import member_lang, not_before
 from bot.replies import Block, Reply
 from bot.schedule.diff import FIELD_LABELS, ScheduleDiff, SessionChange, diff_schedules
 from bot.store import change_windows, classes, outbox, people

@@ -27,7 +27,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot import actions, reminder_settings
+from bot import actions
+from bot.reminders import settings as reminder_settings
 from bot.people import invites
 from bot.people import linking
 from bot.people import preferences

@@ -8,12 +8,12 @@ from typing import Any
 
 from telegram import Bot
 
-from bot import reminders
+from bot.reminders import planning as reminders
 from bot.clock import FakeClock
 from bot.delivery import DeliveryWorker
 from bot.domain import Channel, Role, Schedule
 from bot.i18n import _, format_clock, use_lang
-from bot.reminders import JobKind, PlannedJob
+from bot.reminders.planning import JobKind, PlannedJob
 from bot.replies import Reply
 from bot.store import people
 from bot.store import reminders as reminder_store

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
-from bot import rollcall
+from bot.reminders import rollcall
 from bot.agenda import views as agenda
 from bot.agenda import cards
 from bot.domain import Session, SessionKind, Topic, TrainingClass

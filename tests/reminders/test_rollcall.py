@@ -7,7 +7,9 @@ import datetime as dt
 
 import pytest
 
-from bot import actions, reminder_messages, rollcall
+from bot import actions
+from bot.reminders import messages as reminder_messages
+from bot.reminders import rollcall
 from bot.actions import ActionContext
 from bot.app import BotApp
 from bot.clock import FakeClock

@@ -24,8 +24,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot import reminder_messages as messages
-from bot import rollcall
+from bot.reminders import messages
+from bot.reminders import rollcall
 from bot.domain import LANGS, Member, Person, Role, Session, Topic, TrainingClass
 from bot.i18n import resolve_lang
 from bot.replies import Reply

@@ -6,14 +6,15 @@ import datetime as dt
 
 import pytest
 
-from bot import actions, reminder_settings
+from bot import actions
+from bot.reminders import settings as reminder_settings
 from bot.actions import ActionContext
 from bot.app import BotApp
 from bot.clock import FakeClock
 from bot.domain import Channel
 from bot.i18n import _, use_lang
 from bot.people.permissions import Forbidden
-from bot.reminder_settings import parse_clock, parse_quiet
+from bot.reminders.settings import parse_clock, parse_quiet
 from bot.store import audit, classes, people
 from bot.store.database import Database
 from tests.helpers.app import feed

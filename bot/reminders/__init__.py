@@ -1,0 +1,1 @@
+"""Reminders derived from the schedule: planning, what they say, settings, roll calls."""
