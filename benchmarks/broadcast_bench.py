@@ -35,7 +35,7 @@ from telegram import Bot
 from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
-from bot import announcements
+from bot.announcements import publish as announcements
 from bot.clock import SystemClock
 from bot.delivery import DeliveryWorker
 from bot.domain import Role, localized

@@ -60,7 +60,7 @@ ACTION_MODULES: list[str] = [
     "bot.people.preferences",
     "bot.reminders.rollcall",
     "bot.reminders.settings",
-    "bot.announcement_status",
+    "bot.announcements.status",
     # Add the module that registers your prefix here (announcements: "ack:", roll call: "checkin:").
 ]
 

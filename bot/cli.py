@@ -130,7 +130,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     """The recent announcements of a class: sent, failed, unreachable, confirmed, with names."""
-    from bot.announcement_status import class_report
+    from bot.announcements.status import class_report
     from bot.store import classes
 
     async def go() -> int:

@@ -141,7 +141,7 @@ def test_with_a_token_run_starts_the_real_bot_but_demo_stays_offline(
 def test_report_prints_the_announcements_of_a_class(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from bot import announcements
+    from bot.announcements import publish as announcements
     from bot.domain import localized
 
     path = tmp_path / "report.db"

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from bot import announcement_status, announcements
+from bot.announcements import status as announcement_status
+from bot.announcements import publish as announcements
 from bot.app import BotApp
 from bot.clock import FakeClock
 from bot.delivery import DeliveryWorker

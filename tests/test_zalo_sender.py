@@ -7,7 +7,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot import announcement_status, announcements
+from bot.announcements import status as announcement_status
+from bot.announcements import publish as announcements
 from bot.reminders import planning as reminders
 from bot.people import invites
 from bot.people import linking

@@ -4,7 +4,7 @@
 optional version in another language, the audience, "ask to confirm
 receipt" on or off, a preview with Send / Cancel. The conversation ends
 cleanly after :data:`TIMEOUT` seconds without an answer. The work is done by
-:mod:`bot.announcements`; this module only asks and shows. Buttons use the
+:mod:`bot.announcements.publish`; this module only asks and shows. Buttons use the
 ``bcast:`` prefix and are handled here, before the general button router.
 """
 
@@ -24,9 +24,10 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot import announcement_status, announcements
+from bot.announcements import status as announcement_status
+from bot.announcements import publish as announcements
 from bot.people import permissions
-from bot.announcements import Audience, Draft
+from bot.announcements.publish import Audience, Draft
 from bot.domain import LANGS, localized
 from bot.handlers.common import current_class, not_joined, refused, send
 from bot.i18n import LANG_NAMES, _, ngettext, use_lang

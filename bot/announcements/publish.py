@@ -4,7 +4,7 @@
 one outbox message per recipient (dedup key ``ann:<id>:<person>``), each
 rendered in the recipient's language: the version in that language, else
 every version one above the other. With ``needs_ack`` the message carries a
-"Received" button (action ``ack:<id>``, handled in :mod:`bot.announcement_status`
+"Received" button (action ``ack:<id>``, handled in :mod:`bot.announcements.status`
 with the follow-up and the reports). Announcements are sent at once: the
 manager chose the moment, so recipients' quiet hours do not apply.
 """

@@ -6,7 +6,9 @@ import datetime as dt
 
 import pytest
 
-from bot import actions, announcement_status, announcements
+from bot import actions
+from bot.announcements import status as announcement_status
+from bot.announcements import publish as announcements
 from bot.channels import Unreachable
 from bot.clock import FakeClock
 from bot.delivery import DeliveryWorker

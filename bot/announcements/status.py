@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from bot import actions
 from bot.people import permissions
-from bot.announcements import Announcement, from_row, message_key, recent, render
+from bot.announcements.publish import Announcement, from_row, message_key, recent, render
 from bot.domain import Person, pick
 from bot.i18n import N_, _, format_instant, ngettext, use_lang
 from bot.people.linking import CHANNEL_NAMES

@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from bot import announcement_status, announcements
-from bot.announcements import Audience, Draft
+from bot.announcements import status as announcement_status
+from bot.announcements import publish as announcements
+from bot.announcements.publish import Audience, Draft
 from bot.clock import FakeClock
 from bot.domain import Channel, Person, Role, localized
 from bot.people.permissions import Forbidden

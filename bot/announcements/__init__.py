@@ -1,0 +1,1 @@
+"""Class managers' announcements: publishing through the outbox, and what became of them."""
