@@ -37,7 +37,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.announcements import publish as announcements
 from bot.clock import SystemClock
-from bot.delivery import DeliveryWorker
+from bot.outbox.worker import DeliveryWorker
 from bot.domain import Role, localized
 from bot.store import Database, people
 from bot.store.database import utc_text

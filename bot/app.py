@@ -40,7 +40,7 @@ from bot.i18n import _, use_lang
 from bot.store import Database
 
 if TYPE_CHECKING:
-    from bot.delivery import DeliveryWorker
+    from bot.outbox.worker import DeliveryWorker
     from bot.zalo.channel import ZaloChannel
 
 log = logging.getLogger(__name__)

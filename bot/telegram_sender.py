@@ -1,4 +1,4 @@
-"""The delivery worker's :class:`~bot.channels.Sender` for Telegram.
+"""The delivery worker's :class:`~bot.outbox.sender.Sender` for Telegram.
 
 Sends the parts of :func:`bot.telegram_render.reply_parts` in order, from
 the first one an earlier attempt did not deliver (``skip``), and turns
@@ -23,7 +23,7 @@ from telegram import Bot
 from telegram import error as tg
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.channels import (
+from bot.outbox.sender import (
     DeliveryError,
     PartlySent,
     Rejected,
@@ -31,7 +31,7 @@ from bot.channels import (
     TransientError,
     Unreachable,
 )
-from bot.delivery import PAID_TELEGRAM_LIMITS, TELEGRAM_LIMITS, DeliveryWorker
+from bot.outbox.worker import PAID_TELEGRAM_LIMITS, TELEGRAM_LIMITS, DeliveryWorker
 from bot.domain import Channel
 from bot.replies import Reply
 from bot.telegram_render import reply_parts
@@ -80,7 +80,7 @@ class TelegramSender:
         """Send ``reply`` from part ``skip`` on; the id of the first message sent, or "".
 
         A failing part raises its typed delivery error, wrapped in
-        :class:`~bot.channels.PartlySent` when earlier parts went out in this call.
+        :class:`~bot.outbox.sender.PartlySent` when earlier parts went out in this call.
         """
         first = ""
         done = skip

@@ -13,7 +13,7 @@ from bot.announcements import status as announcement_status
 from bot.announcements import publish as announcements
 from bot.app import BotApp
 from bot.clock import FakeClock
-from bot.delivery import DeliveryWorker
+from bot.outbox.worker import DeliveryWorker
 from bot.store import Database, outbox
 from bot.telegram_sender import TelegramSender
 from tests.helpers.app import feed, started_app

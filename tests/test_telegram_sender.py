@@ -9,9 +9,9 @@ import pytest
 from telegram import Bot
 
 from bot.agenda.cards import departure_card
-from bot.channels import PartlySent, Rejected, RetryAfter, TransientError, Unreachable
+from bot.outbox.sender import PartlySent, Rejected, RetryAfter, TransientError, Unreachable
 from bot.clock import FakeClock
-from bot.delivery import DeliveryWorker
+from bot.outbox.worker import DeliveryWorker
 from bot.domain import Channel
 from bot.replies import Block, Button, Reply
 from bot.store import Database, outbox, people

@@ -7,10 +7,10 @@ import dataclasses
 import httpx
 import pytest
 
-from bot.channels import Rejected
+from bot.outbox.sender import Rejected
 from bot.clock import FakeClock
 from bot.config import Settings
-from bot.delivery import DeliveryWorker
+from bot.outbox.worker import DeliveryWorker
 from bot.domain import Channel
 from bot.store import Database
 from bot.zalo.channel import ZaloChannel

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from bot.channels import Rejected, RetryAfter, TransientError, Unreachable
+from bot.outbox.sender import Rejected, RetryAfter, TransientError, Unreachable
 from bot.zalo.client import ZaloClient, error_for
 from tests.helpers.zalo_server import TOKEN, FakeZaloServer, text_update
 

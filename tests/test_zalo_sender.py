@@ -12,9 +12,9 @@ from bot.announcements import publish as announcements
 from bot.reminders import planning as reminders
 from bot.people import invites
 from bot.people import linking
-from bot.channels import PartlySent, RetryAfter, Sender, TransientError, Unreachable
+from bot.outbox.sender import PartlySent, RetryAfter, Sender, TransientError, Unreachable
 from bot.clock import FakeClock
-from bot.delivery import DeliveryWorker
+from bot.outbox.worker import DeliveryWorker
 from bot.domain import Channel, Role, localized
 from bot.i18n import use_lang
 from bot.replies import Block, Button, Reply

@@ -5,7 +5,7 @@ example ``digest:<class>:<person>:<date>``) and a second enqueue of the same
 key is ignored, so the outbox doubles as the sent-log that keeps reminders,
 announcements and notices from ever being queued twice.
 
-The rest are the delivery worker's queries (:mod:`bot.delivery`): due
+The rest are the delivery worker's queries (:mod:`bot.outbox.worker`): due
 messages, the attempt recorded *before* a send, the result after, and the
 start-up recovery of attempts that never got a result. States::
 

@@ -16,10 +16,10 @@ from urllib.parse import urlparse
 
 import httpx
 
-from bot.channels import DeliveryError
+from bot.outbox.sender import DeliveryError
 from bot.clock import Clock
 from bot.config import Settings
-from bot.delivery import DeliveryWorker
+from bot.outbox.worker import DeliveryWorker
 from bot.store.database import Database
 from bot.zalo.client import POLL_TIMEOUT, ZaloClient
 from bot.zalo.conversation import Conversation, Resync

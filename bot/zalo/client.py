@@ -5,7 +5,7 @@ body, answered by ``{"ok": true, "result": …}`` or ``{"ok": false,
 "error_code": …, "description": …}``. Ids are strings, ``date`` is in
 milliseconds, ``getUpdates`` long-polls and returns one update (or error 408
 when none came). Failures are raised as the delivery errors of
-:mod:`bot.channels` so the outbox can retry, back off or give up.
+:mod:`bot.outbox.sender` so the outbox can retry, back off or give up.
 
 The token is part of every URL, so it is redacted from httpx's request log
 and never appears in an exception message.
@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from bot.channels import Rejected, RetryAfter, TransientError, Unreachable
+from bot.outbox.sender import Rejected, RetryAfter, TransientError, Unreachable
 
 DEFAULT_API_URL = "https://bot-api.zapps.me"
 TEXT_LIMIT = 2000
@@ -109,7 +109,7 @@ class ZaloClient:
         await self.close()
 
     async def call(self, method: str, params: dict[str, Any] | None = None) -> Any:
-        """Call ``method``; return its ``result`` or raise a :mod:`bot.channels` delivery error."""
+        """Call ``method``; return its ``result`` or raise a :mod:`bot.outbox.sender` delivery error."""
         status, body, retry_after = await self._post(method, params or {})
         if 200 <= status < 300 and body.get("ok") is True:
             return body.get("result")

@@ -35,7 +35,7 @@ from bot.people import preferences
 from bot.agenda import assistant
 from bot.agenda import intents
 from bot.actions import ActionContext
-from bot.channels import DeliveryError
+from bot.outbox.sender import DeliveryError
 from bot.clock import Clock
 from bot.domain import Channel, Person, Role, TrainingClass
 from bot.i18n import N_, _, resolve_lang, use_lang

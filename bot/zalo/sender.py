@@ -1,4 +1,4 @@
-"""Sending replies on Zalo: the delivery worker's :class:`~bot.channels.Sender` and direct answers.
+"""Sending replies on Zalo: the delivery worker's :class:`~bot.outbox.sender.Sender` and direct answers.
 
 A reply is rendered as plain text (see :mod:`bot.zalo.render`), sent as one
 or more messages ("parts": a photo, then texts under 2,000 characters; the
@@ -13,9 +13,9 @@ import functools
 import logging
 from collections.abc import Awaitable, Callable
 
-from bot.channels import DeliveryError, PartlySent
+from bot.outbox.sender import DeliveryError, PartlySent
 from bot.clock import Clock
-from bot.delivery import Limits
+from bot.outbox.worker import Limits
 from bot.domain import Channel, Person
 from bot.i18n import current_lang, resolve_lang, use_lang
 from bot.replies import Reply
@@ -58,8 +58,8 @@ async def send_reply(
 ) -> str:
     """Render ``reply`` in ``lang`` and send it but its first ``skip`` parts; the last message id.
 
-    Raises the :mod:`bot.channels` delivery errors of the client, as
-    :class:`~bot.channels.PartlySent` when a part fails after others went out
+    Raises the :mod:`bot.outbox.sender` delivery errors of the client, as
+    :class:`~bot.outbox.sender.PartlySent` when a part fails after others went out
     in this call. Once the last part is out, a reply's buttons replace the
     chat's pending numbered choices.
     """

@@ -22,7 +22,7 @@ import tornado.httpserver
 import tornado.netutil
 import tornado.web
 
-from bot.channels import DeliveryError, RetryAfter, TransientError
+from bot.outbox.sender import DeliveryError, RetryAfter, TransientError
 from bot.zalo.client import POLL_TIMEOUT, ZaloClient
 
 log = logging.getLogger(__name__)

@@ -9,9 +9,9 @@ import pytest
 from bot import actions
 from bot.announcements import status as announcement_status
 from bot.announcements import publish as announcements
-from bot.channels import Unreachable
+from bot.outbox.sender import Unreachable
 from bot.clock import FakeClock
-from bot.delivery import DeliveryWorker
+from bot.outbox.worker import DeliveryWorker
 from bot.domain import Channel
 from bot.i18n import use_lang
 from bot.store import Database

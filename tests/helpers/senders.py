@@ -1,4 +1,4 @@
-"""A fake :class:`bot.channels.Sender` and fake-clock sleep for delivery tests."""
+"""A fake :class:`bot.outbox.sender.Sender` and fake-clock sleep for delivery tests."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from bot.channels import DeliveryError, PartlySent
+from bot.outbox.sender import DeliveryError, PartlySent
 from bot.clock import FakeClock
 from bot.domain import Channel
 from bot.replies import Reply

@@ -10,7 +10,7 @@ from telegram import Bot
 
 from bot.reminders import planning as reminders
 from bot.clock import FakeClock
-from bot.delivery import DeliveryWorker
+from bot.outbox.worker import DeliveryWorker
 from bot.domain import Channel, Role, Schedule
 from bot.i18n import _, format_clock, use_lang
 from bot.reminders.planning import JobKind, PlannedJob

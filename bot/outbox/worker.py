@@ -48,7 +48,7 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
-from bot.channels import (
+from bot.outbox.sender import (
     DeliveryError,
     PartlySent,
     Rejected,
@@ -58,10 +58,10 @@ from bot.channels import (
 )
 from bot.clock import Clock
 from bot.domain import Channel
-from bot.rate_limits import PAID_TELEGRAM_LIMITS as PAID_TELEGRAM_LIMITS
-from bot.rate_limits import TELEGRAM_LIMITS as TELEGRAM_LIMITS
-from bot.rate_limits import Limits as Limits
-from bot.rate_limits import SlidingWindow, TokenBucket, is_group_chat
+from bot.outbox.limits import PAID_TELEGRAM_LIMITS as PAID_TELEGRAM_LIMITS
+from bot.outbox.limits import TELEGRAM_LIMITS as TELEGRAM_LIMITS
+from bot.outbox.limits import Limits as Limits
+from bot.outbox.limits import SlidingWindow, TokenBucket, is_group_chat
 from bot.store import outbox, people
 from bot.store.database import Database
 

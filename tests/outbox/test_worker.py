@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.channels import Rejected, RetryAfter, TransientError, Unreachable
+from bot.outbox.sender import Rejected, RetryAfter, TransientError, Unreachable
 from bot.clock import FakeClock
-from bot.delivery import DeliveryWorker, Limits
+from bot.outbox.worker import DeliveryWorker, Limits
 from bot.domain import Channel, Person
 from bot.replies import Reply
 from bot.store import Database, outbox, people

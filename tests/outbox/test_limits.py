@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.rate_limits import SlidingWindow, TokenBucket, is_group_chat
+from bot.outbox.limits import SlidingWindow, TokenBucket, is_group_chat
 
 
 def test_token_bucket_refills_at_its_rate() -> None:

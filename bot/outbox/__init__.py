@@ -1,0 +1,1 @@
+"""The persisted outbox's delivery: the worker, the channels' limits, the Sender protocol."""
