@@ -41,7 +41,7 @@ from bot.outbox.worker import DeliveryWorker
 from bot.domain import Role, localized
 from bot.store import Database, people
 from bot.store.database import utc_text
-from bot.telegram_sender import TelegramSender
+from bot.telegram.sender import TelegramSender
 
 MEMBERS = 1000
 LIMIT = 30

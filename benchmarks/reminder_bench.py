@@ -23,10 +23,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot import jobs
+from bot.telegram import jobs
 from bot.reminders import messages as reminder_messages
 from bot.reminders import planning as reminders
-from bot.app import build_application
+from bot.telegram.app import build_application
 from bot.config import Settings
 from bot.domain import Schedule, Session, SessionKind, Topic, TrainingClass, localized
 from bot.store import Database

@@ -37,7 +37,7 @@ from telegram.ext import (
 
 from bot.agenda import views as agenda
 from bot.schedule import importer
-from bot.app import build_application, running, settle
+from bot.telegram.app import build_application, running, settle
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.domain import Channel, Role, Schedule, Session, SessionKind, TrainingClass, localized

@@ -64,11 +64,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     """The bot with BOT_TOKEN (and Zalo if ZALO_BOT_TOKEN); Zalo alone; else the terminal."""
     settings = _settings(args)
     if settings.bot_token and not getattr(args, "demo", False):
-        from bot.runner import run_bot
+        from bot.telegram.runner import run_bot
 
         return run_bot(settings)
     if settings.zalo_bot_token and not getattr(args, "demo", False):
-        from bot.runner import secrets_of
+        from bot.telegram.runner import secrets_of
         from bot.zalo.alone import run_zalo
 
         return run_zalo(settings, secrets_of(settings))  # Zalo only: no BOT_TOKEN

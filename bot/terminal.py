@@ -28,11 +28,11 @@ from typing import Any, TextIO
 from telegram import Update
 
 from bot.schedule import importer
-from bot.app import BotApp, build_application, running, settle
+from bot.telegram.app import BotApp, build_application, running, settle
 from bot.config import Settings
 from bot.domain import Channel, Person, Role, TrainingClass
 from bot.i18n import _, resolve_lang, use_lang
-from bot.local_api import ApiError, LocalBotApi, message_json, tap_json, user_json
+from bot.telegram.offline_api import ApiError, LocalBotApi, message_json, tap_json, user_json
 from bot.store import Database, classes, people
 
 DEMO_CLASS = "VTE-HN-2024"

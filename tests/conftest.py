@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import BotApp
+from bot.telegram.app import BotApp
 from bot.clock import FakeClock
 from bot.store import Database
 from tests.helpers.app import started_app

@@ -128,10 +128,10 @@ def test_with_a_token_run_starts_the_real_bot_but_demo_stays_offline(
         started.append("terminal")
         return 0
 
-    import bot.runner
+    import bot.telegram.runner
 
     monkeypatch.setenv("BOT_TOKEN", "123:abc")
-    monkeypatch.setattr(bot.runner, "run_bot", fake_run_bot)
+    monkeypatch.setattr(bot.telegram.runner, "run_bot", fake_run_bot)
     monkeypatch.setattr(terminal, "chat", fake_chat)
     assert cli.main(["--db", str(tmp_path / "x.db"), "run"]) == 0
     assert cli.main(["--db", str(tmp_path / "x.db"), "demo"]) == 0

@@ -8,10 +8,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot import jobs
+from bot.telegram import jobs
 from bot.schedule import notices as change_notices
 from bot.schedule import uploads
-from bot.app import BotApp, BotContext
+from bot.telegram.app import BotApp, BotContext
 from bot.clock import FakeClock
 from bot.domain import Channel, Role
 from bot.handlers import admin

@@ -11,11 +11,11 @@ import pytest
 
 from bot.announcements import status as announcement_status
 from bot.announcements import publish as announcements
-from bot.app import BotApp
+from bot.telegram.app import BotApp
 from bot.clock import FakeClock
 from bot.outbox.worker import DeliveryWorker
 from bot.store import Database, outbox
-from bot.telegram_sender import TelegramSender
+from bot.telegram.sender import TelegramSender
 from tests.helpers.app import feed, started_app
 from tests.helpers.sample import Seeded
 from tests.helpers.senders import clock_sleep

@@ -8,12 +8,12 @@ import pytest
 
 from bot.people import invites
 from bot.agenda import assistant
-from bot.app import BotApp
+from bot.telegram.app import BotApp
 from bot.clock import FakeClock
 from bot.domain import Channel, Role
 from bot.store import Database, people
 from bot.store.versions import save_version
-from bot.telegram_render import render_text
+from bot.telegram.render import render_text
 from tests.helpers.app import feed
 from tests.helpers.sample import Seeded, guangzhou_schedule
 from tests.helpers.telegram import RecordingRequest, callback_update, message_update

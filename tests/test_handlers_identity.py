@@ -6,7 +6,7 @@ import datetime as dt
 
 from telegram.ext import CommandHandler
 
-from bot.app import BotContext
+from bot.telegram.app import BotContext
 from bot.clock import FakeClock
 from bot.domain import Channel
 from bot.store import Database, people

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from bot.handlers import admin, broadcast, common, identity, linking, reminders, trainee
 
 if TYPE_CHECKING:
-    from bot.app import BotApp
+    from bot.telegram.app import BotApp
 
 
 def register_all(app: BotApp) -> None:

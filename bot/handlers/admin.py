@@ -5,7 +5,7 @@ Thin: parse the update, call :mod:`bot.schedule.uploads`, :mod:`bot.people.membe
 :mod:`bot.people.invite_menu`, send the reply. A refused role gets a polite answer
 and changes nothing. A file is refused by its announced size and name before
 it is downloaded. After a confirmed change the reminder jobs are re-derived
-(:func:`bot.jobs.resync`) and a job is set for the end of the change-notice
+(:func:`bot.telegram.jobs.resync`) and a job is set for the end of the change-notice
 window; a repeating job also closes due windows and drops expired previews,
 so a restart loses nothing.
 """
@@ -20,7 +20,7 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import jobs
+from bot.telegram import jobs
 from bot.people import invite_menu
 from bot.people import members as organiser
 from bot.schedule import notices as change_notices
@@ -31,10 +31,10 @@ from bot.i18n import _
 from bot.people.permissions import Forbidden
 from bot.replies import Reply
 from bot.store import change_windows, classes
-from bot.telegram_render import edit_reply
+from bot.telegram.render import edit_reply
 
 if TYPE_CHECKING:
-    from bot.app import BotApp, BotContext
+    from bot.telegram.app import BotApp, BotContext
 
 AWAITING = "admin:awaiting_upload"
 """chat_data key: (kind, asked at): the next document is an upload or a new class's workbook."""

@@ -36,7 +36,7 @@ from bot.replies import Block, Button, Reply
 from bot.store import classes, people
 
 if TYPE_CHECKING:
-    from bot.app import BotApp, BotContext
+    from bot.telegram.app import BotApp, BotContext
 
 CLASS, TEXT, SECOND, SECOND_TEXT, AUDIENCE, PREVIEW = range(6)
 TIMEOUT = 600

@@ -1,7 +1,7 @@
 """Everyone's commands: joining (/start), /lang, /class, /help, /myclass, /linkgroup, buttons.
 
 Handlers are thin: read the update, call a service, send what it returns
-through :mod:`bot.telegram_render`. :func:`send` and :func:`current_class`
+through :mod:`bot.telegram.render`. :func:`send` and :func:`current_class`
 are shared with the other handler modules.
 """
 
@@ -25,10 +25,10 @@ from bot.i18n import N_, _
 from bot.people.permissions import Forbidden, role_in
 from bot.replies import Reply
 from bot.store import classes
-from bot.telegram_render import edit_reply, send_reply
+from bot.telegram.render import edit_reply, send_reply
 
 if TYPE_CHECKING:
-    from bot.app import BotApp, BotContext
+    from bot.telegram.app import BotApp, BotContext
 
 _INVITE_PROBLEMS: dict[invites.InviteProblem, str] = {
     invites.InviteProblem.UNKNOWN: N_(

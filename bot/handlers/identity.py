@@ -15,7 +15,7 @@ from bot.i18n import resolve_lang, set_lang
 from bot.store import people, senders
 
 if TYPE_CHECKING:
-    from bot.app import BotApp, BotContext
+    from bot.telegram.app import BotApp, BotContext
 
 
 REFRESH = dt.timedelta(minutes=1)

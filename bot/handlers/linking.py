@@ -13,7 +13,7 @@ from bot.domain import Channel
 from bot.handlers.common import send
 
 if TYPE_CHECKING:
-    from bot.app import BotApp, BotContext
+    from bot.telegram.app import BotApp, BotContext
 
 
 async def link(update: Update, context: BotContext) -> None:

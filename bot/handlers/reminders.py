@@ -2,7 +2,7 @@
 
 Thin: parse the arguments, call :mod:`bot.reminders.settings` or
 :mod:`bot.reminders.rollcall`, send the reply, and re-derive the reminder jobs of the
-classes a change touched (:func:`bot.jobs.resync`).
+classes a change touched (:func:`bot.telegram.jobs.resync`).
 """
 
 from __future__ import annotations
@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot import jobs
+from bot.telegram import jobs
 from bot.reminders import settings as reminder_settings
 from bot.reminders import rollcall
 from bot.handlers.common import current_class, not_joined, refused, send
 from bot.people.permissions import Forbidden
 
 if TYPE_CHECKING:
-    from bot.app import BotApp, BotContext
+    from bot.telegram.app import BotApp, BotContext
 
 
 def _arg(context: BotContext) -> str:

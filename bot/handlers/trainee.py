@@ -17,7 +17,7 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.agenda import assistant
 from bot.agenda import intents
-from bot.app import in_turn
+from bot.telegram.app import in_turn
 from bot.handlers import common
 from bot.handlers.common import current_class, not_joined, send
 from bot.i18n import _
@@ -25,7 +25,7 @@ from bot.agenda.intents import IntentKind
 from bot.replies import Reply
 
 if TYPE_CHECKING:
-    from bot.app import BotApp, BotContext
+    from bot.telegram.app import BotApp, BotContext
 
 QUESTIONS = (
     "today",

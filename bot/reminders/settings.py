@@ -2,7 +2,7 @@
 
 Each command returns a :class:`SettingsOutcome`: the answer in the member's
 language and the classes whose reminder jobs must be re-derived (the channel
-calls ``bot.jobs.sync_jobs`` for them). Registers the ``remind:on`` /
+calls ``bot.telegram.jobs.sync_jobs`` for them). Registers the ``remind:on`` /
 ``remind:off`` buttons with :mod:`bot.actions`.
 """
 

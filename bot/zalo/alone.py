@@ -3,7 +3,7 @@
 The Telegram application still runs, offline, because it owns the start-up
 hooks, the reminder jobs and the outbox worker; an :class:`OfflineRequest`
 answers its few Bot API calls locally so nothing is sent to Telegram. Zalo
-itself is started by the application's ``post_init`` (:mod:`bot.app`).
+itself is started by the application's ``post_init`` (:mod:`bot.telegram.app`).
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import logging
 import signal
 
 from bot import logs
-from bot.app import build_application, running
+from bot.telegram.app import build_application, running
 from bot.config import Settings
-from bot.local_api import LocalBotApi
+from bot.telegram.offline_api import LocalBotApi
 
 log = logging.getLogger(__name__)
 

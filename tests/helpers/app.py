@@ -9,7 +9,7 @@ from typing import Any
 
 from telegram import Update
 
-from bot.app import BotApp, build_application, running, settle
+from bot.telegram.app import BotApp, build_application, running, settle
 from bot.clock import Clock
 from bot.config import Settings
 from bot.store import Database

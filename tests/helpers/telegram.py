@@ -1,7 +1,7 @@
 """A fake Bot API for tests: a ``BaseRequest`` that records calls and answers with canned JSON.
 
 Nothing here touches the network. :class:`RecordingRequest` is the application's own
-offline Bot API (:class:`bot.local_api.LocalBotApi`) that also records. Use it as the
+offline Bot API (:class:`bot.telegram.offline_api.LocalBotApi`) that also records. Use it as the
 ``request``/``get_updates_request`` of an ``ApplicationBuilder`` and drive the
 application with ``app.process_update(Update.de_json(...))`` built by
 :func:`message_update` / :func:`callback_update`. Failures are injected per
@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from bot.local_api import ApiError, LocalBotApi, message_json, tap_json, user_json
+from bot.telegram.offline_api import ApiError, LocalBotApi, message_json, tap_json, user_json
 
 BOT_ID = 7000000001
 BOT_USERNAME = "classbot_test_bot"

@@ -19,7 +19,7 @@ from bot.store import people
 from bot.store import reminders as reminder_store
 from bot.store.database import Database, parse_utc
 from bot.store.versions import save_version
-from bot.telegram_sender import TelegramSender
+from bot.telegram.sender import TelegramSender
 from tests.helpers.sample import Seeded, guangzhou_schedule, seed, vientiane_schedule
 from tests.helpers.senders import clock_sleep
 from tests.helpers.telegram import RecordingRequest

@@ -11,7 +11,7 @@ from bot import actions
 from bot.reminders import messages as reminder_messages
 from bot.reminders import rollcall
 from bot.actions import ActionContext
-from bot.app import BotApp
+from bot.telegram.app import BotApp
 from bot.clock import FakeClock
 from bot.domain import Channel, Person, Schedule
 from bot.i18n import _, use_lang

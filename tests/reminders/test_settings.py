@@ -9,7 +9,7 @@ import pytest
 from bot import actions
 from bot.reminders import settings as reminder_settings
 from bot.actions import ActionContext
-from bot.app import BotApp
+from bot.telegram.app import BotApp
 from bot.clock import FakeClock
 from bot.domain import Channel
 from bot.i18n import _, use_lang

@@ -9,9 +9,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot import jobs
+from bot.telegram import jobs
 from bot.reminders import planning as reminders
-from bot.app import BotApp, BotContext, build_application
+from bot.telegram.app import BotApp, BotContext, build_application
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.domain import Schedule

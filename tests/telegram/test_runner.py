@@ -8,9 +8,9 @@ import socket
 
 import httpx
 
-from bot.app import build_application, running, settle
+from bot.telegram.app import build_application, running, settle
 from bot.clock import FakeClock
-from bot.runner import secrets_of, webhook_options
+from bot.telegram.runner import secrets_of, webhook_options
 from bot.store import Database
 from tests.helpers.app import app_settings
 from tests.helpers.sample import seed

@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 from telegram import Update
 
 from bot import logs
-from bot.app import build_application
+from bot.telegram.app import build_application
 from bot.config import Settings
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ import pytest
 from telegram.ext import CommandHandler
 
 from bot import actions
-from bot.app import BotContext, _api_base, build_application, running
+from bot.telegram.app import BotContext, _api_base, build_application, running
 from bot.clock import FakeClock
 from bot.store import Database
 from tests.helpers.app import app_settings, feed, started_app
@@ -71,7 +71,7 @@ async def test_a_failing_handler_is_logged_and_the_user_gets_an_apology(
 
     async with started_app(db, clock, request_recorder) as app:
         app.add_handler(CommandHandler("boom", boom), group=5)
-        with caplog.at_level(logging.ERROR, logger="bot.app"):
+        with caplog.at_level(logging.ERROR, logger="bot.telegram.app"):
             await feed(app, message_update("/boom", user_id=8, language_code="en"))
     assert any("kaboom" in r.getMessage() for r in caplog.records)
     [apology] = request_recorder.sent("sendMessage", 8)[-1:]
@@ -90,7 +90,7 @@ async def test_a_failing_button_stops_its_spinner_and_apologises(
     actions.register("testboom:", boom)
     try:
         async with started_app(db, clock, request_recorder) as app:
-            with caplog.at_level(logging.ERROR, logger="bot.app"):
+            with caplog.at_level(logging.ERROR, logger="bot.telegram.app"):
                 await feed(app, callback_update("testboom:1", user_id=8, language_code="lo"))
     finally:
         actions._handlers.pop("testboom:")

@@ -15,7 +15,7 @@ from bot.outbox.worker import DeliveryWorker
 from bot.domain import Channel
 from bot.replies import Block, Button, Reply
 from bot.store import Database, outbox, people
-from bot.telegram_sender import TelegramSender
+from bot.telegram.sender import TelegramSender
 from tests.helpers.sample import seed, vientiane_schedule
 from tests.helpers.senders import clock_sleep
 from tests.helpers.telegram import RecordingRequest

@@ -1,6 +1,6 @@
 """The delivery worker's :class:`~bot.outbox.sender.Sender` for Telegram.
 
-Sends the parts of :func:`bot.telegram_render.reply_parts` in order, from
+Sends the parts of :func:`bot.telegram.render.reply_parts` in order, from
 the first one an earlier attempt did not deliver (``skip``), and turns
 ``telegram.error`` exceptions into the typed delivery errors: flood control
 (429) → ``RetryAfter``; blocked, kicked or deactivated (403) and "chat not
@@ -34,10 +34,10 @@ from bot.outbox.sender import (
 from bot.outbox.worker import PAID_TELEGRAM_LIMITS, TELEGRAM_LIMITS, DeliveryWorker
 from bot.domain import Channel
 from bot.replies import Reply
-from bot.telegram_render import reply_parts
+from bot.telegram.render import reply_parts
 
 if TYPE_CHECKING:
-    from bot.app import BotApp
+    from bot.telegram.app import BotApp
 
 _GONE = ("chat not found", "user is deactivated", "bot was kicked", "peer_id_invalid")
 """400 descriptions that mean the chat is gone rather than the message being wrong."""

@@ -192,7 +192,7 @@ async def post_init(app: BotApp) -> None:
 
         async def resync(class_ids: tuple[int, ...]) -> None:
             if app.job_queue is not None:
-                from bot import jobs
+                from bot.telegram import jobs
 
                 await jobs.sync_jobs(app, data.clock.now(), class_ids)
 
@@ -203,11 +203,11 @@ async def post_init(app: BotApp) -> None:
     await app.bot.set_my_commands(command_menu(i18n.DEFAULT_LANG))
     # ---- Start-up calls of other services go here, after the database is open. ----
     # (e.g. start the outbox delivery worker; derive reminder jobs from the database)
-    from bot.telegram_sender import start_delivery
+    from bot.telegram.sender import start_delivery
 
     await start_delivery(app)
     if app.job_queue is not None:
-        from bot import jobs
+        from bot.telegram import jobs
 
         await jobs.sync_jobs(app)
     log.info("event=started bot=%s db=%s", app.bot.username, data.db.path)
@@ -215,7 +215,7 @@ async def post_init(app: BotApp) -> None:
 
 async def post_shutdown(app: BotApp) -> None:
     """Stop the delivery worker and the Zalo channel; close the database if we opened it."""
-    from bot.telegram_sender import stop_delivery
+    from bot.telegram.sender import stop_delivery
 
     data = app.bot_data
     await stop_delivery(app)

@@ -1,0 +1,1 @@
+"""The Telegram channel: the application, its typed context, rendering, sending, jobs, running."""
