@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from bot import cli
+from bot.cli import main as cli
 from bot.people import members as organiser
 from bot.clock import FakeClock
 from bot.domain import Channel, Person, Role

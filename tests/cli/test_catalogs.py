@@ -7,7 +7,8 @@ import io
 import pytest
 from babel.messages.mofile import read_mo, write_mo
 
-from bot import catalogs, i18n
+from bot import i18n
+from bot.cli import catalogs
 from bot.domain import LANGS
 
 

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from bot import cli, logs, terminal
+from bot import logs, terminal
+from bot.cli import main as cli
 from bot.people import invites
 from bot.store import Database
 from tests.helpers.sample import seed

@@ -1,6 +1,6 @@
 """The schedule subcommands of ``classbot``: import, classes, agenda, export, template, backup.
 
-:func:`add_commands` registers them on the main parser (see :mod:`bot.cli`).
+:func:`add_commands` registers them on the main parser (see :mod:`bot.cli.main`).
 Problems and summaries are printed in ``--lang``; a refused file exits 1.
 """
 

@@ -16,7 +16,8 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
-from bot import catalogs, cli_schedule
+from bot.cli import catalogs
+from bot.cli import schedule as cli_schedule
 from bot.config import Settings
 from bot.domain import LANGS
 from bot.i18n import set_lang

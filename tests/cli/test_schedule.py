@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.schedule.importer import sample_path
 from tests.helpers.workbooks import make_xlsx, parts
 

@@ -1,0 +1,1 @@
+"""The ``classbot`` command line."""
