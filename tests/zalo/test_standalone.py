@@ -7,7 +7,7 @@ import dataclasses
 from pathlib import Path
 
 from bot.config import Settings
-from bot.zalo.alone import OfflineRequest, serve
+from bot.zalo.standalone import OfflineRequest, serve
 from tests.helpers.zalo_server import TOKEN, FakeZaloServer, text_update
 
 
