@@ -37,8 +37,8 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.announcements import publish as announcements
 from bot.clock import SystemClock
-from bot.outbox.worker import DeliveryWorker
 from bot.domain import Role, localized
+from bot.outbox.worker import DeliveryWorker
 from bot.store import Database, people
 from bot.store.database import utc_text
 from bot.telegram.sender import TelegramSender

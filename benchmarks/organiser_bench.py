@@ -21,10 +21,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.schedule import notices as change_notices
-from bot.schedule import importer
-from bot.schedule import uploads
 from bot.domain import Channel, Role, Schedule
+from bot.schedule import importer, uploads
+from bot.schedule import notices as change_notices
 from bot.schedule.write import to_xlsx
 from bot.store import Database, people
 

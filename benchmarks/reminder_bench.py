@@ -23,15 +23,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.telegram import jobs
-from bot.reminders import messages as reminder_messages
-from bot.reminders import planning as reminders
-from bot.telegram.app import build_application
 from bot.config import Settings
 from bot.domain import Schedule, Session, SessionKind, Topic, TrainingClass, localized
+from bot.reminders import messages as reminder_messages
+from bot.reminders import planning as reminders
 from bot.store import Database
 from bot.store.database import utc_text
 from bot.store.versions import save_version
+from bot.telegram import jobs
+from bot.telegram.app import build_application
 from tests.helpers.telegram import RecordingRequest
 
 FIRST_DAY = dt.date(2024, 7, 15)

@@ -36,13 +36,13 @@ from telegram.ext import (
 )
 
 from bot.agenda import views as agenda
-from bot.schedule import importer
-from bot.telegram.app import build_application, running, settle
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.domain import Channel, Role, Schedule, Session, SessionKind, TrainingClass, localized
+from bot.schedule import importer
 from bot.store import Database, classes, people
 from bot.store.versions import save_version
+from bot.telegram.app import build_application, running, settle
 from tests.helpers.telegram import RecordingRequest, message_update
 
 USERS = 50

@@ -21,9 +21,9 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from bot.people import permissions
 from bot.domain import Channel, Person
 from bot.i18n import _, use_lang
+from bot.people import permissions
 from bot.replies import Reply
 from bot.store import classes
 from bot.store.database import Database

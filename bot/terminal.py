@@ -27,13 +27,13 @@ from typing import Any, TextIO
 
 from telegram import Update
 
-from bot.schedule import importer
-from bot.telegram.app import BotApp, build_application, running, settle
 from bot.config import Settings
 from bot.domain import Channel, Person, Role, TrainingClass
 from bot.i18n import _, resolve_lang, use_lang
-from bot.telegram.offline_api import ApiError, LocalBotApi, message_json, tap_json, user_json
+from bot.schedule import importer
 from bot.store import Database, classes, people
+from bot.telegram.app import BotApp, build_application, running, settle
+from bot.telegram.offline_api import ApiError, LocalBotApi, message_json, tap_json, user_json
 
 DEMO_CLASS = "VTE-HN-2024"
 """The sample class the terminal chat opens on (``schedules/vientiane-hanoi-2024.toml``)."""

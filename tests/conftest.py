@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.telegram.app import BotApp
 from bot.clock import FakeClock
 from bot.store import Database
+from bot.telegram.app import BotApp
 from tests.helpers.app import started_app
 from tests.helpers.sample import Seeded, seed
 from tests.helpers.telegram import RecordingRequest

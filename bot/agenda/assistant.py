@@ -13,9 +13,9 @@ import datetime as dt
 
 from bot.agenda import views as agenda
 from bot.agenda.cards import venue_time_label
+from bot.agenda.intents import Intent, IntentKind
 from bot.domain import Role, TrainingClass
 from bot.i18n import N_, _, use_lang
-from bot.agenda.intents import Intent, IntentKind
 from bot.replies import Block, Reply
 from bot.store.database import Database
 

@@ -17,9 +17,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.people import permissions
 from bot.domain import LANGS, Localized, Person, Role, localized
 from bot.i18n import N_, _, use_lang
+from bot.people import permissions
 from bot.replies import Block, Button, Reply
 from bot.store import audit, classes, outbox, people
 from bot.store.classes import loc_from, loc_json

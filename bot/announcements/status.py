@@ -13,10 +13,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from bot import actions
-from bot.people import permissions
 from bot.announcements.publish import Announcement, from_row, message_key, recent, render
 from bot.domain import Person, pick
 from bot.i18n import N_, _, format_instant, ngettext, use_lang
+from bot.people import permissions
 from bot.people.linking import CHANNEL_NAMES
 from bot.replies import Block, Reply
 from bot.store import audit, classes, outbox, people

@@ -25,7 +25,7 @@ from babel.messages.pofile import read_po, write_po
 from bot.domain import LANGS
 from bot.i18n import DOMAIN
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 SOURCE_DIR = ROOT / "bot"
 LOCALES = ROOT / "locales"
 POT = LOCALES / f"{DOMAIN}.pot"

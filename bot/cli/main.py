@@ -80,8 +80,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_invite(args: argparse.Namespace) -> int:
-    from bot.people import invites
     from bot.domain import Role
+    from bot.people import invites
     from bot.store import classes
 
     async def go() -> int:

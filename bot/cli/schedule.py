@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from bot.agenda import views as agenda
-from bot.schedule import importer
-from bot.schedule.ics import to_ics
 from bot.domain import LANGS, Schedule, TrainingClass
 from bot.i18n import _, current_lang, format_day_short, ngettext
+from bot.schedule import importer
 from bot.schedule.diff import render_diff
+from bot.schedule.ics import to_ics
 from bot.schedule.problems import ScheduleProblems
 from bot.schedule.write import template_xlsx, to_csv, to_text, to_xlsx
 from bot.store import Database, classes

@@ -20,17 +20,17 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.telegram import jobs
-from bot.people import invite_menu
-from bot.people import members as organiser
-from bot.schedule import notices as change_notices
-from bot.schedule import uploads
 from bot.domain import Role, TrainingClass
 from bot.handlers.common import current_class, send
 from bot.i18n import _
+from bot.people import invite_menu
+from bot.people import members as organiser
 from bot.people.permissions import Forbidden
 from bot.replies import Reply
+from bot.schedule import notices as change_notices
+from bot.schedule import uploads
 from bot.store import change_windows, classes
+from bot.telegram import jobs
 from bot.telegram.render import edit_reply
 
 if TYPE_CHECKING:

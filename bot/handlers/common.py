@@ -15,13 +15,11 @@ from telegram.constants import ChatType
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import actions
-from bot.people import groups
-from bot.people import invites
-from bot.people import preferences
-from bot.agenda import assistant
 from bot.actions import ActionContext
+from bot.agenda import assistant
 from bot.domain import LANGS, Channel, Role, TrainingClass
 from bot.i18n import N_, _
+from bot.people import groups, invites, preferences
 from bot.people.permissions import Forbidden, role_in
 from bot.replies import Reply
 from bot.store import classes

@@ -9,9 +9,9 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import TypeHandler
 
-from bot.people import groups
 from bot.domain import Channel
 from bot.i18n import resolve_lang, set_lang
+from bot.people import groups
 from bot.store import people, senders
 
 if TYPE_CHECKING:

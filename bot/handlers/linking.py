@@ -1,4 +1,4 @@
-"""/link on Telegram: make a code for Zalo, or use a code made on Zalo (see :mod:`bot.people.linking`)."""
+"""/link on Telegram: make a code for Zalo, or use one made on Zalo (:mod:`bot.people.linking`)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import CommandHandler
 
-from bot.people import linking
 from bot.domain import Channel
 from bot.handlers.common import send
+from bot.people import linking
 
 if TYPE_CHECKING:
     from bot.telegram.app import BotApp, BotContext

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.telegram import jobs
-from bot.reminders import settings as reminder_settings
-from bot.reminders import rollcall
 from bot.handlers.common import current_class, not_joined, refused, send
 from bot.people.permissions import Forbidden
+from bot.reminders import rollcall
+from bot.reminders import settings as reminder_settings
+from bot.telegram import jobs
 
 if TYPE_CHECKING:
     from bot.telegram.app import BotApp, BotContext

@@ -15,14 +15,13 @@ from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.ext import CommandHandler, MessageHandler, filters
 
-from bot.agenda import assistant
-from bot.agenda import intents
-from bot.telegram.app import in_turn
+from bot.agenda import assistant, intents
+from bot.agenda.intents import IntentKind
 from bot.handlers import common
 from bot.handlers.common import current_class, not_joined, send
 from bot.i18n import _
-from bot.agenda.intents import IntentKind
 from bot.replies import Reply
+from bot.telegram.app import in_turn
 
 if TYPE_CHECKING:
     from bot.telegram.app import BotApp, BotContext

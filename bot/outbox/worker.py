@@ -48,6 +48,12 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
+from bot.clock import Clock
+from bot.domain import Channel
+from bot.outbox.limits import PAID_TELEGRAM_LIMITS as PAID_TELEGRAM_LIMITS
+from bot.outbox.limits import TELEGRAM_LIMITS as TELEGRAM_LIMITS
+from bot.outbox.limits import Limits as Limits
+from bot.outbox.limits import SlidingWindow, TokenBucket, is_group_chat
 from bot.outbox.sender import (
     DeliveryError,
     PartlySent,
@@ -56,12 +62,6 @@ from bot.outbox.sender import (
     Sender,
     Unreachable,
 )
-from bot.clock import Clock
-from bot.domain import Channel
-from bot.outbox.limits import PAID_TELEGRAM_LIMITS as PAID_TELEGRAM_LIMITS
-from bot.outbox.limits import TELEGRAM_LIMITS as TELEGRAM_LIMITS
-from bot.outbox.limits import Limits as Limits
-from bot.outbox.limits import SlidingWindow, TokenBucket, is_group_chat
 from bot.store import outbox, people
 from bot.store.database import Database
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.people import permissions
 from bot.domain import Channel, Person, TrainingClass
+from bot.people import permissions
 from bot.store import audit, classes
 from bot.store.database import Database, utc_text
 

@@ -16,8 +16,8 @@ import sqlite3
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.people import permissions
 from bot.domain import Person, Role, TrainingClass
+from bot.people import permissions
 from bot.store import audit, classes
 from bot.store.database import Database, parse_utc, utc_text
 

@@ -13,17 +13,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from bot.people import permissions
 from bot.agenda.assistant import ROLE_NAMES
-from bot.schedule.ics import to_ics
 from bot.domain import Member, Person, Role, TrainingClass
 from bot.i18n import LANG_NAMES, N_, _, format_instant, ngettext, use_lang
+from bot.people import permissions
 from bot.replies import Block, Button, Document, Reply
+from bot.schedule.ics import to_ics
 from bot.schedule.instructions import INSTRUCTIONS
+from bot.schedule.uploads import ORGANISERS
 from bot.schedule.write import template_xlsx, to_csv, to_xlsx
 from bot.store import audit, people, versions
 from bot.store.database import Database
-from bot.schedule.uploads import ORGANISERS
 
 EXPORT_FORMATS = ("xlsx", "csv", "ics")
 EXPORT_PREFIX = "exp:"

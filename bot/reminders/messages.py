@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
-from bot.reminders import rollcall
-from bot.agenda import views as agenda
 from bot.agenda import cards
+from bot.agenda import views as agenda
 from bot.domain import Session, SessionKind, Topic, TrainingClass
 from bot.i18n import _, format_clock, use_lang
+from bot.reminders import rollcall
 from bot.replies import Block, Button, Location, Reply
 
 

@@ -24,10 +24,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.reminders import messages
-from bot.reminders import rollcall
 from bot.domain import LANGS, Member, Person, Role, Session, Topic, TrainingClass
 from bot.i18n import resolve_lang
+from bot.reminders import messages, rollcall
 from bot.replies import Reply
 from bot.store import classes, outbox
 from bot.store import reminders as store

@@ -14,11 +14,11 @@ import hashlib
 from collections.abc import Mapping
 
 from bot import actions
-from bot.people import permissions
-from bot.agenda import cards
 from bot.actions import ActionContext, ActionHandler, ActionResult
+from bot.agenda import cards
 from bot.domain import Member, Person, Role, Session, TrainingClass
 from bot.i18n import _, format_clock, format_day_short, use_lang
+from bot.people import permissions
 from bot.people.permissions import MANAGERS, Forbidden
 from bot.replies import Block, Button, Reply
 from bot.store import audit, classes, people

@@ -13,11 +13,10 @@ import re
 from dataclasses import dataclass
 
 from bot import actions
-from bot.people import permissions
-from bot.people import preferences
 from bot.actions import ActionContext, ActionResult
 from bot.domain import Person, TrainingClass
 from bot.i18n import _, format_clock, use_lang
+from bot.people import permissions, preferences
 from bot.people.permissions import MANAGERS
 from bot.replies import Block, Button, Reply
 from bot.store import audit, classes, people

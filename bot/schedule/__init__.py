@@ -1,1 +1,1 @@
-"""Schedules: reading organisers' files, checking, diffs, imports, uploads, exports, change notices."""
+"""Schedules: organisers' files read and checked, diffs, imports, uploads, exports, notices."""

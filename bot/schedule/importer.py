@@ -51,7 +51,7 @@ def samples_dir() -> Path:
     env = os.environ.get("CLASSBOT_SCHEDULES")
     if env:
         return Path(env)
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent
     installed = here / "_data" / "schedules"
     return installed if installed.is_dir() else here.parent / "schedules"
 

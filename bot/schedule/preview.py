@@ -15,11 +15,11 @@ import datetime as dt
 from babel.lists import format_list
 
 from bot.agenda.cards import text_of
-from bot.schedule.notices import future_diff
 from bot.domain import TrainingClass
 from bot.i18n import _, babel_locale, format_day_short, ngettext, use_lang
 from bot.replies import Block, Button, Reply
 from bot.schedule.diff import ScheduleDiff, render_diff
+from bot.schedule.notices import future_diff
 from bot.schedule.problems import ScheduleProblems
 from bot.schedule.read import MAX_BYTES, file_format
 

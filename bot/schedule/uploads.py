@@ -18,19 +18,13 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.people import permissions
-from bot.schedule import notices as change_notices
-from bot.schedule import importer
 from bot.domain import Person, Role, Schedule, TrainingClass
 from bot.i18n import _, resolve_lang, use_lang
+from bot.people import permissions
 from bot.replies import Reply
+from bot.schedule import importer
+from bot.schedule import notices as change_notices
 from bot.schedule.diff import ScheduleDiff, diff_schedules
-from bot.schedule.problems import ScheduleProblems
-from bot.store import audit, classes, outbox, people, versions
-from bot.store import pending_uploads as store
-from bot.store.database import Database
-from bot.store.outbox import OutgoingMessage
-from bot.store.pending_uploads import PendingUpload, UploadKind
 from bot.schedule.preview import (
     CANCEL,
     CONFIRM,
@@ -39,6 +33,12 @@ from bot.schedule.preview import (
     preview_reply,
     problems_reply,
 )
+from bot.schedule.problems import ScheduleProblems
+from bot.store import audit, classes, outbox, people, versions
+from bot.store import pending_uploads as store
+from bot.store.database import Database
+from bot.store.outbox import OutgoingMessage
+from bot.store.pending_uploads import PendingUpload, UploadKind
 
 ORGANISERS: tuple[Role, ...] = (Role.ADMIN,)
 """Who may change a class's schedule: its admins (and global admins)."""

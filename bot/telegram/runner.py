@@ -11,8 +11,8 @@ from urllib.parse import urlparse
 from telegram import Update
 
 from bot import logs
-from bot.telegram.app import build_application
 from bot.config import Settings
+from bot.telegram.app import build_application
 
 log = logging.getLogger(__name__)
 

@@ -23,6 +23,7 @@ from telegram import Bot
 from telegram import error as tg
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.domain import Channel
 from bot.outbox.sender import (
     DeliveryError,
     PartlySent,
@@ -32,7 +33,6 @@ from bot.outbox.sender import (
     Unreachable,
 )
 from bot.outbox.worker import PAID_TELEGRAM_LIMITS, TELEGRAM_LIMITS, DeliveryWorker
-from bot.domain import Channel
 from bot.replies import Reply
 from bot.telegram.render import reply_parts
 

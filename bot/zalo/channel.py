@@ -16,9 +16,9 @@ from urllib.parse import urlparse
 
 import httpx
 
-from bot.outbox.sender import DeliveryError
 from bot.clock import Clock
 from bot.config import Settings
+from bot.outbox.sender import DeliveryError
 from bot.outbox.worker import DeliveryWorker
 from bot.store.database import Database
 from bot.zalo.client import POLL_TIMEOUT, ZaloClient

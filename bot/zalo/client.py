@@ -109,7 +109,7 @@ class ZaloClient:
         await self.close()
 
     async def call(self, method: str, params: dict[str, Any] | None = None) -> Any:
-        """Call ``method``; return its ``result`` or raise a :mod:`bot.outbox.sender` delivery error."""
+        """Call ``method``; return its ``result`` or raise a :mod:`bot.outbox.sender` error."""
         status, body, retry_after = await self._post(method, params or {})
         if 200 <= status < 300 and body.get("ok") is True:
             return body.get("result")

@@ -28,18 +28,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot import actions
-from bot.reminders import settings as reminder_settings
-from bot.people import invites
-from bot.people import linking
-from bot.people import preferences
-from bot.agenda import assistant
-from bot.agenda import intents
 from bot.actions import ActionContext
-from bot.outbox.sender import DeliveryError
+from bot.agenda import assistant, intents
+from bot.agenda.intents import IntentKind
 from bot.clock import Clock
 from bot.domain import Channel, Person, Role, TrainingClass
 from bot.i18n import N_, _, resolve_lang, use_lang
-from bot.agenda.intents import IntentKind
+from bot.outbox.sender import DeliveryError
+from bot.people import invites, linking, preferences
+from bot.reminders import settings as reminder_settings
 from bot.replies import Reply
 from bot.store import choices, people
 from bot.store.database import Database

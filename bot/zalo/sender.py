@@ -1,4 +1,4 @@
-"""Sending replies on Zalo: the delivery worker's :class:`~bot.outbox.sender.Sender` and direct answers.
+"""Sending replies on Zalo: the outbox's :class:`~bot.outbox.sender.Sender` and direct answers.
 
 A reply is rendered as plain text (see :mod:`bot.zalo.render`), sent as one
 or more messages ("parts": a photo, then texts under 2,000 characters; the
@@ -13,11 +13,11 @@ import functools
 import logging
 from collections.abc import Awaitable, Callable
 
-from bot.outbox.sender import DeliveryError, PartlySent
 from bot.clock import Clock
-from bot.outbox.worker import Limits
 from bot.domain import Channel, Person
 from bot.i18n import current_lang, resolve_lang, use_lang
+from bot.outbox.sender import DeliveryError, PartlySent
+from bot.outbox.worker import Limits
 from bot.replies import Reply
 from bot.store import choices, classes, people
 from bot.store.database import Database

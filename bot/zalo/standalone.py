@@ -15,8 +15,8 @@ import logging
 import signal
 
 from bot import logs
-from bot.telegram.app import build_application, running
 from bot.config import Settings
+from bot.telegram.app import build_application, running
 from bot.telegram.offline_api import LocalBotApi
 
 log = logging.getLogger(__name__)

@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 
 from bot.agenda import assistant
-from bot.schedule import importer
+from bot.agenda.intents import Intent, IntentKind, parse
 from bot.clock import FakeClock
 from bot.domain import Role
-from bot.agenda.intents import Intent, IntentKind, parse
+from bot.schedule import importer
 from bot.store import Database
 from bot.store.versions import save_version
 from tests.helpers.sample import guangzhou_schedule, seed

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from bot.agenda import views as agenda
-from bot.schedule import importer
 from bot.clock import FakeClock
 from bot.domain import Session, SessionKind, localized
 from bot.replies import Button, Location
+from bot.schedule import importer
 from bot.store import Database
 from bot.store.versions import save_version
 from tests.helpers.sample import guangzhou_schedule, seed, vientiane_schedule

@@ -2,45 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
-from bot.announcements import status as announcement_status
 from bot.announcements import publish as announcements
+from bot.announcements import status as announcement_status
 from bot.announcements.publish import Audience, Draft
 from bot.clock import FakeClock
-from bot.domain import Channel, Person, Role, localized
+from bot.domain import Channel, Role, localized
 from bot.people.permissions import Forbidden
 from bot.store import Database, audit, outbox, people
 from bot.store.versions import save_version
+from tests.helpers.announcements import BODY, draft, enrol
 from tests.helpers.sample import Seeded, guangzhou_schedule, seed
-
-BODY = localized(
-    {
-        "vi": "Chiều nay xe xuất phát lúc 13h15 tại sảnh khách sạn",
-        "lo": "ບ່າຍມື້ນີ້ ລົດອອກເດີນທາງເວລາ 13:15 ທີ່ໂຖງໂຮງແຮມ",
-    }
-)
-
-
-async def enrol(
-    db: Database, seeded: Seeded, ext: str, name: str, lang: str, now: dt.datetime
-) -> Person:
-    person, _, _ = await people.upsert_identity(
-        db,
-        channel=Channel.TELEGRAM,
-        external_id=ext,
-        chat_id=ext,
-        display_name=name,
-        language_code=lang,
-        now=now,
-    )
-    await people.set_lang(db, person.id, lang)
-    await people.add_member(db, seeded.cls.id, person.id, Role.TRAINEE, now)
-    fresh = await people.get_person(db, person.id)
-    assert fresh is not None
-    return fresh
 
 
 @pytest.fixture
@@ -49,10 +22,6 @@ async def seeded(db: Database, clock: FakeClock) -> Seeded:
     await enrol(db, s, "502", "Bounmy", "lo", clock.now())
     await enrol(db, s, "503", "John", "en", clock.now())
     return s
-
-
-def draft(s: Seeded, **kw: object) -> Draft:
-    return Draft(class_id=s.cls.id, body=BODY, **kw)  # type: ignore[arg-type]
 
 
 async def test_each_recipient_gets_their_language_or_every_version(

@@ -7,17 +7,17 @@ import datetime as dt
 import pytest
 
 from bot import actions
-from bot.announcements import status as announcement_status
 from bot.announcements import publish as announcements
-from bot.outbox.sender import Unreachable
+from bot.announcements import status as announcement_status
 from bot.clock import FakeClock
-from bot.outbox.worker import DeliveryWorker
 from bot.domain import Channel
 from bot.i18n import use_lang
+from bot.outbox.sender import Unreachable
+from bot.outbox.worker import DeliveryWorker
 from bot.store import Database
+from tests.helpers.announcements import draft, enrol
 from tests.helpers.sample import Seeded, seed
 from tests.helpers.senders import FakeSender, clock_sleep
-from tests.test_announcements import draft, enrol
 
 
 @pytest.fixture

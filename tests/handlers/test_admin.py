@@ -8,21 +8,20 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.telegram import jobs
-from bot.schedule import notices as change_notices
-from bot.schedule import uploads
-from bot.telegram.app import BotApp, BotContext
 from bot.clock import FakeClock
 from bot.domain import Channel, Role
 from bot.handlers import admin
 from bot.i18n import use_lang
+from bot.schedule import notices as change_notices
+from bot.schedule import uploads
 from bot.schedule.write import to_xlsx
 from bot.store import Database, classes, people, versions
 from bot.store.versions import save_version
+from bot.telegram import jobs
+from bot.telegram.app import BotApp, BotContext
 from tests.helpers.app import feed, started_app
-from tests.helpers.sample import Seeded, guangzhou_schedule, seed, vientiane_schedule
+from tests.helpers.sample import Seeded, guangzhou_schedule, revised, seed, vientiane_schedule
 from tests.helpers.telegram import RecordingRequest, callback_update, message_update
-from tests.test_uploads import revised
 
 T = dt.time
 ADMIN, MANAGER, OTHER_MANAGER, TRAINEE, STRANGER = 701, 601, 801, 501, 901

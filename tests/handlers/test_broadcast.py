@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from bot.announcements import status as announcement_status
 from bot.announcements import publish as announcements
-from bot.telegram.app import BotApp
+from bot.announcements import status as announcement_status
 from bot.clock import FakeClock
 from bot.outbox.worker import DeliveryWorker
 from bot.store import Database, outbox
+from bot.telegram.app import BotApp
 from bot.telegram.sender import TelegramSender
 from tests.helpers.app import feed, started_app
 from tests.helpers.sample import Seeded

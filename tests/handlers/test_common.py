@@ -6,13 +6,13 @@ import datetime as dt
 
 import pytest
 
-from bot.people import invites
 from bot.agenda import assistant
-from bot.telegram.app import BotApp
 from bot.clock import FakeClock
 from bot.domain import Channel, Role
+from bot.people import invites
 from bot.store import Database, people
 from bot.store.versions import save_version
+from bot.telegram.app import BotApp
 from bot.telegram.render import render_text
 from tests.helpers.app import feed
 from tests.helpers.sample import Seeded, guangzhou_schedule

@@ -16,15 +16,14 @@ from typing import Any
 import pytest
 from telegram import Update
 
+from bot.agenda import assistant, intents
 from bot.agenda import views as agenda
-from bot.agenda import assistant
-from bot.agenda import intents
-from bot.telegram.app import BotApp, settle
 from bot.clock import FakeClock
 from bot.i18n import use_lang
 from bot.replies import Reply
 from bot.store import Database, people
 from bot.store.versions import save_version
+from bot.telegram.app import BotApp, settle
 from bot.telegram.render import keyboard, render_text
 from tests.helpers.app import feed
 from tests.helpers.sample import Seeded, vientiane_schedule

@@ -9,10 +9,10 @@ from typing import Any
 
 from telegram import Update
 
-from bot.telegram.app import BotApp, build_application, running, settle
 from bot.clock import Clock
 from bot.config import Settings
 from bot.store import Database
+from bot.telegram.app import BotApp, build_application, running, settle
 from tests.helpers.telegram import BOT_USERNAME, RecordingRequest
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -210,3 +211,15 @@ async def seed(db: Database, now: dt.datetime) -> Seeded:
         assert fresh is not None
         made.append(fresh)
     return Seeded(cls, *made)
+
+
+def revised(schedule: Schedule | None = None, **moves: dt.time) -> Schedule:
+    """The Vientiane sample with sessions (by key) starting at new times (one hour long)."""
+    base = schedule or vientiane_schedule()
+    sessions = tuple(
+        dataclasses.replace(s, start=moves[s.key], end=dt.time(moves[s.key].hour + 1, 0))
+        if s.key in moves
+        else s
+        for s in base.sessions
+    )
+    return dataclasses.replace(base, sessions=sessions)

@@ -8,9 +8,9 @@ from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from bot.outbox.sender import DeliveryError, PartlySent
 from bot.clock import FakeClock
 from bot.domain import Channel
+from bot.outbox.sender import DeliveryError, PartlySent
 from bot.replies import Reply
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.outbox.sender import Rejected, RetryAfter, TransientError, Unreachable
 from bot.clock import FakeClock
-from bot.outbox.worker import DeliveryWorker, Limits
 from bot.domain import Channel, Person
+from bot.outbox.sender import Rejected, RetryAfter, TransientError, Unreachable
+from bot.outbox.worker import DeliveryWorker, Limits
 from bot.replies import Reply
 from bot.store import Database, outbox, people
 from tests.helpers.senders import FakeSender, Killed, clock_sleep

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.people import groups
 from bot.clock import FakeClock
 from bot.domain import Channel
+from bot.people import groups
 from bot.people.permissions import Forbidden
 from bot.store import Database, audit
 from bot.store.versions import save_version

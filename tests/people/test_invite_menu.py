@@ -6,10 +6,9 @@ import datetime as dt
 
 import pytest
 
-from bot.people import invite_menu
-from bot.people import invites
 from bot.clock import FakeClock
 from bot.domain import Role
+from bot.people import invite_menu, invites
 from bot.people.permissions import Forbidden
 from bot.replies import Button
 from bot.store import audit

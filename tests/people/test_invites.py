@@ -8,9 +8,9 @@ import hashlib
 
 import pytest
 
-from bot.people import invites
 from bot.clock import FakeClock
 from bot.domain import Channel, Person, Role
+from bot.people import invites
 from bot.people.permissions import Forbidden
 from bot.store import Database, audit, people
 from tests.helpers.sample import Seeded

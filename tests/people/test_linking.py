@@ -7,10 +7,9 @@ import re
 
 import pytest
 
-from bot.people import invites
-from bot.people import linking
 from bot.clock import FakeClock
 from bot.domain import Channel, Role
+from bot.people import invites, linking
 from bot.store import Database, people
 from bot.zalo.client import ZaloClient
 from bot.zalo.conversation import Conversation

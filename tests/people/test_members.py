@@ -11,15 +11,14 @@ import openpyxl
 import pytest
 
 from bot.cli import main as cli
-from bot.people import members as organiser
 from bot.clock import FakeClock
 from bot.domain import Channel, Person, Role
+from bot.people import members as organiser
 from bot.people.permissions import Forbidden
 from bot.store import audit, people
 from bot.store.database import Database
 from bot.store.versions import save_version
-from tests.helpers.sample import Seeded, seed
-from tests.test_uploads import revised
+from tests.helpers.sample import Seeded, revised, seed
 
 T = dt.time
 

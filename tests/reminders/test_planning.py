@@ -8,11 +8,11 @@ from typing import Any
 
 from telegram import Bot
 
-from bot.reminders import planning as reminders
 from bot.clock import FakeClock
-from bot.outbox.worker import DeliveryWorker
 from bot.domain import Channel, Role, Schedule
 from bot.i18n import _, format_clock, use_lang
+from bot.outbox.worker import DeliveryWorker
+from bot.reminders import planning as reminders
 from bot.reminders.planning import JobKind, PlannedJob
 from bot.replies import Reply
 from bot.store import people

@@ -8,18 +8,18 @@ import datetime as dt
 import pytest
 
 from bot import actions
-from bot.reminders import messages as reminder_messages
-from bot.reminders import rollcall
 from bot.actions import ActionContext
-from bot.telegram.app import BotApp
 from bot.clock import FakeClock
 from bot.domain import Channel, Person, Schedule
 from bot.i18n import _, use_lang
 from bot.people.permissions import Forbidden
+from bot.reminders import messages as reminder_messages
+from bot.reminders import rollcall
 from bot.store import audit, classes
 from bot.store import reminders as store
 from bot.store.database import Database
 from bot.store.versions import save_version
+from bot.telegram.app import BotApp
 from tests.helpers.app import feed
 from tests.helpers.sample import Seeded, seed, vientiane_schedule
 from tests.helpers.telegram import RecordingRequest, callback_update, message_update

@@ -7,16 +7,16 @@ import datetime as dt
 import pytest
 
 from bot import actions
-from bot.reminders import settings as reminder_settings
 from bot.actions import ActionContext
-from bot.telegram.app import BotApp
 from bot.clock import FakeClock
 from bot.domain import Channel
 from bot.i18n import _, use_lang
 from bot.people.permissions import Forbidden
+from bot.reminders import settings as reminder_settings
 from bot.reminders.settings import parse_clock, parse_quiet
 from bot.store import audit, classes, people
 from bot.store.database import Database
+from bot.telegram.app import BotApp
 from tests.helpers.app import feed
 from tests.helpers.sample import Seeded
 from tests.helpers.telegram import RecordingRequest, callback_update, message_update

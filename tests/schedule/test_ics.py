@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from bot.schedule.ics import to_ics
 from bot.domain import localized
+from bot.schedule.ics import to_ics
 from tests.helpers.sample import guangzhou_schedule, vientiane_schedule
 
 

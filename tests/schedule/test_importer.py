@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.schedule import importer
 from bot.clock import FakeClock
+from bot.schedule import importer
 from bot.schedule.problems import ScheduleProblems
 from bot.store import classes
 from bot.store.database import Database

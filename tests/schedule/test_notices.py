@@ -5,17 +5,16 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from bot.schedule import notices as change_notices
-from bot.schedule import uploads
 from bot.clock import FakeClock
 from bot.domain import Person, Schedule, SessionKind, localized
 from bot.replies import Reply
+from bot.schedule import notices as change_notices
+from bot.schedule import uploads
 from bot.schedule.diff import diff_schedules
 from bot.schedule.write import to_xlsx
 from bot.store import change_windows, classes
 from bot.store.database import Database
-from tests.helpers.sample import Seeded, seed, vientiane_schedule
-from tests.test_uploads import revised
+from tests.helpers.sample import Seeded, revised, seed, vientiane_schedule
 
 T = dt.time
 WINDOW = change_notices.DEFAULT_WINDOW

@@ -8,8 +8,7 @@ import datetime as dt
 from bot.schedule import preview as upload_preview
 from bot.schedule.diff import diff_schedules
 from bot.schedule.problems import Problem, ScheduleProblems
-from tests.helpers.sample import vientiane_schedule
-from tests.test_uploads import revised
+from tests.helpers.sample import revised, vientiane_schedule
 
 T = dt.time
 MORNING = dt.datetime(2024, 7, 14, 23, 0, tzinfo=dt.UTC)  # 06:00 in Hanoi on the first day

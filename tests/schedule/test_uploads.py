@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import datetime as dt
 import io
 import zipfile
@@ -11,29 +10,17 @@ import zipfile
 import openpyxl
 import pytest
 
-from bot.schedule import uploads
 from bot.clock import FakeClock
 from bot.domain import Channel, Person, Role, Schedule
 from bot.people.permissions import Forbidden
+from bot.schedule import uploads
 from bot.schedule.write import to_csv, to_xlsx
 from bot.store import audit, classes, people, versions
 from bot.store import pending_uploads as store
 from bot.store.database import Database
-from tests.helpers.sample import Seeded, guangzhou_schedule, seed, vientiane_schedule
+from tests.helpers.sample import Seeded, guangzhou_schedule, revised, seed, vientiane_schedule
 
 T = dt.time
-
-
-def revised(schedule: Schedule | None = None, **moves: T) -> Schedule:
-    """The Vientiane sample with sessions (by key) starting at new times (one hour long)."""
-    base = schedule or vientiane_schedule()
-    sessions = tuple(
-        dataclasses.replace(s, start=moves[s.key], end=T(moves[s.key].hour + 1, 0))
-        if s.key in moves
-        else s
-        for s in base.sessions
-    )
-    return dataclasses.replace(base, sessions=sessions)
 
 
 def xlsx(schedule: Schedule) -> bytes:

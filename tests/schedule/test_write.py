@@ -8,8 +8,8 @@ import openpyxl
 import pytest
 
 from bot.domain import Schedule
-from bot.schedule.importer import SAMPLES, sample_path
 from bot.schedule.check import build_schedule
+from bot.schedule.importer import SAMPLES, sample_path
 from bot.schedule.problems import ScheduleProblems
 from bot.schedule.read import read_file
 from bot.schedule.write import (

@@ -9,15 +9,15 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.telegram import jobs
-from bot.reminders import planning as reminders
-from bot.telegram.app import BotApp, BotContext, build_application
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.domain import Schedule
+from bot.reminders import planning as reminders
 from bot.reminders.planning import PlannedJob
 from bot.store.database import Database
 from bot.store.versions import save_version
+from bot.telegram import jobs
+from bot.telegram.app import BotApp, BotContext, build_application
 from tests.helpers.sample import seed, vientiane_schedule
 from tests.helpers.telegram import RecordingRequest
 

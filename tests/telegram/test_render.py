@@ -8,8 +8,8 @@ import pytest
 from telegram import Bot
 from telegram.error import BadRequest
 
-from bot.telegram import render as telegram_render
 from bot.replies import Block, Button, Document, Location, Reply
+from bot.telegram import render as telegram_render
 from bot.telegram.render import (
     MAX_TEXT,
     edit_reply,

@@ -8,10 +8,10 @@ import socket
 
 import httpx
 
-from bot.telegram.app import build_application, running, settle
 from bot.clock import FakeClock
-from bot.telegram.runner import secrets_of, webhook_options
 from bot.store import Database
+from bot.telegram.app import build_application, running, settle
+from bot.telegram.runner import secrets_of, webhook_options
 from tests.helpers.app import app_settings
 from tests.helpers.sample import seed
 from tests.helpers.telegram import RecordingRequest, message_update

@@ -9,10 +9,10 @@ import pytest
 from telegram import Bot
 
 from bot.agenda.cards import departure_card
-from bot.outbox.sender import PartlySent, Rejected, RetryAfter, TransientError, Unreachable
 from bot.clock import FakeClock
-from bot.outbox.worker import DeliveryWorker
 from bot.domain import Channel
+from bot.outbox.sender import PartlySent, Rejected, RetryAfter, TransientError, Unreachable
+from bot.outbox.worker import DeliveryWorker
 from bot.replies import Block, Button, Reply
 from bot.store import Database, outbox, people
 from bot.telegram.sender import TelegramSender

@@ -7,11 +7,11 @@ import dataclasses
 import httpx
 import pytest
 
-from bot.outbox.sender import Rejected
 from bot.clock import FakeClock
 from bot.config import Settings
-from bot.outbox.worker import DeliveryWorker
 from bot.domain import Channel
+from bot.outbox.sender import Rejected
+from bot.outbox.worker import DeliveryWorker
 from bot.store import Database
 from bot.zalo.channel import ZaloChannel
 from bot.zalo.sender import ZALO_LIMITS

@@ -7,10 +7,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.people import invites
 from bot.agenda import intents
 from bot.clock import FakeClock
 from bot.domain import Channel, Role
+from bot.people import invites
 from bot.store import Database, choices, people
 from bot.zalo.client import ZaloClient
 from bot.zalo.conversation import Conversation, invite_code, parse_update

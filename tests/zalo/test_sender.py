@@ -7,16 +7,15 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.announcements import status as announcement_status
 from bot.announcements import publish as announcements
-from bot.reminders import planning as reminders
-from bot.people import invites
-from bot.people import linking
-from bot.outbox.sender import PartlySent, RetryAfter, Sender, TransientError, Unreachable
+from bot.announcements import status as announcement_status
 from bot.clock import FakeClock
-from bot.outbox.worker import DeliveryWorker
 from bot.domain import Channel, Role, localized
 from bot.i18n import use_lang
+from bot.outbox.sender import PartlySent, RetryAfter, Sender, TransientError, Unreachable
+from bot.outbox.worker import DeliveryWorker
+from bot.people import invites, linking
+from bot.reminders import planning as reminders
 from bot.replies import Block, Button, Reply
 from bot.store import Database, choices, outbox, people
 from bot.store.outbox import OutgoingMessage
