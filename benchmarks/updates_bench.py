@@ -42,7 +42,8 @@ from bot.domain import Channel, Role, Schedule, Session, SessionKind, TrainingCl
 from bot.schedule import importer
 from bot.store import Database, classes, people
 from bot.store.versions import save_version
-from bot.telegram.app import build_application, running, settle
+from bot.telegram.app import build_application, running
+from bot.telegram.context import settle
 from tests.helpers.telegram import RecordingRequest, message_update
 
 USERS = 50

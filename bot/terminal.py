@@ -32,7 +32,8 @@ from bot.domain import Channel, Person, Role, TrainingClass
 from bot.i18n import _, resolve_lang, use_lang
 from bot.schedule import importer
 from bot.store import Database, classes, people
-from bot.telegram.app import BotApp, build_application, running, settle
+from bot.telegram.app import build_application, running
+from bot.telegram.context import BotApp, settle
 from bot.telegram.offline_api import ApiError, LocalBotApi, message_json, tap_json, user_json
 
 DEMO_CLASS = "VTE-HN-2024"

@@ -11,7 +11,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.store import Database
-from bot.telegram.app import BotApp
+from bot.telegram.context import BotApp
 from tests.helpers.app import started_app
 from tests.helpers.sample import Seeded, seed
 from tests.helpers.telegram import RecordingRequest

@@ -7,12 +7,8 @@ it belongs to. The command menus come from :func:`bot.agenda.assistant.commands_
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bot.handlers import admin, broadcast, common, identity, linking, reminders, trainee
-
-if TYPE_CHECKING:
-    from bot.telegram.app import BotApp
+from bot.telegram.context import BotApp
 
 
 def register_all(app: BotApp) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from telegram import Update
 from telegram.constants import ChatType
@@ -31,10 +31,8 @@ from bot.schedule import notices as change_notices
 from bot.schedule import uploads
 from bot.store import change_windows, classes
 from bot.telegram import jobs
+from bot.telegram.context import BotApp, BotContext
 from bot.telegram.render import edit_reply
-
-if TYPE_CHECKING:
-    from bot.telegram.app import BotApp, BotContext
 
 AWAITING = "admin:awaiting_upload"
 """chat_data key: (kind, asked at): the next document is an upload or a new class's workbook."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from telegram import Message, Update
 from telegram.ext import (
@@ -34,9 +34,7 @@ from bot.people import permissions
 from bot.people.permissions import Forbidden
 from bot.replies import Block, Button, Reply
 from bot.store import classes, people
-
-if TYPE_CHECKING:
-    from bot.telegram.app import BotApp, BotContext
+from bot.telegram.context import BotApp, BotContext
 
 CLASS, TEXT, SECOND, SECOND_TEXT, AUDIENCE, PREVIEW = range(6)
 TIMEOUT = 600

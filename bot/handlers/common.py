@@ -8,7 +8,6 @@ are shared with the other handler modules.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.constants import ChatType
@@ -23,10 +22,8 @@ from bot.people import groups, invites, preferences
 from bot.people.permissions import Forbidden, role_in
 from bot.replies import Reply
 from bot.store import classes
+from bot.telegram.context import BotApp, BotContext
 from bot.telegram.render import edit_reply, send_reply
-
-if TYPE_CHECKING:
-    from bot.telegram.app import BotApp, BotContext
 
 _INVITE_PROBLEMS: dict[invites.InviteProblem, str] = {
     invites.InviteProblem.UNKNOWN: N_(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from telegram import Update
 from telegram.constants import ChatType
@@ -13,10 +12,7 @@ from bot.domain import Channel
 from bot.i18n import resolve_lang, set_lang
 from bot.people import groups
 from bot.store import people, senders
-
-if TYPE_CHECKING:
-    from bot.telegram.app import BotApp, BotContext
-
+from bot.telegram.context import BotApp, BotContext
 
 REFRESH = dt.timedelta(minutes=1)
 """How long an unchanged identity goes without rewriting its last-seen time and reachability."""

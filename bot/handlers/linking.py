@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import CommandHandler
@@ -11,9 +9,7 @@ from telegram.ext import CommandHandler
 from bot.domain import Channel
 from bot.handlers.common import send
 from bot.people import linking
-
-if TYPE_CHECKING:
-    from bot.telegram.app import BotApp, BotContext
+from bot.telegram.context import BotApp, BotContext
 
 
 async def link(update: Update, context: BotContext) -> None:

@@ -7,8 +7,6 @@ classes a change touched (:func:`bot.telegram.jobs.resync`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from telegram import Update
 from telegram.ext import CommandHandler
 
@@ -17,9 +15,7 @@ from bot.people.permissions import Forbidden
 from bot.reminders import rollcall
 from bot.reminders import settings as reminder_settings
 from bot.telegram import jobs
-
-if TYPE_CHECKING:
-    from bot.telegram.app import BotApp, BotContext
+from bot.telegram.context import BotApp, BotContext
 
 
 def _arg(context: BotContext) -> str:

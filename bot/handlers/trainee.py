@@ -9,7 +9,6 @@ same answer. In a group the bot answers only when addressed: a command, an
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from telegram import Message, Update
 from telegram.constants import ChatType
@@ -21,10 +20,7 @@ from bot.handlers import common
 from bot.handlers.common import current_class, not_joined, send
 from bot.i18n import _
 from bot.replies import Reply
-from bot.telegram.app import in_turn
-
-if TYPE_CHECKING:
-    from bot.telegram.app import BotApp, BotContext
+from bot.telegram.context import BotApp, BotContext, in_turn
 
 QUESTIONS = (
     "today",

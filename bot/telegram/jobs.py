@@ -31,7 +31,7 @@ from bot.reminders.planning import JobKind, PlannedJob
 if TYPE_CHECKING:
     from telegram.ext import Application
 
-    from bot.telegram.app import BotContext, BotData
+    from bot.telegram.context import BotContext, BotData
 
     AnyApp = Application[Any, Any, Any, Any, BotData, Any]
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import warnings
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from telegram import Bot
 from telegram import error as tg
@@ -34,10 +34,8 @@ from bot.outbox.sender import (
 )
 from bot.outbox.worker import PAID_TELEGRAM_LIMITS, TELEGRAM_LIMITS, DeliveryWorker
 from bot.replies import Reply
+from bot.telegram.context import BotApp
 from bot.telegram.render import reply_parts
-
-if TYPE_CHECKING:
-    from bot.telegram.app import BotApp
 
 _GONE = ("chat not found", "user is deactivated", "bot was kicked", "peer_id_invalid")
 """400 descriptions that mean the chat is gone rather than the message being wrong."""

@@ -18,7 +18,7 @@ from bot.schedule.write import to_xlsx
 from bot.store import Database, classes, people, versions
 from bot.store.versions import save_version
 from bot.telegram import jobs
-from bot.telegram.app import BotApp, BotContext
+from bot.telegram.context import BotApp, BotContext
 from tests.helpers.app import feed, started_app
 from tests.helpers.sample import Seeded, guangzhou_schedule, revised, seed, vientiane_schedule
 from tests.helpers.telegram import RecordingRequest, callback_update, message_update

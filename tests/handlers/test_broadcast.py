@@ -14,7 +14,7 @@ from bot.announcements import status as announcement_status
 from bot.clock import FakeClock
 from bot.outbox.worker import DeliveryWorker
 from bot.store import Database, outbox
-from bot.telegram.app import BotApp
+from bot.telegram.context import BotApp
 from bot.telegram.sender import TelegramSender
 from tests.helpers.app import feed, started_app
 from tests.helpers.sample import Seeded

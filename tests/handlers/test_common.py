@@ -12,7 +12,7 @@ from bot.domain import Channel, Role
 from bot.people import invites
 from bot.store import Database, people
 from bot.store.versions import save_version
-from bot.telegram.app import BotApp
+from bot.telegram.context import BotApp
 from bot.telegram.render import render_text
 from tests.helpers.app import feed
 from tests.helpers.sample import Seeded, guangzhou_schedule

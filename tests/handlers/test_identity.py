@@ -9,7 +9,7 @@ from telegram.ext import CommandHandler
 from bot.clock import FakeClock
 from bot.domain import Channel
 from bot.store import Database, people
-from bot.telegram.app import BotContext
+from bot.telegram.context import BotContext
 from tests.helpers.app import feed, started_app
 from tests.helpers.sample import seed
 from tests.helpers.telegram import RecordingRequest, message_update

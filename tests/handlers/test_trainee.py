@@ -23,7 +23,7 @@ from bot.i18n import use_lang
 from bot.replies import Reply
 from bot.store import Database, people
 from bot.store.versions import save_version
-from bot.telegram.app import BotApp, settle
+from bot.telegram.context import BotApp, settle
 from bot.telegram.render import keyboard, render_text
 from tests.helpers.app import feed
 from tests.helpers.sample import Seeded, vientiane_schedule

@@ -12,7 +12,8 @@ from telegram import Update
 from bot.clock import Clock
 from bot.config import Settings
 from bot.store import Database
-from bot.telegram.app import BotApp, build_application, running, settle
+from bot.telegram.app import build_application, running
+from bot.telegram.context import BotApp, settle
 from tests.helpers.telegram import BOT_USERNAME, RecordingRequest
 
 

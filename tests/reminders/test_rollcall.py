@@ -19,7 +19,7 @@ from bot.store import audit, classes
 from bot.store import reminders as store
 from bot.store.database import Database
 from bot.store.versions import save_version
-from bot.telegram.app import BotApp
+from bot.telegram.context import BotApp
 from tests.helpers.app import feed
 from tests.helpers.sample import Seeded, seed, vientiane_schedule
 from tests.helpers.telegram import RecordingRequest, callback_update, message_update

@@ -16,7 +16,7 @@ from bot.reminders import settings as reminder_settings
 from bot.reminders.settings import parse_clock, parse_quiet
 from bot.store import audit, classes, people
 from bot.store.database import Database
-from bot.telegram.app import BotApp
+from bot.telegram.context import BotApp
 from tests.helpers.app import feed
 from tests.helpers.sample import Seeded
 from tests.helpers.telegram import RecordingRequest, callback_update, message_update

@@ -10,7 +10,8 @@ from telegram.ext import CommandHandler
 from bot import actions
 from bot.clock import FakeClock
 from bot.store import Database
-from bot.telegram.app import BotContext, _api_base, build_application, running
+from bot.telegram.app import _api_base, build_application, running
+from bot.telegram.context import BotContext
 from tests.helpers.app import app_settings, feed, started_app
 from tests.helpers.telegram import RecordingRequest, callback_update, message_update
 

@@ -17,7 +17,8 @@ from bot.reminders.planning import PlannedJob
 from bot.store.database import Database
 from bot.store.versions import save_version
 from bot.telegram import jobs
-from bot.telegram.app import BotApp, BotContext, build_application
+from bot.telegram.app import build_application
+from bot.telegram.context import BotApp, BotContext
 from tests.helpers.sample import seed, vientiane_schedule
 from tests.helpers.telegram import RecordingRequest
 

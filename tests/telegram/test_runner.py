@@ -10,7 +10,8 @@ import httpx
 
 from bot.clock import FakeClock
 from bot.store import Database
-from bot.telegram.app import build_application, running, settle
+from bot.telegram.app import build_application, running
+from bot.telegram.context import settle
 from bot.telegram.runner import secrets_of, webhook_options
 from tests.helpers.app import app_settings
 from tests.helpers.sample import seed
