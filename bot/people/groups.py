@@ -7,24 +7,19 @@ import datetime as dt
 from bot.domain import Channel, Person, TrainingClass
 from bot.people import permissions
 from bot.store import audit, classes
-from bot.store.database import Database, utc_text
+from bot.store import groups as store
+from bot.store.database import Database
 
 
 async def linked_class(db: Database, channel: Channel, chat_id: str) -> TrainingClass | None:
     """The class a group chat is linked to, if any."""
-    row = await db.fetchone(
-        "SELECT class_id FROM group_chats WHERE channel = ? AND chat_id = ?", (channel, chat_id)
-    )
-    return await classes.get_class(db, int(row[0])) if row else None
+    class_id = await store.class_id_of(db, channel, chat_id)
+    return await classes.get_class(db, class_id) if class_id is not None else None
 
 
 async def group_chats(db: Database, class_id: int) -> list[tuple[Channel, str]]:
     """The group chats linked to a class (for announcements)."""
-    rows = await db.fetchall(
-        "SELECT channel, chat_id FROM group_chats WHERE class_id = ? ORDER BY linked_at",
-        (class_id,),
-    )
-    return [(Channel(r[0]), str(r[1])) for r in rows]
+    return await store.chats_of(db, class_id)
 
 
 async def link(
@@ -38,14 +33,8 @@ async def link(
 ) -> None:
     """Link (or re-link) a group chat to a class; the person must manage the class."""
     await permissions.require(db, person, class_id, permissions.MANAGERS)
-    async with db.transaction() as conn:
-        await conn.execute(
-            "INSERT INTO group_chats (channel, chat_id, class_id, linked_by, linked_at) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (channel, chat_id) DO UPDATE SET "
-            "class_id = excluded.class_id, linked_by = excluded.linked_by, "
-            "linked_at = excluded.linked_at",
-            (channel, chat_id, class_id, person.id, utc_text(now)),
-        )
+    async with db.transaction():
+        await store.link(db, channel, chat_id, class_id, person.id, now)
         await audit.record(
             db,
             action="group.link",
@@ -65,10 +54,8 @@ async def unlink(
     if cls is None:
         return False
     await permissions.require(db, person, cls.id, permissions.MANAGERS)
-    async with db.transaction() as conn:
-        await conn.execute(
-            "DELETE FROM group_chats WHERE channel = ? AND chat_id = ?", (channel, chat_id)
-        )
+    async with db.transaction():
+        await store.unlink(db, channel, chat_id)
         await audit.record(
             db,
             action="group.unlink",

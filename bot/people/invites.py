@@ -12,14 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-import sqlite3
 from dataclasses import dataclass
-from enum import StrEnum
 
 from bot.domain import Person, Role, TrainingClass
 from bot.people import permissions
-from bot.store import audit, classes
-from bot.store.database import Database, parse_utc, utc_text
+from bot.store import audit, classes, people
+from bot.store import invites as store
+from bot.store.database import Database
+from bot.store.invites import Invite as Invite
+from bot.store.invites import InviteProblem as InviteProblem
 
 CODE_BYTES = 16
 """128 bits of randomness per code (22 URL-safe characters, fits Telegram's start parameter)."""
@@ -28,46 +29,12 @@ DEFAULT_DAYS = 14
 DEFAULT_USES = 60
 
 
-class InviteProblem(StrEnum):
-    """Why a code does not let someone in."""
-
-    UNKNOWN = "unknown"
-    USED_UP = "used_up"
-    EXPIRED = "expired"
-    REVOKED = "revoked"
-
-
 class InviteRejected(Exception):
     """The code cannot be redeemed; ``problem`` says why."""
 
     def __init__(self, problem: InviteProblem) -> None:
         super().__init__(problem.value)
         self.problem = problem
-
-
-@dataclass(frozen=True, slots=True)
-class Invite:
-    """A stored invitation (without its code, which only its creator ever sees)."""
-
-    id: int
-    class_id: int
-    role: Role
-    max_uses: int
-    uses: int
-    expires_at: dt.datetime
-    revoked_at: dt.datetime | None
-    created_at: dt.datetime
-    created_by: int | None
-
-    def problem(self, now: dt.datetime) -> InviteProblem | None:
-        """What stops this invite being used at ``now``, if anything."""
-        if self.revoked_at is not None:
-            return InviteProblem.REVOKED
-        if now >= self.expires_at:
-            return InviteProblem.EXPIRED
-        if self.uses >= self.max_uses:
-            return InviteProblem.USED_UP
-        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,26 +66,6 @@ def deep_link(bot_username: str, code: str) -> str:
     return f"https://t.me/{bot_username.lstrip('@')}?start={code}"
 
 
-_SELECT = (
-    "SELECT id, class_id, role, max_uses, uses, expires_at, revoked_at, created_at, created_by "
-    "FROM invites "
-)
-
-
-def _from_row(row: sqlite3.Row) -> Invite:
-    return Invite(
-        id=row["id"],
-        class_id=row["class_id"],
-        role=Role(row["role"]),
-        max_uses=row["max_uses"],
-        uses=row["uses"],
-        expires_at=parse_utc(row["expires_at"]),
-        revoked_at=parse_utc(row["revoked_at"]) if row["revoked_at"] else None,
-        created_at=parse_utc(row["created_at"]),
-        created_by=row["created_by"],
-    )
-
-
 async def create(
     db: Database,
     class_id: int,
@@ -141,21 +88,17 @@ async def create(
             permissions.require_admin(by)
     code = secrets.token_urlsafe(CODE_BYTES)
     expires = now + dt.timedelta(days=days)
-    async with db.transaction() as conn:
-        cur = await conn.execute(
-            "INSERT INTO invites (code_hash, class_id, role, max_uses, expires_at, created_by, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                hash_code(code),
-                class_id,
-                role,
-                uses,
-                utc_text(expires),
-                by.id if by else None,
-                utc_text(now),
-            ),
+    async with db.transaction():
+        invite_id = await store.insert(
+            db,
+            code_hash=hash_code(code),
+            class_id=class_id,
+            role=role,
+            max_uses=uses,
+            expires_at=expires,
+            created_by=by.id if by else None,
+            now=now,
         )
-        invite_id = int(cur.lastrowid or 0)
         await audit.record(
             db,
             action="invite.create",
@@ -170,15 +113,8 @@ async def create(
     return NewInvite(invite, code)
 
 
-async def get(db: Database, invite_id: int) -> Invite | None:
-    row = await db.fetchone(_SELECT + "WHERE id = ?", (invite_id,))
-    return _from_row(row) if row else None
-
-
-async def list_for_class(db: Database, class_id: int) -> list[Invite]:
-    """A class's invites, newest first."""
-    rows = await db.fetchall(_SELECT + "WHERE class_id = ? ORDER BY id DESC", (class_id,))
-    return [_from_row(r) for r in rows]
+get = store.get
+list_for_class = store.list_for_class
 
 
 async def revoke(
@@ -190,12 +126,8 @@ async def revoke(
         return False
     if by is not None:
         await permissions.require(db, by, invite.class_id, permissions.MANAGERS)
-    async with db.transaction() as conn:
-        cur = await conn.execute(
-            "UPDATE invites SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
-            (utc_text(now), invite_id),
-        )
-        if cur.rowcount == 0:
+    async with db.transaction():
+        if not await store.revoke(db, invite_id, now):
             return False
         await audit.record(
             db,
@@ -219,43 +151,27 @@ async def redeem(db: Database, code: str, person: Person, *, now: dt.datetime) -
     invite (their role is raised if the invite's is higher). The redeemed
     class becomes the person's active class.
     """
-    async with db.transaction() as conn:
-        row = await db.fetchone(_SELECT + "WHERE code_hash = ?", (hash_code(code),))
-        if row is None:
+    async with db.transaction():
+        invite = await store.by_hash(db, hash_code(code))
+        if invite is None:
             raise InviteRejected(InviteProblem.UNKNOWN)
-        invite = _from_row(row)
-        member = await db.fetchone(
-            "SELECT role FROM members WHERE class_id = ? AND person_id = ?",
-            (invite.class_id, person.id),
-        )
+        member = await people.get_membership(db, invite.class_id, person.id)
         problem = invite.problem(now)
         if problem is not None and member is None:
             raise InviteRejected(problem)
         already = member is not None
         role = invite.role
         if member is not None and problem is not None:
-            role = Role(member[0])  # a stale link changes nothing for someone already in
+            role = member.role  # a stale link changes nothing for someone already in
         elif member is not None:
-            current = Role(member[0])
+            current = member.role
             role = current if _RANK[current] >= _RANK[invite.role] else invite.role
-            await conn.execute(
-                "UPDATE members SET role = ? WHERE class_id = ? AND person_id = ?",
-                (role, invite.class_id, person.id),
-            )
+            await people.add_member(db, invite.class_id, person.id, role, now)
         else:
-            cur = await conn.execute(
-                "UPDATE invites SET uses = uses + 1 WHERE id = ? AND uses < max_uses",
-                (invite.id,),
-            )
-            if cur.rowcount == 0:
+            if not await store.count_use(db, invite.id):
                 raise InviteRejected(InviteProblem.USED_UP)
-            await conn.execute(
-                "INSERT INTO members (class_id, person_id, role, joined_at) VALUES (?, ?, ?, ?)",
-                (invite.class_id, person.id, role, utc_text(now)),
-            )
-        await conn.execute(
-            "UPDATE persons SET active_class_id = ? WHERE id = ?", (invite.class_id, person.id)
-        )
+            await people.add_member(db, invite.class_id, person.id, role, now)
+        await people.set_active_class(db, person.id, invite.class_id)
         await audit.record(
             db,
             action="invite.redeem",

@@ -20,7 +20,8 @@ from bot.domain import Channel, Person
 from bot.i18n import N_, _
 from bot.replies import Reply
 from bot.store import audit, people
-from bot.store.database import Database, parse_utc, utc_text
+from bot.store import links as store
+from bot.store.database import Database
 
 CODE_TTL = dt.timedelta(minutes=15)
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -76,11 +77,6 @@ def _hash(code: str) -> str:
     return hashlib.sha256(normalize_code(code).encode()).hexdigest()
 
 
-def looks_like_code(text: str) -> bool:
-    code = normalize_code(text)
-    return len(code) == CODE_LENGTH and all(ch in ALPHABET for ch in code)
-
-
 def display(code: str) -> str:
     """The code as shown to people: two groups of four ('K7Q4-2MZP')."""
     return f"{code[:4]}-{code[4:]}"
@@ -89,14 +85,7 @@ def display(code: str) -> str:
 async def issue(db: Database, person: Person, now: dt.datetime) -> str:
     """A new one-time code for ``person`` (their earlier unused codes stop working)."""
     code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
-    async with db.transaction() as conn:
-        await conn.execute(
-            "DELETE FROM link_codes WHERE person_id = ? AND used_at IS NULL", (person.id,)
-        )
-        await conn.execute(
-            "INSERT INTO link_codes (code_hash, person_id, expires_at) VALUES (?, ?, ?)",
-            (_hash(code), person.id, utc_text(now + CODE_TTL)),
-        )
+    await store.replace_code(db, person.id, _hash(code), now + CODE_TTL)
     return display(code)
 
 
@@ -104,17 +93,14 @@ async def redeem(
     db: Database, code: str, *, channel: Channel, external_id: str, now: dt.datetime
 ) -> Linked:
     """Attach the account (``channel``, ``external_id``) to the person who made ``code``."""
-    row = await db.fetchone(
-        "SELECT person_id, expires_at, used_at FROM link_codes WHERE code_hash = ?",
-        (_hash(code),),
-    )
-    if row is None:
+    stored = await store.code(db, _hash(code))
+    if stored is None:
         raise LinkRejected(LinkProblem.UNKNOWN)
-    if row["used_at"] is not None:
+    if stored.used:
         raise LinkRejected(LinkProblem.USED)
-    if parse_utc(row["expires_at"]) <= now:
+    if stored.expires_at <= now:
         raise LinkRejected(LinkProblem.EXPIRED)
-    target_id = int(row["person_id"])
+    target_id = stored.person_id
     identity = await people.find_identity(db, channel, external_id)
     if identity is None:
         raise LinkRejected(LinkProblem.UNKNOWN)
@@ -125,33 +111,10 @@ async def redeem(
     if any(i.channel == channel for i in await people.identities_of(db, target_id)):
         raise LinkRejected(LinkProblem.SAME_CHANNEL)
     old_id = identity.person_id
-    async with db.transaction() as conn:
-        cur = await conn.execute(
-            "UPDATE link_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL",
-            (utc_text(now), _hash(code)),
-        )
-        if cur.rowcount == 0:
+    async with db.transaction():
+        if not await store.use_code(db, _hash(code), now):
             raise LinkRejected(LinkProblem.USED)
-        await conn.execute(
-            "UPDATE identities SET person_id = ? WHERE channel = ? AND external_id = ?",
-            (target_id, channel, external_id),
-        )
-        left = await db.fetchone("SELECT COUNT(*) FROM identities WHERE person_id = ?", (old_id,))
-        if left is not None and int(left[0]) == 0:
-            await conn.execute(
-                "INSERT OR IGNORE INTO members (class_id, person_id, role, joined_at) "
-                "SELECT class_id, ?, role, joined_at FROM members WHERE person_id = ?",
-                (target_id, old_id),
-            )
-            await conn.execute(
-                "UPDATE persons SET "
-                "lang = COALESCE(lang, (SELECT lang FROM persons WHERE id = ?)), "
-                "active_class_id = COALESCE(active_class_id, "
-                "(SELECT active_class_id FROM persons WHERE id = ?)) WHERE id = ?",
-                (old_id, old_id, target_id),
-            )
-            await conn.execute("DELETE FROM persons WHERE id = ?", (old_id,))
-        await conn.execute("UPDATE persons SET last_channel = ? WHERE id = ?", (channel, target_id))
+        await store.move_identity(db, channel, external_id, old_id, target_id)
         await audit.record(
             db,
             action="identity.link",
