@@ -31,8 +31,10 @@ class Settings:
     webhook_port: int = 8443
     admin_ids: frozenset[int] = frozenset()
     change_notice_minutes: float = 5.0
-    ack_reminder_minutes: float = 30.0
     """Schedule changes confirmed within this many minutes make one notice to members."""
+    ack_reminder_minutes: float = 30.0
+    """Minutes after an announcement that asks for confirmation before non-confirmers are
+    reminded once."""
     paid_broadcast: bool = False
     zalo_bot_token: str = field(default="", repr=False)
     zalo_api_url: str = "https://bot-api.zapps.me"

@@ -162,16 +162,3 @@ def format_instant(instant: dt.datetime, tz: str, lang: str | None = None) -> st
     return babel_dates.format_datetime(
         local, "short", tzinfo=local.tzinfo, locale=babel_locale(lang)
     )
-
-
-def format_tz_label(tz: str, lang: str | None = None) -> str:
-    """A time zone's name and offset, e.g. 'GMT+08:00' with the city: for 'venue time' labels."""
-    zone = babel_dates.get_timezone(tz)
-    return babel_dates.get_timezone_location(zone, locale=babel_locale(lang))
-
-
-def format_delta(delta: dt.timedelta, lang: str | None = None) -> str:
-    """A duration in words: '2 giờ', '35 minutes'."""
-    return babel_dates.format_timedelta(
-        delta, threshold=1.5, granularity="minute", locale=babel_locale(lang)
-    )

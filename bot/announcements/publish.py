@@ -21,9 +21,10 @@ from bot.domain import LANGS, Localized, Person, Role, localized
 from bot.i18n import N_, _, use_lang
 from bot.people import permissions
 from bot.replies import Block, Button, Reply
+from bot.store import announcements as store
 from bot.store import audit, classes, outbox, people
-from bot.store.classes import loc_from, loc_json
-from bot.store.database import Database, parse_utc, utc_text
+from bot.store.classes import loc_from
+from bot.store.database import Database, parse_utc
 
 ACK_DELAY = dt.timedelta(minutes=30)
 """How long after an announcement non-confirmers get their one reminder."""
@@ -133,23 +134,20 @@ async def create(
         if m.person.id != sender.id
     ]
     reminder_at = now + ack_delay if draft.needs_ack else None
-    async with db.transaction() as conn:
-        cur = await conn.execute(
-            "INSERT INTO announcements (class_id, sender_person_id, audience, body, media, "
-            "needs_ack, ack_reminder_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                draft.class_id,
-                sender.id,
-                draft.audience,
-                loc_json(body),
-                json.dumps(list(draft.media)) if draft.media else None,
-                int(draft.needs_ack),
-                utc_text(reminder_at) if reminder_at else None,
-                utc_text(now),
-            ),
+    async with db.transaction():
+        announcement_id = await store.insert(
+            db,
+            class_id=draft.class_id,
+            sender_person_id=sender.id,
+            audience=draft.audience,
+            body=body,
+            media=draft.media,
+            needs_ack=draft.needs_ack,
+            ack_reminder_at=reminder_at,
+            now=now,
         )
         ann = Announcement(
-            id=int(cur.lastrowid or 0),
+            id=announcement_id,
             class_id=draft.class_id,
             sender_person_id=sender.id,
             audience=draft.audience,
@@ -213,13 +211,9 @@ def from_row(row: Mapping[str, object]) -> Announcement:
 
 
 async def get(db: Database, announcement_id: int) -> Announcement | None:
-    row = await db.fetchone("SELECT * FROM announcements WHERE id = ?", (announcement_id,))
-    return from_row(dict(row)) if row else None
+    row = await store.get(db, announcement_id)
+    return from_row(row) if row else None
 
 
 async def recent(db: Database, class_id: int, limit: int = 5) -> list[Announcement]:
-    rows = await db.fetchall(
-        "SELECT * FROM announcements WHERE class_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",
-        (class_id, limit),
-    )
-    return [from_row(dict(r)) for r in rows]
+    return [from_row(r) for r in await store.recent(db, class_id, limit)]

@@ -19,8 +19,9 @@ from bot.i18n import N_, _, format_instant, ngettext, use_lang
 from bot.people import permissions
 from bot.people.linking import CHANNEL_NAMES
 from bot.replies import Block, Reply
+from bot.store import announcements as store
 from bot.store import audit, classes, outbox, people
-from bot.store.database import Database, utc_text
+from bot.store.database import Database
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,12 +49,7 @@ async def ack(db: Database, person: Person, announcement_id: int, now: dt.dateti
     """Record that ``person`` confirmed; True if new, False if already, None if not theirs."""
     if await outbox.by_key(db, message_key(announcement_id, person.id)) is None:
         return None
-    async with db.transaction() as conn:
-        cur = await conn.execute(
-            "INSERT OR IGNORE INTO acks (announcement_id, person_id, acked_at) VALUES (?, ?, ?)",
-            (announcement_id, person.id, utc_text(now)),
-        )
-        return cur.rowcount == 1
+    return await store.add_ack(db, announcement_id, person.id, now)
 
 
 async def _on_ack(ctx: actions.ActionContext, rest: str) -> actions.ActionResult:
@@ -76,12 +72,7 @@ actions.register("ack:", _on_ack)
 
 async def report(db: Database, ann: Announcement) -> Report:
     """Who got it, who did not, who confirmed."""
-    acked = {
-        int(r[0])
-        for r in await db.fetchall(
-            "SELECT person_id FROM acks WHERE announcement_id = ?", (ann.id,)
-        )
-    }
+    acked = await store.ackers(db, ann.id)
     out = Report(ann)
     buckets = {
         "sent": out.sent,
@@ -170,14 +161,9 @@ async def report_for(
 
 async def run_due_followups(db: Database, now: dt.datetime) -> int:
     """Queue the one reminder to non-confirmers and the sender's summary; returns how many."""
-    rows = await db.fetchall(
-        "SELECT * FROM announcements WHERE needs_ack = 1 AND ack_reminded_at IS NULL "
-        "AND ack_reminder_at <= ?",
-        (utc_text(now),),
-    )
     queued = 0
-    for row in rows:
-        queued += await _follow_up(db, from_row(dict(row)), now)
+    for row in await store.due_followups(db, now):
+        queued += await _follow_up(db, from_row(row), now)
     return queued
 
 
@@ -187,12 +173,7 @@ async def _follow_up(db: Database, ann: Announcement, now: dt.datetime) -> int:
     if cls is None:
         return 0
     rep = await report(db, ann)
-    acked = {
-        int(r[0])
-        for r in await db.fetchall(
-            "SELECT person_id FROM acks WHERE announcement_id = ?", (ann.id,)
-        )
-    }
+    acked = await store.ackers(db, ann.id)
     targets = [
         d
         for d in await outbox.deliveries(db, ann.id)
@@ -240,11 +221,9 @@ async def _follow_up(db: Database, ann: Announcement, now: dt.datetime) -> int:
                 announcement_id=ann.id,
             )
         )
-    async with db.transaction() as conn:
+    async with db.transaction():
         queued = await outbox.enqueue(db, messages, now)
-        await conn.execute(
-            "UPDATE announcements SET ack_reminded_at = ? WHERE id = ?", (utc_text(now), ann.id)
-        )
+        await store.mark_reminded(db, ann.id, now)
         await audit.record(
             db,
             action="broadcast_followup",

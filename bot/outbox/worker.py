@@ -126,6 +126,7 @@ class DeliveryWorker:
         self._floods: dict[Channel, int] = {}
         self._transient: dict[Channel, int] = {}
         self._wake = asyncio.Event()
+        self._stopped = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
         for sender in senders:
@@ -227,7 +228,9 @@ class DeliveryWorker:
         if wait > 0:
             return ts + wait
         while (wait := self._global_bucket(channel).wait(ts)) > _NEGLIGIBLE:
-            await self.sleep(wait)
+            if self._stopping:
+                return ts + wait  # not sent: it stays due for the next start
+            await self._pause(wait)
             ts = self._ts()
         stamp = self._take(key, ts)
         done, self._accepted = self._accepted, []
@@ -406,7 +409,7 @@ class DeliveryWorker:
                 upcoming = await outbox.next_due_at(self.db)
                 if until is None or upcoming is None or upcoming > until:
                     break
-                await self.sleep(max((upcoming - now).total_seconds(), 0.0))
+                await self._pause(max((upcoming - now).total_seconds(), 0.0))
                 continue
             progressed = False
             earliest: float | None = None
@@ -422,7 +425,19 @@ class DeliveryWorker:
                     earliest = ready if earliest is None else min(earliest, ready)
             self._forget_idle(self._ts())
             if not progressed and earliest is not None:
-                await self.sleep(max(earliest - self._ts(), _NEGLIGIBLE))
+                await self._pause(max(earliest - self._ts(), _NEGLIGIBLE))
+
+    async def _pause(self, seconds: float) -> None:
+        """Sleep (the injected sleep) for a rate limit or back-off; :meth:`stop` cuts it short."""
+        if self._stopping:
+            return
+        nap = asyncio.ensure_future(self.sleep(seconds))
+        stopped = asyncio.ensure_future(self._stopped.wait())
+        try:
+            await asyncio.wait({nap, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in (nap, stopped):
+                waiter.cancel()
 
     async def run(self, idle_poll: float = 60.0) -> None:
         """Deliver until :meth:`stop`: woken by enqueues, else sleeping until the next due time."""
@@ -449,12 +464,14 @@ class DeliveryWorker:
         """Run :meth:`run` as a background task (e.g. from the app's post_init)."""
         if self._task is None or self._task.done():
             self._stopping = False
+            self._stopped.clear()
             self._task = asyncio.create_task(self.run(), name="classbot-delivery")
         return self._task
 
     async def stop(self, grace: float = 10.0) -> None:
         """Finish the send in progress (up to ``grace`` seconds), then stop."""
         self._stopping = True
+        self._stopped.set()
         self._wake.set()
         task, self._task = self._task, None
         if task is None:

@@ -270,9 +270,7 @@ async def confirm(
             now=now,
             note=f"rollback to {row.rollback_number}" if row.rollback_number else "",
         )
-        await db.execute(
-            "UPDATE pending_uploads SET version_id = ? WHERE id = ?", (version.id, row.id)
-        )
+        await store.set_version(db, row.id, version.id)
         if row.kind is UploadKind.NEWCLASS:
             await people.add_member(db, saved.id, person.id, Role.ADMIN, now)
             await people.set_active_class(db, person.id, saved.id)

@@ -124,11 +124,6 @@ async def enqueue(db: Database, messages: Sequence[OutgoingMessage], now: dt.dat
     return added
 
 
-async def is_queued(db: Database, dedup_key: str) -> bool:
-    row = await db.fetchone("SELECT 1 FROM outbox WHERE dedup_key = ?", (dedup_key,))
-    return row is not None
-
-
 @dataclass(frozen=True, slots=True)
 class QueuedMessage:
     """A stored outbox row the worker may deliver."""

@@ -142,3 +142,10 @@ async def due_to_expire(db: Database, now: dt.datetime) -> list[PendingUpload]:
         (utc_text(now),),
     )
     return [_from_row(r) for r in rows]
+
+
+async def set_version(db: Database, upload_id: int, version_id: int) -> None:
+    """Remember which schedule version a confirmed upload became."""
+    await db.execute(
+        "UPDATE pending_uploads SET version_id = ? WHERE id = ?", (version_id, upload_id)
+    )

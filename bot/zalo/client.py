@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 
+from bot.logs import RedactSecrets
 from bot.outbox.sender import Rejected, RetryAfter, TransientError, Unreachable
 
 DEFAULT_API_URL = "https://bot-api.zapps.me"
@@ -33,27 +34,12 @@ NO_UPDATE = 408
 log = logging.getLogger(__name__)
 
 
-class _RedactToken(logging.Filter):
-    """Replaces a secret in log records (httpx logs every request URL at INFO)."""
-
-    def __init__(self, secret: str) -> None:
-        super().__init__()
-        self.secret = secret
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if self.secret and self.secret in message:
-            record.msg = message.replace(self.secret, "<redacted>")
-            record.args = None
-        return True
-
-
 def redact_in_logs(secret: str) -> None:
     """Make sure ``secret`` never reaches the logs of httpx or httpcore."""
     for name in ("httpx", "httpcore"):
         logger = logging.getLogger(name)
-        if not any(isinstance(f, _RedactToken) and f.secret == secret for f in logger.filters):
-            logger.addFilter(_RedactToken(secret))
+        if not any(isinstance(f, RedactSecrets) and secret in f.secrets for f in logger.filters):
+            logger.addFilter(RedactSecrets([secret]))
 
 
 def error_for(method: str, status: int, body: dict[str, Any], retry_after: str | None) -> Exception:

@@ -518,3 +518,22 @@ async def test_progress_recorded_for_one_chat_is_not_applied_to_another(
 
     assert [m.part for m in sender.sent if m.chat_id == "1"] == [1]
     assert [m.part for m in sender.sent if m.chat_id == "2"] == [0, 1]
+
+
+async def test_stop_cuts_a_rate_limit_wait_short(db: Database, clock: FakeClock) -> None:
+    """With the real sleep and a clock that does not move, the rate wait never ends by itself."""
+    persons = await make_people(db, 40, clock.now())
+    await enqueue_to(db, persons, clock.now())
+    sender = FakeSender(clock)
+    live = DeliveryWorker(db, [sender], clock)  # asyncio.sleep: waits in real seconds
+    live.start()
+    for _ in range(200):
+        if sender.sent:
+            break
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.05)  # the worker is now waiting for a limit that never frees
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    await live.stop(grace=30)
+    assert loop.time() - started < 1.0
+    assert 0 < len(sender.sent) < 40  # the rest stay due for the next start
