@@ -4,17 +4,15 @@
 Thin: parse the update, call :mod:`bot.schedule.uploads`, :mod:`bot.people.members` or
 :mod:`bot.people.invite_menu`, send the reply. A refused role gets a polite answer
 and changes nothing. A file is refused by its announced size and name before
-it is downloaded. After a confirmed change the reminder jobs are re-derived
-(:func:`bot.telegram.jobs.resync`) and a job is set for the end of the change-notice
-window; a repeating job also closes due windows and drops expired previews,
-so a restart loses nothing.
+it is downloaded. After a confirmed change the jobs are re-derived from the
+database (:func:`bot.telegram.jobs.resync`): the reminders, and the change notice at
+the close of its window; a restart derives the same, so nothing is lost.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any, cast
+from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatType
@@ -27,9 +25,8 @@ from bot.people import invite_menu
 from bot.people import members as organiser
 from bot.people.permissions import Forbidden
 from bot.replies import Reply
-from bot.schedule import notices as change_notices
 from bot.schedule import uploads
-from bot.store import change_windows, classes
+from bot.store import classes
 from bot.telegram import jobs
 from bot.telegram.context import BotApp, BotContext
 from bot.telegram.render import edit_reply
@@ -37,7 +34,6 @@ from bot.telegram.render import edit_reply
 AWAITING = "admin:awaiting_upload"
 """chat_data key: (kind, asked at): the next document is an upload or a new class's workbook."""
 
-DUE_CHECK_SECONDS = 60
 BUTTONS = r"^(upl|inv|exp):"
 
 
@@ -49,10 +45,6 @@ def no_class() -> Reply:
     return Reply.text(
         _("Which class? Write the command followed by the class code, e.g. /versions VTE-HN-2024.")
     )
-
-
-def _window(context: BotContext) -> dt.timedelta:
-    return dt.timedelta(minutes=context.settings.change_notice_minutes)
 
 
 async def target_class(context: BotContext) -> TrainingClass | None:
@@ -343,24 +335,8 @@ async def button(update: Update, context: BotContext) -> None:
 
 
 async def after_change(context: BotContext, class_id: int) -> None:
-    """Reminders follow the new version; the change notice waits for its window to close."""
+    """Jobs follow the new version: reminders, and the notice at its window's close."""
     await jobs.resync(context, [class_id])
-    queue = cast("BotApp", context.application).job_queue
-    window = await change_windows.open_window(context.store, class_id)
-    if queue is None or window is None:
-        return
-    name = f"change-notice:{class_id}"
-    if queue.get_jobs_by_name(name):
-        return
-    delay = (window.opened_at + _window(context) - context.now()).total_seconds()
-    queue.run_once(due_check, when=max(delay, 0) + 1, name=name, data=class_id)
-
-
-async def due_check(context: BotContext) -> None:
-    """Job: send the notices of closed windows, drop previews nobody confirmed in time."""
-    db, now = context.store, context.now()
-    await change_notices.flush_due(db, now, _window(context))
-    await uploads.expire_due(db, now)
 
 
 def register_buttons(app: BotApp) -> None:
@@ -402,7 +378,3 @@ def register(app: BotApp) -> None:
     app.add_handler(
         MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE, document), group=1
     )
-    if app.job_queue is not None:
-        app.job_queue.run_repeating(
-            due_check, interval=DUE_CHECK_SECONDS, first=DUE_CHECK_SECONDS, name="organiser-due"
-        )

@@ -39,8 +39,6 @@ from bot.telegram.context import BotApp, BotContext
 CLASS, TEXT, SECOND, SECOND_TEXT, AUDIENCE, PREVIEW = range(6)
 TIMEOUT = 600
 """Seconds of silence after which a draft is dropped (nothing is sent)."""
-FOLLOWUP_SECONDS = 60
-"""How often the follow-up reminders and summaries are looked for."""
 DRAFT = "broadcast_draft"
 END = ConversationHandler.END
 
@@ -296,11 +294,6 @@ async def report(update: Update, context: BotContext) -> None:
     await send(update, context, reply)
 
 
-async def followups(context: BotContext) -> None:
-    """Job: the one reminder to non-confirmers and the summary to the sender, when due."""
-    await announcement_status.run_due_followups(context.store, context.now())
-
-
 def conversation() -> ConversationHandler[BotContext]:
     """The /broadcast conversation (private chats only)."""
     private = filters.ChatType.PRIVATE
@@ -336,7 +329,3 @@ def register(app: BotApp) -> None:
     app.add_handler(conversation())
     # Private chats only: the report names people, which is not for the class group.
     app.add_handler(CommandHandler("report", report, filters=filters.ChatType.PRIVATE))
-    if app.job_queue is not None:
-        app.job_queue.run_repeating(
-            followups, interval=FOLLOWUP_SECONDS, first=FOLLOWUP_SECONDS, name="ann-followups"
-        )

@@ -93,3 +93,9 @@ async def history(db: Database, class_id: int) -> list[ChangeWindow]:
         f"SELECT {_COLUMNS} FROM change_windows WHERE class_id = ? ORDER BY id", (class_id,)
     )
     return [_from_row(r) for r in rows]
+
+
+async def open_class_ids(db: Database) -> list[int]:
+    """The classes with a change window still open."""
+    rows = await db.fetchall("SELECT class_id FROM change_windows WHERE closed_at IS NULL")
+    return [int(r[0]) for r in rows]

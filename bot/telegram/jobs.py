@@ -25,8 +25,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from bot.announcements import status as announcement_status
 from bot.reminders import planning as reminders
 from bot.reminders.planning import JobKind, PlannedJob
+from bot.schedule import notices as change_notices
+from bot.schedule import uploads
+from bot.store import change_windows
 
 if TYPE_CHECKING:
     from telegram.ext import Application
@@ -47,6 +51,12 @@ RESYNC_EVERY = dt.timedelta(hours=6)
 """How often the queue is re-derived, bringing jobs into the horizon."""
 
 RESYNC_NAME = "reminders-resync"
+
+DUE_CHECK_EVERY = dt.timedelta(seconds=60)
+"""How often closed change windows, expired upload previews and due follow-ups are looked for."""
+
+DUE_CHECK_NAME = "due-check"
+NOTICE_PREFIX = "change-notice:"
 
 GATHER_ROUNDS = 3
 """Event-loop rounds the first of simultaneous jobs waits for the others (no wall time)."""
@@ -153,6 +163,11 @@ async def sync_jobs(
         queue.run_repeating(
             _resync_job, interval=RESYNC_EVERY, first=RESYNC_EVERY, name=RESYNC_NAME
         )
+    if not queue.get_jobs_by_name(DUE_CHECK_NAME):
+        queue.run_repeating(
+            due_check, interval=DUE_CHECK_EVERY, first=DUE_CHECK_EVERY, name=DUE_CHECK_NAME
+        )
+    await _sync_notice_jobs(app, now, wanted)
     report = SyncReport(len(planned), len(every) - len(planned), added, kept, cancelled, catch_up)
     log.info(
         "event=jobs_synced planned=%d later=%d added=%d kept=%d cancelled=%d catch_up=%d",
@@ -164,6 +179,33 @@ async def sync_jobs(
         report.catch_up,
     )
     return report
+
+
+def notice_window(app: AnyApp) -> dt.timedelta:
+    """How long schedule changes are gathered into one notice (``CHANGE_NOTICE_MINUTES``)."""
+    return dt.timedelta(minutes=app.bot_data.settings.change_notice_minutes)
+
+
+async def _sync_notice_jobs(app: AnyApp, now: dt.datetime, wanted: set[int] | None) -> None:
+    """One job at the close of each open change window (a notice is sent then, not later)."""
+    queue, db = app.job_queue, app.bot_data.db
+    assert queue is not None and db is not None
+    for class_id in wanted if wanted is not None else await change_windows.open_class_ids(db):
+        name = f"{NOTICE_PREFIX}{class_id}"
+        window = await change_windows.open_window(db, class_id)
+        if window is None or queue.get_jobs_by_name(name):
+            continue
+        delay = (window.opened_at + notice_window(app) - now).total_seconds()
+        queue.run_once(due_check, when=max(delay, 0) + 1, name=name, data=class_id)
+
+
+async def due_check(context: BotContext) -> None:
+    """Send the notices of closed change windows, drop previews nobody confirmed in time,
+    and send announcement follow-ups that are due."""
+    db, now = context.store, context.now()
+    await change_notices.flush_due(db, now, notice_window(context.application))
+    await uploads.expire_due(db, now)
+    await announcement_status.run_due_followups(db, now)
 
 
 async def _resync_job(context: BotContext) -> None:

@@ -201,9 +201,11 @@ async def test_upload_preview_confirm_then_one_notice_after_the_window(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     synced: list[list[int]] = []
+    real_resync = jobs.resync
 
     async def resync(context: BotContext, class_ids: list[int]) -> None:
         synced.append(list(class_ids))
+        await real_resync(context, class_ids)
 
     monkeypatch.setattr(jobs, "resync", resync)
     await send_file(app, request_recorder, ADMIN, "v3.xlsx", to_xlsx(revised(s4=T(10, 0))))
@@ -222,7 +224,7 @@ async def test_upload_preview_confirm_then_one_notice_after_the_window(
     (job,) = app.job_queue.get_jobs_by_name(f"change-notice:{cls.id}")
     assert synced == [[cls.id]]
     clock.advance(change_notices.DEFAULT_WINDOW)
-    await admin.due_check(BotContext.from_job(job, app))
+    await jobs.due_check(BotContext.from_job(job, app))
     rows = await db.fetchall(
         "SELECT person_id FROM outbox WHERE kind = ? ORDER BY person_id", (change_notices.KIND,)
     )
