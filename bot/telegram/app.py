@@ -3,7 +3,7 @@
 Handlers reach the database, the clock and the settings through
 :class:`BotContext` (``context.store``, ``context.clock``, ``context.settings``)
 and the person who wrote through ``context.person``, which the group -1
-handler sets for every update (see :mod:`bot.handlers`). The database is
+handler sets for every update (see :mod:`bot.telegram.handlers`). The database is
 opened in ``post_init`` and closed in ``post_shutdown``; tests, the terminal
 chat and the benchmark use :func:`running` to do the same without polling.
 """
@@ -30,7 +30,7 @@ from bot.agenda.assistant import commands_for
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.domain import LANGS, Role
-from bot.handlers import register_all
+from bot.telegram.handlers import register_all
 from bot.i18n import _, use_lang
 from bot.store import Database
 from bot.telegram import jobs

@@ -19,7 +19,7 @@ from telegram.constants import ChatType
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.domain import Role, TrainingClass
-from bot.handlers.common import current_class, send
+from bot.telegram.handlers.common import current_class, send
 from bot.i18n import _
 from bot.people import invite_menu
 from bot.people import members as organiser

@@ -10,7 +10,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.domain import Channel, Role
-from bot.handlers import admin
+from bot.telegram.handlers import admin
 from bot.i18n import use_lang
 from bot.schedule import notices as change_notices
 from bot.schedule import uploads

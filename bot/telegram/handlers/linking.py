@@ -7,7 +7,7 @@ from telegram.constants import ChatType
 from telegram.ext import CommandHandler
 
 from bot.domain import Channel
-from bot.handlers.common import send
+from bot.telegram.handlers.common import send
 from bot.people import linking
 from bot.telegram.context import BotApp, BotContext
 

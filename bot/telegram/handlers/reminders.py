@@ -10,7 +10,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.handlers.common import current_class, not_joined, refused, send
+from bot.telegram.handlers.common import current_class, not_joined, refused, send
 from bot.people.permissions import Forbidden
 from bot.reminders import rollcall
 from bot.reminders import settings as reminder_settings

@@ -28,7 +28,7 @@ from bot.announcements import publish as announcements
 from bot.announcements import status as announcement_status
 from bot.announcements.publish import Audience, Draft
 from bot.domain import LANGS, localized
-from bot.handlers.common import current_class, not_joined, refused, send
+from bot.telegram.handlers.common import current_class, not_joined, refused, send
 from bot.i18n import LANG_NAMES, _, ngettext, use_lang
 from bot.people import permissions
 from bot.people.permissions import Forbidden

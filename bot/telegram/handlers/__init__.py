@@ -7,7 +7,7 @@ it belongs to. The command menus come from :func:`bot.agenda.assistant.commands_
 
 from __future__ import annotations
 
-from bot.handlers import admin, broadcast, common, identity, linking, reminders, trainee
+from bot.telegram.handlers import admin, broadcast, common, identity, linking, reminders, trainee
 from bot.telegram.context import BotApp
 
 
