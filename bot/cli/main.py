@@ -70,7 +70,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         return run_bot(settings)
     if settings.zalo_bot_token and not getattr(args, "demo", False):
         from bot.telegram.runner import secrets_of
-        from bot.zalo.standalone import run_zalo
+        from bot.telegram.zalo_only import run_zalo
 
         return run_zalo(settings, secrets_of(settings))  # Zalo only: no BOT_TOKEN
     from bot import logs, terminal

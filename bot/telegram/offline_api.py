@@ -2,7 +2,7 @@
 
 Three places drive the real application offline: the terminal chat prints what
 the bot sends (:mod:`bot.terminal`), Zalo-only mode discards it
-(:mod:`bot.zalo.standalone`), and the tests record it (``tests/helpers/telegram.py``).
+(:mod:`bot.telegram.zalo_only`), and the tests record it (``tests/helpers/telegram.py``).
 Each is a :class:`LocalBotApi`, a ``BaseRequest`` that answers every call the
 way Telegram would (``getMe``, the sent message for ``send*``/``edit*``, a
 file for ``getFile``, ``True`` otherwise) and lets a subclass see each call

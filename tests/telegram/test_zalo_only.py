@@ -7,7 +7,7 @@ import dataclasses
 from pathlib import Path
 
 from bot.config import Settings
-from bot.zalo.standalone import OfflineRequest, serve
+from bot.telegram.zalo_only import OfflineRequest, serve
 from tests.helpers.zalo_server import TOKEN, FakeZaloServer, text_update
 
 
