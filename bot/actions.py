@@ -23,9 +23,7 @@ from dataclasses import dataclass, field
 
 from bot.domain import Channel, Person
 from bot.i18n import _, use_lang
-from bot.people import permissions
 from bot.replies import Reply
-from bot.store import classes
 from bot.store.database import Database
 
 log = logging.getLogger(__name__)
@@ -57,6 +55,8 @@ ActionHandler = Callable[[ActionContext, str], Awaitable[ActionResult]]
 """Called with the context and the action's text after its prefix."""
 
 ACTION_MODULES: list[str] = [
+    "bot.agenda.views",
+    "bot.agenda.assistant",
     "bot.people.preferences",
     "bot.reminders.rollcall",
     "bot.reminders.settings",
@@ -109,26 +109,3 @@ async def dispatch(ctx: ActionContext, action: str) -> ActionResult:
             log.info("event=unknown_action action=%r", action[:64])
             return expired()
         return await handler(ctx, rest)
-
-
-async def _day(ctx: ActionContext, rest: str) -> ActionResult:
-    """``day:<class_id>:<YYYY-MM-DD>``: show that day of the class in place."""
-    from bot.agenda import views as agenda
-
-    class_text, _sep, day_text = rest.partition(":")
-    try:
-        class_id = int(class_text)
-        day = dt.date.fromisoformat(day_text)
-    except ValueError:
-        return expired()
-    cls = await classes.get_class(ctx.db, class_id)
-    if cls is None:
-        return expired()
-    in_group = ctx.group_class_id == class_id
-    if not in_group and await permissions.role_in(ctx.db, ctx.person, class_id) is None:
-        return expired()
-    reply = await agenda.day_view(ctx.db, cls, day, ctx.lang)
-    return ActionResult(replies=[reply], replace=True)
-
-
-register("day:", _day)

@@ -11,22 +11,22 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot import actions
+from bot.actions import ActionContext, ActionResult
 from bot.agenda import views as agenda
 from bot.agenda.cards import venue_time_label
 from bot.agenda.intents import Intent, IntentKind
-from bot.domain import Role, TrainingClass
-from bot.i18n import N_, _, use_lang
+from bot.domain import LANGS, Role, TrainingClass
+from bot.i18n import LANG_NAMES, N_, _, use_lang
+from bot.people import preferences
+from bot.people.permissions import ROLE_NAMES
 from bot.replies import Block, Reply
+from bot.store import people
 from bot.store.database import Database
 
 CHANNEL_KINDS = frozenset({IntentKind.LANG, IntentKind.CLASS})
 """Intents the channel answers itself (they need its pickers and the person's record)."""
 
-ROLE_NAMES: dict[Role, str] = {
-    Role.TRAINEE: N_("Trainee"),
-    Role.MANAGER: N_("Class manager"),
-    Role.ADMIN: N_("Organiser (administrator)"),
-}
 
 TRAINEE_COMMANDS: tuple[tuple[str, str], ...] = (
     ("today", N_("Today's schedule")),
@@ -174,3 +174,25 @@ async def answer(
         case IntentKind.MYCLASS:
             return [myclass_reply(cls, role, lang)]
     raise ValueError(f"{intent.kind} is answered by the channel")
+
+
+async def _choose_lang(ctx: ActionContext, rest: str) -> ActionResult:
+    if rest not in LANGS:
+        return actions.expired()
+    await people.set_lang(ctx.db, ctx.person.id, rest)
+    with use_lang(rest):
+        done = Reply.text(_("I will write to you in English from now on."))
+        current = await preferences.active_class(ctx.db, ctx.person)
+        if current is None:
+            follow = Reply.text(
+                _(
+                    "You have not joined a class yet. Please open the invitation link "
+                    "your class manager sent you."
+                )
+            )
+        else:
+            follow = help_reply(current[1], rest)
+        return ActionResult(replies=[done, follow], replace=True, toast=LANG_NAMES[rest])
+
+
+actions.register("lang:", _choose_lang)

@@ -18,6 +18,7 @@ import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import MappingProxyType
 
+from bot import actions
 from bot.agenda.cards import (
     bring_card,
     clock,
@@ -33,6 +34,7 @@ from bot.agenda.cards import (
 )
 from bot.domain import Session, SessionKind, Topic, TrainingClass
 from bot.i18n import _, use_lang
+from bot.people import permissions
 from bot.replies import Block, Button, Reply
 from bot.store import classes
 from bot.store.database import Database
@@ -474,3 +476,24 @@ async def meeting_view(
 ) -> list[Reply]:
     """Where and when the bus leaves for the next field visit, or for the visits of ``day``."""
     return await _visit_cards(db, cls, now, lang, day, meeting_card)
+
+
+async def _day(ctx: actions.ActionContext, rest: str) -> actions.ActionResult:
+    """``day:<class_id>:<YYYY-MM-DD>``: show that day of the class in place."""
+    class_text, _sep, day_text = rest.partition(":")
+    try:
+        class_id = int(class_text)
+        day = dt.date.fromisoformat(day_text)
+    except ValueError:
+        return actions.expired()
+    cls = await classes.get_class(ctx.db, class_id)
+    if cls is None:
+        return actions.expired()
+    in_group = ctx.group_class_id == class_id
+    if not in_group and await permissions.role_in(ctx.db, ctx.person, class_id) is None:
+        return actions.expired()
+    reply = await day_view(ctx.db, cls, day, ctx.lang)
+    return actions.ActionResult(replies=[reply], replace=True)
+
+
+actions.register("day:", _day)

@@ -73,7 +73,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         from bot.telegram.zalo_only import run_zalo
 
         return run_zalo(settings, secrets_of(settings))  # Zalo only: no BOT_TOKEN
-    from bot import logs, terminal
+    from bot import logs
+    from bot.telegram import terminal
 
     logs.configure("WARNING", [settings.bot_token])
     return asyncio.run(terminal.chat(settings, today=_today(args)))

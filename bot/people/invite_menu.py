@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.agenda.assistant import ROLE_NAMES
 from bot.domain import Person, Role, TrainingClass
 from bot.i18n import _, format_instant, use_lang
 from bot.people import invites, permissions
+from bot.people.permissions import ROLE_NAMES
 from bot.replies import Block, Button, Reply
 from bot.store.database import Database
 

@@ -8,6 +8,7 @@ lacks the role. Global admins (``ADMIN_IDS`` or promoted) pass every check.
 from __future__ import annotations
 
 from bot.domain import Person, Role
+from bot.i18n import N_
 from bot.store import people
 from bot.store.database import Database
 
@@ -47,3 +48,14 @@ def require_admin(person: Person) -> None:
     """Organiser-wide actions (new classes, promoting admins) need a global admin."""
     if not person.is_admin:
         raise Forbidden(person.id, None, (Role.ADMIN,))
+
+
+ROLE_NAMES: dict[Role, str] = {
+    Role.TRAINEE: N_("Trainee"),
+    Role.MANAGER: N_("Class manager"),
+    Role.ADMIN: N_("Organiser (administrator)"),
+}
+"""What each role is called (translated where shown)."""
+
+ORGANISERS: tuple[Role, ...] = (Role.ADMIN,)
+"""Who may change a class's schedule and records: its admins (and global admins)."""

@@ -1,7 +1,8 @@
 """A member's own settings: the language they read and the class they are asking about.
 
-Registers the ``lang:<code>`` and ``class:<id>`` button actions with
-:mod:`bot.actions`; the pickers are plain replies any channel can show.
+Registers the ``class:<id>`` button action with :mod:`bot.actions` (``lang:<code>`` is
+in :mod:`bot.agenda.assistant`, which follows it with the help); the pickers are plain
+replies any channel can show.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import datetime as dt
 from bot import actions
 from bot.actions import ActionContext, ActionResult
 from bot.domain import LANGS, Person, Role, TrainingClass
-from bot.i18n import LANG_NAMES, _, use_lang
+from bot.i18n import LANG_NAMES, _
 from bot.replies import Button, Reply
 from bot.store import classes, people, senders
 from bot.store.database import Database
@@ -76,27 +77,6 @@ def class_picker(mine: list[tuple[TrainingClass, Role]], active_id: int | None, 
     )
 
 
-async def _choose_lang(ctx: ActionContext, rest: str) -> ActionResult:
-    if rest not in LANGS:
-        return actions.expired()
-    await people.set_lang(ctx.db, ctx.person.id, rest)
-    with use_lang(rest):
-        from bot.agenda import assistant
-
-        done = Reply.text(_("I will write to you in English from now on."))
-        current = await active_class(ctx.db, ctx.person)
-        if current is None:
-            follow = Reply.text(
-                _(
-                    "You have not joined a class yet. Please open the invitation link "
-                    "your class manager sent you."
-                )
-            )
-        else:
-            follow = assistant.help_reply(current[1], rest)
-        return ActionResult(replies=[done, follow], replace=True, toast=LANG_NAMES[rest])
-
-
 async def _choose_class(ctx: ActionContext, rest: str) -> ActionResult:
     try:
         class_id = int(rest)
@@ -111,5 +91,4 @@ async def _choose_class(ctx: ActionContext, rest: str) -> ActionResult:
     return ActionResult(replies=[Reply.text(text)], replace=True)
 
 
-actions.register("lang:", _choose_lang)
 actions.register("class:", _choose_class)

@@ -21,6 +21,7 @@ from pathlib import Path
 from bot.domain import Person, Role, Schedule, TrainingClass
 from bot.i18n import _, resolve_lang, use_lang
 from bot.people import permissions
+from bot.people.permissions import ORGANISERS
 from bot.replies import Reply
 from bot.schedule import importer
 from bot.schedule import notices as change_notices
@@ -40,7 +41,6 @@ from bot.store.database import Database
 from bot.store.outbox import OutgoingMessage
 from bot.store.pending_uploads import PendingUpload, UploadKind
 
-ORGANISERS: tuple[Role, ...] = (Role.ADMIN,)
 """Who may change a class's schedule: its admins (and global admins)."""
 
 __all__ = [

@@ -30,11 +30,11 @@ from bot.agenda.assistant import commands_for
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.domain import LANGS, Role
-from bot.telegram.handlers import register_all
 from bot.i18n import _, use_lang
 from bot.store import Database
 from bot.telegram import jobs
 from bot.telegram.context import BotApp, BotContext, BotData
+from bot.telegram.handlers import register_all
 from bot.telegram.sender import start_delivery, stop_delivery
 from bot.zalo.channel import ZaloChannel
 

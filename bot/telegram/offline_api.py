@@ -1,7 +1,7 @@
 """A Bot API answered inside this process, to run the Telegram application without Telegram.
 
 Three places drive the real application offline: the terminal chat prints what
-the bot sends (:mod:`bot.terminal`), Zalo-only mode discards it
+the bot sends (:mod:`bot.telegram.terminal`), Zalo-only mode discards it
 (:mod:`bot.telegram.zalo_only`), and the tests record it (``tests/helpers/telegram.py``).
 Each is a :class:`LocalBotApi`, a ``BaseRequest`` that answers every call the
 way Telegram would (``getMe``, the sent message for ``send*``/``edit*``, a

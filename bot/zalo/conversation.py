@@ -36,6 +36,7 @@ from bot.domain import Channel, Person, Role, TrainingClass
 from bot.i18n import N_, _, resolve_lang, use_lang
 from bot.outbox.sender import DeliveryError
 from bot.people import invites, linking, preferences
+from bot.people.permissions import ROLE_NAMES
 from bot.reminders import settings as reminder_settings
 from bot.replies import Reply
 from bot.store import choices, people
@@ -295,7 +296,7 @@ class Conversation:
             return [Reply.text(_(INVITE_PROBLEMS[exc.problem]))]
         lang = resolve_lang(person.lang, None, joined.cls.default_lang)
         with use_lang(lang):
-            role = _(assistant.ROLE_NAMES[joined.role])
+            role = _(ROLE_NAMES[joined.role])
             name = joined.cls.title(lang)
             if joined.already_member:
                 text = _("You are already a member of {name}. Your role: {role}.")

@@ -12,10 +12,11 @@ from typing import Any
 
 import pytest
 
-from bot import logs, terminal
+from bot import logs
 from bot.cli import main as cli
 from bot.people import invites
 from bot.store import Database
+from bot.telegram import terminal
 from tests.helpers.sample import seed
 
 

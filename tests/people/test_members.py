@@ -15,6 +15,7 @@ from bot.clock import FakeClock
 from bot.domain import Channel, Person, Role
 from bot.people import members as organiser
 from bot.people.permissions import Forbidden
+from bot.schedule import exports
 from bot.store import audit, people
 from bot.store.database import Database
 from bot.store.versions import save_version
@@ -139,35 +140,35 @@ async def test_versions_mark_the_live_one(db: Database, clock: FakeClock, world:
         now=clock.now(),
         source_name="lich-v2.xlsx",
     )
-    reply = await organiser.versions_view(db, world.admin, cls, "en")
+    reply = await exports.versions_view(db, world.admin, cls, "en")
     newest, oldest = reply.blocks[0].lines
     assert newest.startswith("v2 ·") and "Lan · lich-v2.xlsx · 5 sessions (live)" in newest
     assert oldest.startswith("v1 ·") and "(live)" not in oldest
     with pytest.raises(Forbidden):
-        await organiser.versions_view(db, world.manager, cls, "en")
+        await exports.versions_view(db, world.manager, cls, "en")
 
 
 async def test_export_in_three_formats(db: Database, clock: FakeClock, world: Seeded) -> None:
-    picker = await organiser.export_picker(db, world.manager, world.cls, "en")
+    picker = await exports.export_picker(db, world.manager, world.cls, "en")
     assert [b.action for b in picker.buttons[0]] == [
         f"exp:{world.cls.id}:xlsx",
         f"exp:{world.cls.id}:csv",
         f"exp:{world.cls.id}:ics",
     ]
-    xlsx = await organiser.export(db, world.manager, world.cls, "xlsx", "en")
+    xlsx = await exports.export(db, world.manager, world.cls, "xlsx", "en")
     assert xlsx.document is not None and xlsx.document.filename == "VTE-HN-2024.xlsx"
     book = openpyxl.load_workbook(io.BytesIO(xlsx.document.content))
     assert len(book.sheetnames) >= 3
-    csv = await organiser.export(db, world.manager, world.cls, "csv", "en")
+    csv = await exports.export(db, world.manager, world.cls, "csv", "en")
     assert csv.document is not None and "Chuyên đề 2".encode() in csv.document.content
-    ics = await organiser.export(db, world.manager, world.cls, "ics", "en")
+    ics = await exports.export(db, world.manager, world.cls, "ics", "en")
     assert ics.document is not None and ics.document.content.count(b"BEGIN:VEVENT") == 5
     with pytest.raises(Forbidden):
-        await organiser.export(db, world.trainee, world.cls, "csv", "en")
+        await exports.export(db, world.trainee, world.cls, "csv", "en")
 
 
 def test_template_is_the_blank_workbook_with_instructions_in_the_language() -> None:
-    reply = organiser.template_reply("lo")
+    reply = exports.template_reply("lo")
     assert reply.document is not None and reply.document.filename.endswith(".xlsx")
     book = openpyxl.load_workbook(io.BytesIO(reply.document.content))
     assert len(book.sheetnames) >= 3

@@ -19,16 +19,16 @@ from telegram.constants import ChatType
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.domain import Role, TrainingClass
-from bot.telegram.handlers.common import current_class, send
 from bot.i18n import _
 from bot.people import invite_menu
 from bot.people import members as organiser
 from bot.people.permissions import Forbidden
 from bot.replies import Reply
-from bot.schedule import uploads
+from bot.schedule import exports, uploads
 from bot.store import classes
 from bot.telegram import jobs
 from bot.telegram.context import BotApp, BotContext
+from bot.telegram.handlers.common import current_class, send
 from bot.telegram.render import edit_reply
 
 AWAITING = "admin:awaiting_upload"
@@ -166,7 +166,7 @@ async def versions(update: Update, context: BotContext) -> None:
 
     async def action(ctx: BotContext, cls: TrainingClass) -> Reply:
         assert ctx.person is not None
-        return await organiser.versions_view(ctx.store, ctx.person, cls, ctx.lang)
+        return await exports.versions_view(ctx.store, ctx.person, cls, ctx.lang)
 
     await _run(update, context, action)
 
@@ -191,14 +191,14 @@ async def export(update: Update, context: BotContext) -> None:
 
     async def action(ctx: BotContext, cls: TrainingClass) -> Reply:
         assert ctx.person is not None
-        return await organiser.export_picker(ctx.store, ctx.person, cls, ctx.lang)
+        return await exports.export_picker(ctx.store, ctx.person, cls, ctx.lang)
 
     await _run(update, context, action)
 
 
 async def template(update: Update, context: BotContext) -> None:
     """/template: the blank workbook with instructions."""
-    await send(update, context, organiser.template_reply(context.lang))
+    await send(update, context, exports.template_reply(context.lang))
 
 
 async def members(update: Update, context: BotContext) -> None:
@@ -291,7 +291,7 @@ async def _tap(context: BotContext, data: str) -> tuple[Reply, int | None]:
     if prefix == "exp" and len(parts) == 2 and parts[0].isdigit():
         cls = await classes.get_class(db, int(parts[0]))
         if cls is not None:
-            return await organiser.export(db, person, cls, parts[1], lang), None
+            return await exports.export(db, person, cls, parts[1], lang), None
     if prefix == "inv" and parts[0] == "rv" and len(parts) == 2 and parts[1].isdigit():
         return await invite_menu.revoke(db, person, int(parts[1]), now=now, lang=lang), None
     if prefix == "inv" and len(parts) >= 2 and parts[1].isdigit():

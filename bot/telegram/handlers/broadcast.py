@@ -28,13 +28,13 @@ from bot.announcements import publish as announcements
 from bot.announcements import status as announcement_status
 from bot.announcements.publish import Audience, Draft
 from bot.domain import LANGS, localized
-from bot.telegram.handlers.common import current_class, not_joined, refused, send
 from bot.i18n import LANG_NAMES, _, ngettext, use_lang
 from bot.people import permissions
 from bot.people.permissions import Forbidden
 from bot.replies import Block, Button, Reply
 from bot.store import classes, people
 from bot.telegram.context import BotApp, BotContext
+from bot.telegram.handlers.common import current_class, not_joined, refused, send
 
 CLASS, TEXT, SECOND, SECOND_TEXT, AUDIENCE, PREVIEW = range(6)
 TIMEOUT = 600

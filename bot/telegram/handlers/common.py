@@ -19,7 +19,7 @@ from bot.agenda import assistant
 from bot.domain import LANGS, Channel, Role, TrainingClass
 from bot.i18n import N_, _
 from bot.people import groups, invites, preferences
-from bot.people.permissions import Forbidden, role_in
+from bot.people.permissions import ROLE_NAMES, Forbidden, role_in
 from bot.replies import Reply
 from bot.store import classes
 from bot.telegram.context import BotApp, BotContext
@@ -107,7 +107,7 @@ async def start(update: Update, context: BotContext) -> None:
         except invites.InviteRejected as exc:
             replies.append(Reply.text(_(_INVITE_PROBLEMS[exc.problem])))
         else:
-            role = _(assistant.ROLE_NAMES[joined.role])
+            role = _(ROLE_NAMES[joined.role])
             name = joined.cls.title(context.lang)
             if joined.already_member:
                 text = _("You are already a member of {name}. Your role: {role}.")

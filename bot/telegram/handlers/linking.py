@@ -7,9 +7,9 @@ from telegram.constants import ChatType
 from telegram.ext import CommandHandler
 
 from bot.domain import Channel
-from bot.telegram.handlers.common import send
 from bot.people import linking
 from bot.telegram.context import BotApp, BotContext
+from bot.telegram.handlers.common import send
 
 
 async def link(update: Update, context: BotContext) -> None:

@@ -10,12 +10,12 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.telegram.handlers.common import current_class, not_joined, refused, send
 from bot.people.permissions import Forbidden
 from bot.reminders import rollcall
 from bot.reminders import settings as reminder_settings
 from bot.telegram import jobs
 from bot.telegram.context import BotApp, BotContext
+from bot.telegram.handlers.common import current_class, not_joined, refused, send
 
 
 def _arg(context: BotContext) -> str:

@@ -16,11 +16,11 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.agenda import assistant, intents
 from bot.agenda.intents import IntentKind
-from bot.telegram.handlers import common
-from bot.telegram.handlers.common import current_class, not_joined, send
 from bot.i18n import _
 from bot.replies import Reply
 from bot.telegram.context import BotApp, BotContext, in_turn
+from bot.telegram.handlers import common
+from bot.telegram.handlers.common import current_class, not_joined, send
 
 QUESTIONS = (
     "today",

@@ -10,7 +10,6 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.domain import Channel, Role
-from bot.telegram.handlers import admin
 from bot.i18n import use_lang
 from bot.schedule import notices as change_notices
 from bot.schedule import uploads
@@ -19,6 +18,7 @@ from bot.store import Database, classes, people, versions
 from bot.store.versions import save_version
 from bot.telegram import jobs
 from bot.telegram.context import BotApp, BotContext
+from bot.telegram.handlers import admin
 from tests.helpers.app import feed, started_app
 from tests.helpers.sample import Seeded, guangzhou_schedule, revised, seed, vientiane_schedule
 from tests.helpers.telegram import RecordingRequest, callback_update, message_update

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from bot import terminal
 from bot.config import Settings
 from bot.store import Database, classes
+from bot.telegram import terminal
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 async def run_chat(tmp_path: Path, typed: str, today: dt.date | None = None) -> str:
