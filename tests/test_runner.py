@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import socket
 
@@ -13,6 +14,7 @@ from bot.clock import FakeClock
 from bot.runner import secrets_of, webhook_options
 from bot.store import Database
 from tests.helpers.app import app_settings
+from tests.helpers.cldr import day
 from tests.helpers.sample import seed
 from tests.helpers.telegram import RecordingRequest, message_update
 
@@ -82,7 +84,7 @@ async def test_the_webhook_refuses_a_wrong_secret_and_serves_the_right_one(
             await app.update_queue.join()
             await settle(app)
             [answer] = request_recorder.sent("sendMessage", 501)
-            assert "15 ກໍລະກົດ 2024" in answer.text
+            assert day(dt.date(2024, 7, 15), "lo") in answer.text
         finally:
             await app.updater.stop()
 

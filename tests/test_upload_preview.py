@@ -8,6 +8,7 @@ import datetime as dt
 from bot import upload_preview
 from bot.schedule_diff import diff_schedules
 from bot.schedule_problems import Problem, ScheduleProblems
+from tests.helpers.cldr import short_day
 from tests.helpers.sample import vientiane_schedule
 from tests.test_uploads import revised
 
@@ -44,7 +45,7 @@ def test_the_summary_counts_moves_additions_cancellations_and_names_venue_change
     text = upload_preview.summary(old.cls, diff_schedules(old, new), "en")
     assert text == (
         "3 sessions moved, 1 session cancelled, and venue changed for "
-        "Visit: smart operations centre (Mon, Jul 15)"
+        f"Visit: smart operations centre ({short_day(dt.date(2024, 7, 15), 'en')})"
     )
     assert upload_preview.summary(old.cls, diff_schedules(old, old), "en") == "no changes"
 

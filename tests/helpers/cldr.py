@@ -69,3 +69,9 @@ def zone(tz: str, lang: str, on: dt.date = dt.date(2024, 7, 15)) -> str:
     offset = babel_dates.get_timezone_gmt(noon, "long", locale=LOCALES[lang])
     offset = re.sub(r"([+-])0?(\d{1,2}):00\b", r"\1\2", offset)
     return f"{name.replace(chr(0x200B), '')} ({offset})"
+
+
+def instant(value: dt.datetime, tz: str, lang: str) -> str:
+    """An aware instant as short date and time in the zone ``tz`` (i18n.format_instant)."""
+    local = value.astimezone(babel_dates.get_timezone(tz))
+    return babel_dates.format_datetime(local, "short", tzinfo=local.tzinfo, locale=LOCALES[lang])
