@@ -104,15 +104,25 @@ def main(argv: list[str]) -> int:
         )
         compile_cmd = [tool_python, "-m", "piptools", "compile", *common]
         subprocess.run(
-            [*compile_cmd, "--extra=test", "--output-file=requirements/test.txt", *argv,
-             "pyproject.toml"],
+            [
+                *compile_cmd,
+                "--extra=test",
+                "--output-file=requirements/test.txt",
+                *argv,
+                "pyproject.toml",
+            ],
             check=True,
             cwd=ROOT,
             env=env,
         )
         subprocess.run(
-            [*compile_cmd, "--constraint=requirements/test.txt",
-             "--output-file=requirements/run.txt", *argv, "pyproject.toml"],
+            [
+                *compile_cmd,
+                "--constraint=requirements/test.txt",
+                "--output-file=requirements/run.txt",
+                *argv,
+                "pyproject.toml",
+            ],
             check=True,
             cwd=ROOT,
             env=env,

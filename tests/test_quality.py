@@ -21,7 +21,7 @@ def _tool(name: str) -> str:
 
 def test_ruff_lint_is_clean() -> None:
     result = subprocess.run(
-        [_tool("ruff"), "check", "bot", "tests", "benchmarks"],
+        [_tool("ruff"), "check", "bot", "tests", "benchmarks", "requirements"],
         cwd=ROOT,
         capture_output=True,
         text=True,
