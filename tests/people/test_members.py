@@ -15,6 +15,7 @@ from bot.people import members as organiser
 from bot.people.permissions import Forbidden
 from bot.store import audit, people
 from bot.store.database import Database
+from tests.helpers.cldr import instant
 from tests.helpers.sample import Seeded, seed
 
 T = dt.time
@@ -145,7 +146,8 @@ def test_cli_audit_prints_the_class_log(tmp_path: Path, capsys: pytest.CaptureFi
     db_path = str(tmp_path / "a.db")
     assert cli.main(["--db", db_path, "--lang", "en", "audit", "VTE-HN-2024"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert len(out) == 1 and "Admin · member promoted" in out[0] and "7/1/24, 7:00" in out[0]
+    at = instant(dt.datetime(2024, 7, 1, tzinfo=dt.UTC), "Asia/Ho_Chi_Minh", "en")
+    assert len(out) == 1 and "Admin · member promoted" in out[0] and at in out[0]
     assert cli.main(["--db", db_path, "audit"]) == 0
     assert "nâng vai trò thành viên" in capsys.readouterr().out
     assert cli.main(["--db", db_path, "audit", "NOPE"]) == 1
