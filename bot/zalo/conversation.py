@@ -2,28 +2,36 @@
 
 Order of understanding a text message:
 
-1. a number ("2") picks the numbered choice last shown to this person
-   (acknowledge an announcement, check in, a language…) through
-   :func:`bot.actions.dispatch`;
-2. ``/start CODE``, ``/join CODE``, an invitation code on its own or a pasted
+1. while a manager's /broadcast waits for text, the text is the announcement
+   (:mod:`bot.zalo.broadcast`);
+2. a number ("2") picks the numbered choice last shown to this person
+   (acknowledge an announcement, check in, a language, a broadcast step…)
+   through :func:`bot.actions.dispatch` (or the broadcast / invitation menus);
+3. ``/start CODE``, ``/join CODE``, an invitation code on its own or a pasted
    invitation link joins a class (:func:`bot.people.invites.redeem`);
-3. ``/link`` gives a code to link this Zalo account with Telegram and
+4. ``/link`` gives a code to link this Zalo account with Telegram and
    ``/link CODE`` uses one made on Telegram (:mod:`bot.people.linking`);
-4. anything else goes through :func:`bot.agenda.intents.parse` and
+5. ``/remind``, ``/quiet`` and the class managers' commands
+   (:mod:`bot.zalo.managers`);
+6. anything else goes through :func:`bot.agenda.intents.parse` and
    :func:`bot.agenda.assistant.answer`, exactly like on Telegram.
 
-A first contact is asked for their language (numbered choices). Stickers,
-pictures and other non-text messages get a short help answer. Only private
-chats are served; group messages are ignored.
+A first contact is asked for their language in all three languages at once
+(Zalo sends no language hint). Stickers and pictures get a short help answer;
+the "unsupported" event (content Zalo withholds, e.g. from a protected user) a
+neutral, kind one. Only private chats are served; group messages are ignored.
+
+Each message is handled once: its id is recorded in the database, so a webhook
+Zalo re-posts, or an update seen again after a restart, is not answered twice.
+A chat's messages are handled one at a time, in the order they came.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import re
-from collections import OrderedDict
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,28 +40,35 @@ from bot.actions import ActionContext
 from bot.agenda import assistant, intents
 from bot.agenda.intents import IntentKind
 from bot.clock import Clock
-from bot.domain import Channel, Person, Role, TrainingClass
-from bot.i18n import N_, _, resolve_lang, use_lang
-from bot.outbox.sender import DeliveryError
+from bot.config import Settings
+from bot.domain import LANGS, Channel, Person, Role, TrainingClass
+from bot.i18n import LANG_NAMES, N_, _, resolve_lang, use_lang
 from bot.people import invites, linking, preferences
 from bot.people.permissions import ROLE_NAMES
 from bot.reminders import settings as reminder_settings
-from bot.replies import Reply
+from bot.replies import Block, Button, Reply
 from bot.store import choices, people
+from bot.store import zalo as zalo_store
 from bot.store.database import Database
+from bot.zalo import broadcast, managers
 from bot.zalo.client import ZaloClient
-from bot.zalo.sender import person_lang, send_reply
+from bot.zalo.sender import Sleep, answer, person_lang
+from bot.zalo.turn import Resync, Turn
 
 log = logging.getLogger(__name__)
 
 TEXT_EVENT = "message.text.received"
-SEEN_LIMIT = 2000
-"""How many recent message ids are remembered to drop redelivered webhooks."""
+UNSUPPORTED_EVENT = "message.unsupported.received"
+SEEN_KEEP = dt.timedelta(days=7)
+"""How long handled message ids are kept (Zalo stops re-posting an update long before)."""
+SEEN_PRUNE_EVERY = 500
+"""Prune the handled ids after this many messages."""
 _NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
 _INVITE_CODE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 _INVITE_LINK = re.compile(r"[?&]start=([A-Za-z0-9_-]{16,64})")
 _SETTINGS_COMMAND = re.compile(r"^/(remind|quiet)(?:@\w+)?\b\s*(.*)$", re.IGNORECASE)
 _LINK_COMMAND = re.compile(r"^/?(?:link|lienket|liên kết)\b\s*(.*)$", re.IGNORECASE)
+_COMMAND = re.compile(r"^/(\w+)(?:@\w+)?\s*(.*)$", re.DOTALL)
 
 INVITE_PROBLEMS: dict[invites.InviteProblem, str] = {
     invites.InviteProblem.UNKNOWN: N_(
@@ -139,38 +154,90 @@ def unsupported() -> Reply:
     )
 
 
-Resync = Callable[[tuple[int, ...]], Awaitable[None]]
-"""Re-derives the reminder jobs of these classes (the application's job queue)."""
+def withheld() -> Reply:
+    """The answer to content Zalo did not pass on (the "unsupported" event)."""
+    return Reply.text(
+        _(
+            "Thank you for your message. I could not see its content here. If you have a "
+            "question, please write it to me in a few words, for example “lịch hôm nay” "
+            "or “help”."
+        )
+    )
+
+
+def first_contact() -> Reply:
+    """How to join and which language, in all three languages at once (numbered choices)."""
+    blocks = []
+    for code in LANGS:
+        with use_lang(code):
+            blocks.append(
+                Block(
+                    lines=(
+                        _(
+                            "You have not joined a class yet. Please send me the invitation "
+                            "code your class manager gave you."
+                        ),
+                        _("Which language should I use? Reply with its number."),
+                    ),
+                    title=LANG_NAMES[code],
+                )
+            )
+    buttons = (tuple(Button(LANG_NAMES[code], f"lang:{code}") for code in LANGS),)
+    return Reply(blocks=tuple(blocks), buttons=buttons)
+
+
+def no_longer_available() -> Reply:
+    return Reply.text(_("This choice is no longer available."))
 
 
 class Conversation:
     """Answers Zalo updates; ``handle`` is the webhook's and the polling loop's handler."""
 
     def __init__(
-        self, db: Database, client: ZaloClient, clock: Clock, resync: Resync | None = None
+        self,
+        db: Database,
+        client: ZaloClient,
+        clock: Clock,
+        resync: Resync | None = None,
+        *,
+        settings: Settings | None = None,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
         self.db = db
         self.client = client
         self.clock = clock
         self.resync = resync
-        self._seen: OrderedDict[str, None] = OrderedDict()
+        self.settings = settings or Settings()
+        self.sleep = sleep
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._handled = 0
 
-    def _repeated(self, incoming: Incoming) -> bool:
-        """True for a message already handled (Zalo re-posts a webhook it thinks failed)."""
+    async def _first_time(self, incoming: Incoming, now: dt.datetime) -> bool:
+        """False for a message already handled (re-posted by Zalo, or seen before a restart)."""
         if not incoming.message_id:
-            return False
-        if incoming.message_id in self._seen:
             return True
-        self._seen[incoming.message_id] = None
-        while len(self._seen) > SEEN_LIMIT:
-            self._seen.popitem(last=False)
-        return False
+        self._handled += 1
+        if self._handled % SEEN_PRUNE_EVERY == 0:
+            await zalo_store.forget_seen_before(self.db, now - SEEN_KEEP)
+        return await zalo_store.first_time_seen(self.db, incoming.message_id, now)
 
     async def handle(self, update: dict[str, Any]) -> None:
         incoming = parse_update(update)
-        if incoming is None or incoming.is_group or self._repeated(incoming):
+        if incoming is None or incoming.is_group:
             return
+        lock = self._locks.setdefault(incoming.chat_id, asyncio.Lock())
+        async with lock:
+            try:
+                await self._handle(incoming)
+            finally:
+                if not lock._waiters:
+                    self._locks.pop(incoming.chat_id, None)
+
+    async def _handle(self, incoming: Incoming) -> None:
         now = self.clock.now()
+        if not await self._first_time(incoming, now):
+            log.info("event=zalo_update_repeated kind=%s", incoming.event_name)
+            return
         person, _identity, created = await people.upsert_identity(
             self.db,
             channel=Channel.ZALO,
@@ -180,6 +247,7 @@ class Conversation:
             language_code=None,
             now=now,
         )
+        await zalo_store.clear_failures(self.db, incoming.chat_id)  # they can hear us
         lang = await self._lang(person)
         with use_lang(lang):
             try:
@@ -197,10 +265,10 @@ class Conversation:
             fresh = await people.get_person(self.db, identity.person_id) if identity else None
         lang = await self._lang(fresh) if fresh is not None else lang
         for reply in replies:
-            try:
-                await send_reply(self.client, self.db, incoming.chat_id, reply, lang, now)
-            except DeliveryError as exc:
-                log.warning("event=zalo_answer_failed error=%s", exc)
+            sent = await answer(
+                self.client, self.db, incoming.chat_id, reply, lang, now, sleep=self.sleep
+            )
+            if not sent:
                 return
 
     async def _lang(self, person: Person) -> str:
@@ -209,12 +277,28 @@ class Conversation:
     async def _respond(
         self, person: Person, incoming: Incoming, lang: str, now: dt.datetime, created: bool
     ) -> list[Reply]:
+        if incoming.event_name == UNSUPPORTED_EVENT:
+            return [withheld()]
         if incoming.event_name != TEXT_EVENT or not incoming.text.strip():
             return [unsupported()]
+        turn = Turn(
+            db=self.db,
+            person=person,
+            chat_id=incoming.chat_id,
+            lang=lang,
+            now=now,
+            settings=self.settings,
+            resync=self.resync,
+        )
         text = " ".join(incoming.text.split())
+        if not text.startswith("/"):
+            # The announcement keeps its line breaks.
+            typed = await broadcast.typed(turn, incoming.text)
+            if typed is not None:
+                return typed
         number = _NUMBER.match(text)
         if number is not None:
-            return await self._choice(person, incoming, int(number[1]), lang, now)
+            return await self._choice(turn, int(number[1]))
         code = invite_code(text)
         if code is not None:
             return await self._join(person, code, now)
@@ -224,8 +308,11 @@ class Conversation:
         setting = _SETTINGS_COMMAND.match(text)
         if setting is not None:
             return await self._settings(person, setting[1].lower(), setting[2], lang)
+        command = _COMMAND.match(incoming.text.strip())
+        if command is not None and command[1].lower() in managers.COMMANDS:
+            return await managers.command(turn, command[1].lower(), command[2].strip())
         if created:  # a stranger's first words: how to join, and which language
-            return [not_joined(), preferences.language_picker(None)]
+            return [first_contact()]
         return await self._ask(person, text, lang, now)
 
     async def _ask(self, person: Person, text: str, lang: str, now: dt.datetime) -> list[Reply]:
@@ -266,10 +353,8 @@ class Conversation:
             return [Reply.text(text)]
         return [preferences.class_picker(mine, cls.id, lang)]
 
-    async def _choice(
-        self, person: Person, incoming: Incoming, number: int, lang: str, now: dt.datetime
-    ) -> list[Reply]:
-        action = await choices.pick(self.db, Channel.ZALO, incoming.chat_id, number)
+    async def _choice(self, turn: Turn, number: int) -> list[Reply]:
+        action = await choices.pick(self.db, Channel.ZALO, turn.chat_id, number)
         if action is None:
             return [
                 Reply.text(
@@ -277,7 +362,14 @@ class Conversation:
                 ),
                 hint(),
             ]
-        ctx = ActionContext(db=self.db, person=person, lang=lang, now=now, channel=Channel.ZALO)
+        if action.startswith(broadcast.PREFIX):
+            return await broadcast.pick(turn, action.removeprefix(broadcast.PREFIX))
+        if action.startswith("inv:"):
+            return await managers.invite_pick(turn, action.removeprefix("inv:"))
+        person, lang = turn.person, turn.lang
+        ctx = ActionContext(
+            db=self.db, person=person, lang=lang, now=turn.now, channel=Channel.ZALO
+        )
         result = await actions.dispatch(ctx, action)
         replies = list(result.replies)
         if action.startswith("lang:") and replies:
@@ -286,7 +378,10 @@ class Conversation:
                 with use_lang(fresh.lang or lang):
                     replies = [replies[0], not_joined()]
         if not replies and result.toast:
-            replies = [Reply.text(result.toast)]
+            expired = actions.expired().toast
+            replies = [
+                no_longer_available() if result.toast == expired else Reply.text(result.toast)
+            ]
         return replies
 
     async def _join(self, person: Person, code: str, now: dt.datetime) -> list[Reply]:

@@ -42,10 +42,12 @@ async def _say(talk: Conversation, zalo: FakeZaloServer, text: str, **kw: str) -
 async def test_first_contact_without_a_class_asks_for_the_code_and_the_language(
     talk: Conversation, zalo_server: FakeZaloServer, db: Database
 ) -> None:
-    answer = await _say(talk, zalo_server, "xin chào")
-    assert len(answer) == 2
-    assert "mã mời" in answer[0]  # Vietnamese by default: "send me the invitation code"
-    assert "1. Tiếng Việt\n2. ພາສາລາວ\n3. English" in answer[1]
+    (answer,) = await _say(talk, zalo_server, "xin chào")
+    # Zalo sends no language hint: the note and the question come in all three languages.
+    assert "mã mời" in answer  # "send me the invitation code", in Vietnamese
+    assert "ລະຫັດເຊີນ" in answer  # in Lao
+    assert "invitation code" in answer and "Reply with its number" in answer  # in English
+    assert "1. Tiếng Việt\n2. ພາສາລາວ\n3. English" in answer
     assert await choices.recall(db, Channel.ZALO, USER) == ["lang:vi", "lang:lo", "lang:en"]
     identity = await people.find_identity(db, Channel.ZALO, USER)
     assert identity is not None and identity.chat_id == USER
@@ -157,7 +159,18 @@ async def test_a_redelivered_message_is_answered_once(
     update = text_update("xin chào", user_id=USER)
     await talk.handle(update)
     await talk.handle(update)
-    assert len(zalo_server.messages(USER)) == 2  # not-joined note and language question, once
+    assert len(zalo_server.messages(USER)) == 1  # the first-contact answer, once
+
+
+async def test_a_message_seen_before_a_restart_is_not_answered_again(
+    zalo_server: FakeZaloServer, db: Database, clock: FakeClock
+) -> None:
+    update = text_update("xin chào", user_id=USER)
+    async with ZaloClient(TOKEN, zalo_server.url, timeout=5) as client:
+        await Conversation(db, client, clock).handle(update)
+    async with ZaloClient(TOKEN, zalo_server.url, timeout=5) as client:  # a new process
+        await Conversation(db, client, clock).handle(update)
+    assert len(zalo_server.messages(USER)) == 1
 
 
 async def test_a_failing_service_gets_an_apology_not_silence(
