@@ -140,8 +140,8 @@ def webhook_target(url: str) -> tuple[str, str]:
     there, so Zalo never posts to a path nobody listens on.
     """
     parts = urlparse(url)
-    path = parts.path.rstrip("/")
-    if not path:
+    path = parts.path
+    if path in ("", "/"):
         path = WEBHOOK_PATH
         url = urlunparse(parts._replace(path=path))
     return url, path

@@ -186,6 +186,7 @@ class FakeZaloServer:
 
     def clear(self) -> None:
         self.calls.clear()
+        self.accepted.clear()
 
     async def wait_until(self, condition: Callable[[], bool], limit: float = 5.0) -> None:
         """Wait (at most ``limit`` seconds) until ``condition()`` holds, checked after each call."""

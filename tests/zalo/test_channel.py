@@ -124,3 +124,34 @@ async def test_the_application_serves_telegram_and_zalo_together(
     assert app.bot_data.zalo is None  # stopped with the application
     (today,) = request_recorder.messages(501)
     assert "ພິທີເປີດການຝຶກອົບຮົມ" in today.text  # the Lao opening ceremony, on Telegram
+
+
+async def test_a_webhook_url_without_a_path_is_served_where_it_is_registered(
+    zalo_server: FakeZaloServer, db: Database, clock: FakeClock
+) -> None:
+    settings = zalo_settings(
+        zalo_server,
+        zalo_webhook_url="https://bot.example.org",
+        zalo_webhook_secret="s3cret-value-2",
+        zalo_webhook_port=0,
+    )
+    channel = ZaloChannel(settings, db, clock)
+    await channel.start()
+    try:
+        registered = zalo_server.webhook["url"]
+        assert registered == "https://bot.example.org/zalo/webhook"
+        assert channel.webhook is not None
+        local = registered.replace(
+            "https://bot.example.org", f"http://127.0.0.1:{channel.webhook.port}"
+        )
+        status, _seconds = await zalo_server.post_webhook(
+            local, text_update("xin chào", user_id="zu4")
+        )
+        update = text_update("xin chào", user_id="zu5")
+        await zalo_server.post_webhook(local, update)
+        await zalo_server.post_webhook(local, update)  # Zalo re-posts what it thinks failed
+    finally:
+        await channel.stop()
+    assert status == 200
+    assert len(zalo_server.delivered("zu4")) == 1
+    assert len(zalo_server.delivered("zu5")) == 1
