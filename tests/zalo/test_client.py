@@ -132,3 +132,23 @@ def test_error_codes_in_the_body_win_over_http_status() -> None:
 def test_client_needs_a_token() -> None:
     with pytest.raises(ValueError):
         ZaloClient("")
+
+
+def test_the_default_host_is_the_one_the_documentation_gives() -> None:
+    from bot.config import Settings
+    from bot.zalo.client import DEFAULT_API_URL
+
+    assert DEFAULT_API_URL == "https://bot-api.zaloplatforms.com"
+    assert Settings().zalo_api_url == DEFAULT_API_URL
+    assert Settings.from_env({"ZALO_API_URL": "http://127.0.0.1:9"}).zalo_api_url == (
+        "http://127.0.0.1:9"
+    )
+
+
+async def test_a_text_with_emoji_is_measured_as_the_platform_measures_it(
+    client: ZaloClient, zalo_server: FakeZaloServer
+) -> None:
+    with pytest.raises(Rejected):
+        await client.send_message("zu1", "🚌" * 1001)  # 1,001 code points, 2,002 units
+    assert zalo_server.calls == []
+    assert await client.send_message("zu1", "🚌" * 1000)

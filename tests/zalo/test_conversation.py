@@ -234,3 +234,11 @@ async def test_a_member_who_skipped_the_language_question_still_gets_answers(
     await _say(talk, zalo_server, await _code(db, seeded, talk.clock))  # type: ignore[arg-type]
     answer = await _say(talk, zalo_server, "ມື້ນີ້")  # no language chosen: the class's Lao
     assert len(answer) == 1 and "ພິທີເປີດການຝຶກອົບຮົມ" in answer[0]
+
+
+async def test_content_zalo_withholds_gets_a_kind_neutral_answer(
+    talk: Conversation, zalo_server: FakeZaloServer
+) -> None:
+    (answer,) = await _say(talk, zalo_server, "", event_name="message.unsupported.received")
+    assert "cảm ơn" in answer.lower()
+    assert "chỉ đọc được" not in answer  # not "I can only read text"
