@@ -13,13 +13,12 @@ documents), and class groups are in beta on Zalo (no /linkgroup).
 
 from __future__ import annotations
 
-from bot.people.permissions import ROLE_NAMES
 from bot.announcements import status as announcement_status
 from bot.domain import Role, TrainingClass
 from bot.i18n import _, format_instant
 from bot.people import invite_menu, invites, preferences
 from bot.people import members as organiser
-from bot.people.permissions import Forbidden
+from bot.people.permissions import ROLE_NAMES, Forbidden
 from bot.reminders import rollcall
 from bot.reminders import settings as reminder_settings
 from bot.replies import Reply
