@@ -41,17 +41,17 @@ from bot.agenda import assistant, intents
 from bot.agenda.intents import IntentKind
 from bot.clock import Clock
 from bot.config import Settings
-from bot.domain import LANGS, Channel, Person, Role, TrainingClass
-from bot.i18n import LANG_NAMES, N_, _, resolve_lang, use_lang
-from bot.people import invites, linking, preferences
-from bot.people.permissions import ROLE_NAMES
+from bot.domain import Channel, Person, Role, TrainingClass
+from bot.i18n import _, use_lang
+from bot.people import linking, preferences
 from bot.reminders import settings as reminder_settings
-from bot.replies import Block, Button, Reply
+from bot.replies import Reply
 from bot.store import choices, people
 from bot.store import zalo as zalo_store
 from bot.store.database import Database
-from bot.zalo import broadcast, managers
+from bot.zalo import broadcast, joining, managers
 from bot.zalo.client import ZaloClient
+from bot.zalo.joining import invite_code, not_joined
 from bot.zalo.sender import Sleep, answer, person_lang
 from bot.zalo.turn import Resync, Turn
 
@@ -64,27 +64,9 @@ SEEN_KEEP = dt.timedelta(days=7)
 SEEN_PRUNE_EVERY = 500
 """Prune the handled ids after this many messages."""
 _NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
-_INVITE_CODE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-_INVITE_LINK = re.compile(r"[?&]start=([A-Za-z0-9_-]{16,64})")
 _SETTINGS_COMMAND = re.compile(r"^/(remind|quiet)(?:@\w+)?\b\s*(.*)$", re.IGNORECASE)
 _LINK_COMMAND = re.compile(r"^/?(?:link|lienket|liên kết)\b\s*(.*)$", re.IGNORECASE)
 _COMMAND = re.compile(r"^/(\w+)(?:@\w+)?\s*(.*)$", re.DOTALL)
-
-INVITE_PROBLEMS: dict[invites.InviteProblem, str] = {
-    invites.InviteProblem.UNKNOWN: N_(
-        "This invitation code is not valid. Please check it with your class manager."
-    ),
-    invites.InviteProblem.USED_UP: N_(
-        "This invitation code has already been used the maximum number of times. "
-        "Please ask your class manager for a new code."
-    ),
-    invites.InviteProblem.EXPIRED: N_(
-        "This invitation code has expired. Please ask your class manager for a new code."
-    ),
-    invites.InviteProblem.REVOKED: N_(
-        "This invitation code has been withdrawn. Please ask your class manager for a new code."
-    ),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,15 +108,6 @@ def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def not_joined() -> Reply:
-    return Reply.text(
-        _(
-            "You have not joined a class yet. Please send me the invitation code "
-            "your class manager gave you."
-        )
-    )
-
-
 def hint() -> Reply:
     return Reply.text(
         _(
@@ -163,27 +136,6 @@ def withheld() -> Reply:
             "or “help”."
         )
     )
-
-
-def first_contact() -> Reply:
-    """How to join and which language, in all three languages at once (numbered choices)."""
-    blocks = []
-    for code in LANGS:
-        with use_lang(code):
-            blocks.append(
-                Block(
-                    lines=(
-                        _(
-                            "You have not joined a class yet. Please send me the invitation "
-                            "code your class manager gave you."
-                        ),
-                        _("Which language should I use? Reply with its number."),
-                    ),
-                    title=LANG_NAMES[code],
-                )
-            )
-    buttons = (tuple(Button(LANG_NAMES[code], f"lang:{code}") for code in LANGS),)
-    return Reply(blocks=tuple(blocks), buttons=buttons)
 
 
 def no_longer_available() -> Reply:
@@ -301,7 +253,7 @@ class Conversation:
             return await self._choice(turn, int(number[1]))
         code = invite_code(text)
         if code is not None:
-            return await self._join(person, code, now)
+            return await joining.join(self.db, person, code, now)
         link = _LINK_COMMAND.match(text)
         if link is not None:
             return await self._link(person, incoming, link[1].strip(), now)
@@ -312,7 +264,7 @@ class Conversation:
         if command is not None and command[1].lower() in managers.COMMANDS:
             return await managers.command(turn, command[1].lower(), command[2].strip())
         if created:  # a stranger's first words: how to join, and which language
-            return [first_contact()]
+            return [joining.first_contact()]
         return await self._ask(person, text, lang, now)
 
     async def _ask(self, person: Person, text: str, lang: str, now: dt.datetime) -> list[Reply]:
@@ -384,26 +336,6 @@ class Conversation:
             ]
         return replies
 
-    async def _join(self, person: Person, code: str, now: dt.datetime) -> list[Reply]:
-        try:
-            joined = await invites.redeem(self.db, code, person, now=now)
-        except invites.InviteRejected as exc:
-            return [Reply.text(_(INVITE_PROBLEMS[exc.problem]))]
-        lang = resolve_lang(person.lang, None, joined.cls.default_lang)
-        with use_lang(lang):
-            role = _(ROLE_NAMES[joined.role])
-            name = joined.cls.title(lang)
-            if joined.already_member:
-                text = _("You are already a member of {name}. Your role: {role}.")
-            else:
-                text = _("Welcome! You have joined {name}. Your role: {role}.")
-            replies = [Reply.text(text.format(name=name, role=role))]
-            if person.lang is None:
-                replies.append(preferences.language_picker(None))
-            else:
-                replies.append(assistant.help_reply(joined.role, lang))
-        return replies
-
     async def _settings(self, person: Person, command: str, arg: str, lang: str) -> list[Reply]:
         """``/remind …`` and ``/quiet …``: the member's own reminder settings."""
         if await preferences.active_class(self.db, person) is None:
@@ -428,26 +360,3 @@ class Conversation:
             now=now,
         )
         return [reply]
-
-
-def invite_code(text: str) -> str | None:
-    """The invitation code in ``/start CODE``, ``/join CODE``, a bare code or a pasted link."""
-    link = _INVITE_LINK.search(text)
-    if link is not None:
-        return link[1]
-    parts = text.split()
-    if len(parts) == 2 and parts[0].lower() in ("/start", "/join", "start", "join"):
-        return parts[1]
-    if len(parts) == 1 and _INVITE_CODE.match(parts[0]) and _random_looking(parts[0]):
-        return parts[0]
-    return None
-
-
-def _random_looking(token: str) -> bool:
-    """Tell a 22-character random code from a long word someone typed.
-
-    A code has a digit, ``-`` or ``_``, or a capital letter after the first
-    character; a code with none of these is vanishingly rare (about 1 in
-    10^8), while requiring a digit alone would turn away 1 code in 40.
-    """
-    return any(c.isdigit() or c in "-_" for c in token) or any(c.isupper() for c in token[1:])

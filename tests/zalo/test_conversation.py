@@ -13,7 +13,8 @@ from bot.domain import Channel, Role
 from bot.people import invites
 from bot.store import Database, choices, people
 from bot.zalo.client import ZaloClient
-from bot.zalo.conversation import Conversation, invite_code, parse_update
+from bot.zalo.conversation import Conversation, parse_update
+from bot.zalo.joining import invite_code
 from tests.helpers.sample import Seeded
 from tests.helpers.zalo_server import TOKEN, FakeZaloServer, text_update
 
@@ -242,3 +243,14 @@ async def test_content_zalo_withholds_gets_a_kind_neutral_answer(
     (answer,) = await _say(talk, zalo_server, "", event_name="message.unsupported.received")
     assert "cảm ơn" in answer.lower()
     assert "chỉ đọc được" not in answer  # not "I can only read text"
+
+
+async def test_joining_with_a_code_first_asks_the_language_in_all_three_languages(
+    talk: Conversation, zalo_server: FakeZaloServer, db: Database, seeded: Seeded
+) -> None:
+    code = await _code(db, seeded, talk.clock)  # type: ignore[arg-type]
+    _welcome, question = await _say(talk, zalo_server, code)
+    assert "Reply with its number" in question  # English
+    assert "trả lời bằng số" in question  # Vietnamese
+    assert "ກະລຸນາຕອບດ້ວຍເລກ" in question  # Lao
+    assert "1. Tiếng Việt\n2. ພາສາລາວ\n3. English" in question
