@@ -161,7 +161,8 @@ class Conversation:
         self.resync = resync
         self.settings = settings or Settings()
         self.sleep = sleep
-        self._locks: dict[str, asyncio.Lock] = {}
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+        """Per chat: its lock and how many updates hold or wait for it."""
         self._handled = 0
 
     async def _first_time(self, incoming: Incoming, now: dt.datetime) -> bool:
@@ -177,13 +178,18 @@ class Conversation:
         incoming = parse_update(update)
         if incoming is None or incoming.is_group:
             return
-        lock = self._locks.setdefault(incoming.chat_id, asyncio.Lock())
-        async with lock:
-            try:
+        chat = incoming.chat_id
+        lock, users = self._locks.get(chat, (asyncio.Lock(), 0))
+        self._locks[chat] = (lock, users + 1)
+        try:
+            async with lock:  # one message of a chat at a time, in arrival order
                 await self._handle(incoming)
-            finally:
-                if not lock._waiters:
-                    self._locks.pop(incoming.chat_id, None)
+        finally:
+            lock, users = self._locks[chat]
+            if users <= 1:
+                del self._locks[chat]
+            else:
+                self._locks[chat] = (lock, users - 1)
 
     async def _handle(self, incoming: Incoming) -> None:
         now = self.clock.now()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
 
@@ -254,3 +255,20 @@ async def test_joining_with_a_code_first_asks_the_language_in_all_three_language
     assert "trả lời bằng số" in question  # Vietnamese
     assert "ກະລຸນາຕອບດ້ວຍເລກ" in question  # Lao
     assert "1. Tiếng Việt\n2. ພາສາລາວ\n3. English" in question
+
+
+async def test_one_chats_messages_are_answered_in_the_order_they_came(
+    talk: Conversation, zalo_server: FakeZaloServer, db: Database, seeded: Seeded
+) -> None:
+    code = await _code(db, seeded, talk.clock)  # type: ignore[arg-type]
+    await _say(talk, zalo_server, code)
+    await _say(talk, zalo_server, "3")
+    zalo_server.clear()
+    # Handled concurrently (as the webhook does), answered in order.
+    await asyncio.gather(
+        talk.handle(text_update("/lang", user_id=USER)),
+        talk.handle(text_update("/myclass", user_id=USER)),
+    )
+    first, second = zalo_server.delivered(USER)
+    assert "1. Tiếng Việt" in first and "English" in first
+    assert "Tiếng Việt" not in second

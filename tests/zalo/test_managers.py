@@ -193,3 +193,14 @@ async def test_a_manager_linked_on_telegram_and_zalo_uses_either(
     await day.say("zlan", f"/link {code}")
     (report,) = await day.say("zlan", "/report")
     assert day.seeded.cls.title("vi") in report  # Lan's role and language, from Telegram
+
+
+async def test_invitation_links_are_listed_and_revoked_by_number_on_zalo(day: Day) -> None:
+    await day.say(MANAGER, "/invite trainee 5 2")
+    await day.say(MANAGER, "/invite")
+    (listing,) = await day.say(MANAGER, "3")  # existing links
+    assert "1. " in listing
+    (revoked,) = await day.say(MANAGER, "1")  # revoke the first active one
+    assert "#" in revoked
+    row = await day.db.fetchone("SELECT COUNT(*) FROM invites WHERE revoked_at IS NOT NULL")
+    assert row is not None and row[0] == 1
