@@ -164,14 +164,21 @@ def _stale(draft: store.Draft, now: dt.datetime) -> bool:
     return now - draft.updated_at > dt.timedelta(seconds=TIMEOUT)
 
 
+async def expire_stale(turn: Turn) -> list[Reply]:
+    """Drop this chat's draft if it waited too long, and say so (nothing was sent)."""
+    draft = await store.get_draft(turn.db, turn.chat_id)
+    if draft is None or not _stale(draft, turn.now):
+        return []
+    await store.drop_draft(turn.db, turn.chat_id)
+    await choices.forget(turn.db, Channel.ZALO, turn.chat_id)
+    return [timed_out()]
+
+
 async def typed(turn: Turn, text: str) -> list[Reply] | None:
     """The manager's text when the draft is waiting for it; None when it is not."""
     draft = await store.get_draft(turn.db, turn.chat_id)
     if draft is None or draft.step not in TYPING_STEPS or draft.person_id != turn.person.id:
         return None
-    if _stale(draft, turn.now):
-        await store.drop_draft(turn.db, turn.chat_id)
-        return [timed_out()]
     data = draft.data
     if draft.step == TEXT:
         data["body"][turn.lang] = text.strip()

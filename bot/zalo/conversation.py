@@ -249,11 +249,22 @@ class Conversation:
             resync=self.resync,
         )
         text = " ".join(incoming.text.split())
+        number = _NUMBER.match(text)
+        expired = await broadcast.expire_stale(turn)
+        if expired and (number is not None or text.lower() == "/cancel"):
+            return expired  # the answer was meant for the dropped draft
         if not text.startswith("/"):
             # The announcement keeps its line breaks.
             typed = await broadcast.typed(turn, incoming.text)
             if typed is not None:
                 return typed
+        return expired + await self._understand(turn, incoming, text, created)
+
+    async def _understand(
+        self, turn: Turn, incoming: Incoming, text: str, created: bool
+    ) -> list[Reply]:
+        """A text message that is not part of a live /broadcast draft."""
+        person, lang, now = turn.person, turn.lang, turn.now
         number = _NUMBER.match(text)
         if number is not None:
             return await self._choice(turn, int(number[1]))

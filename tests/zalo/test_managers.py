@@ -204,3 +204,12 @@ async def test_invitation_links_are_listed_and_revoked_by_number_on_zalo(day: Da
     assert "#" in revoked
     row = await day.db.fetchone("SELECT COUNT(*) FROM invites WHERE revoked_at IS NOT NULL")
     assert row is not None and row[0] == 1
+
+
+async def test_a_question_after_a_stale_draft_is_still_answered(day: Day) -> None:
+    await day.say(MANAGER, "/broadcast")  # waiting for the text
+    day.clock.advance(dt.timedelta(minutes=15))
+    notice, answer = await day.say(MANAGER, "/myclass")
+    assert "/broadcast" in notice and day.seeded.cls.title("vi") in answer
+    row = await day.db.fetchone("SELECT COUNT(*) FROM announcements")
+    assert row is not None and row[0] == 0
