@@ -94,6 +94,18 @@ async def current_class(context: BotContext) -> tuple[TrainingClass, Role | None
     return await preferences.active_class(db, person, context.now())
 
 
+async def target_class(context: BotContext) -> TrainingClass | None:
+    """The class a command is about: named by its first argument (a class code), else the
+    class of the group it was written in, else the person's active class."""
+    if context.args:
+        named = await classes.get_class_by_code(context.store, context.args[0])
+        if named is not None:
+            context.args = context.args[1:]
+            return named
+    found = await current_class(context)
+    return found[0] if found else None
+
+
 async def start(update: Update, context: BotContext) -> None:
     """/start [code]: join with an invitation code; on first contact, ask the language."""
     person = context.person
