@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from bot.logs import RedactSecrets
+from bot import logs
 from bot.outbox.sender import Rejected, RetryAfter, TransientError, Unreachable
 
 DEFAULT_API_URL = "https://bot-api.zapps.me"
@@ -35,11 +35,8 @@ log = logging.getLogger(__name__)
 
 
 def redact_in_logs(secret: str) -> None:
-    """Make sure ``secret`` never reaches the logs of httpx or httpcore."""
-    for name in ("httpx", "httpcore"):
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, RedactSecrets) and secret in f.secrets for f in logger.filters):
-            logger.addFilter(RedactSecrets([secret]))
+    """Make sure ``secret`` never reaches the logs (the one filter of :mod:`bot.logs`)."""
+    logs.add_secrets([secret])
 
 
 def error_for(method: str, status: int, body: dict[str, Any], retry_after: str | None) -> Exception:
