@@ -22,7 +22,8 @@ from telegram.error import InvalidToken, TelegramError
 
 from bot import logs
 from bot.config import Settings
-from bot.telegram.app import BotApp, build_application, running
+from bot.telegram.app import build_application, running
+from bot.telegram.context import BotApp
 from bot.telegram.webhook import MAX_BODY, TelegramWebhook
 
 log = logging.getLogger(__name__)

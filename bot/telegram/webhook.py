@@ -22,7 +22,7 @@ import tornado.web
 from telegram import Update
 
 if TYPE_CHECKING:
-    from bot.telegram.app import BotApp
+    from bot.telegram.context import BotApp
 
 log = logging.getLogger(__name__)
 
