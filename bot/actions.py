@@ -75,6 +75,8 @@ def register(prefix: str, handler: ActionHandler) -> None:
     """Route actions starting with ``prefix`` (which must end with ':') to ``handler``."""
     if not prefix.endswith(":"):
         raise ValueError(f"action prefix must end with ':': {prefix!r}")
+    if prefix[:-1] not in buttons.prefixes():
+        raise ValueError(f"action prefix {prefix!r} has no pattern in bot.buttons.PATTERNS")
     existing = _handlers.get(prefix)
     if existing is not None and existing is not handler:
         raise ValueError(f"action prefix {prefix!r} is already registered")

@@ -147,6 +147,11 @@ PATTERNS: tuple[Pattern, ...] = (
 )
 
 
+def prefixes() -> set[str]:
+    """The prefixes (without ``:``) of every button shape."""
+    return {p.prefix for p in PATTERNS}
+
+
 @dataclass(frozen=True, slots=True)
 class Parsed:
     """Button data that matched a pattern: the pattern's name and its values (words left out)."""
