@@ -327,8 +327,9 @@ async def button(update: Update, context: BotContext) -> None:
     except Expired:
         await query.answer(_("This button is no longer active."))
         return
-    except uploads.UploadRefused as exc:
-        reply, changed = exc.reply, None
+    except uploads.UploadRefused as exc:  # someone else's or a stale preview: theirs stays
+        await query.answer(_plain(exc.reply), show_alert=True)
+        return
     await query.answer()
     message = query.message
     if message is not None and reply.document is None:

@@ -150,8 +150,10 @@ async def test_buttons_check_the_role_too(
     before = await state(db)
     cls_id = world.seeded.cls.id
     # Someone else's Confirm does nothing, even for a manager of the class.
+    edits = len(request_recorder.sent("editMessageText"))
     await feed(app, callback_update(row[0][1], user_id=user, language_code=LANGS[user]))
-    assert request_recorder.sent("editMessageText", user)
+    assert request_recorder.sent("answerCallbackQuery")[-1].params.get("show_alert")
+    assert len(request_recorder.sent("editMessageText")) == edits  # the preview stays
     assert await state(db) == before
     if user == MANAGER:
         return
