@@ -116,6 +116,13 @@ async def serve_webhook(app: BotApp, options: WebhookOptions) -> None:
             await server.stop()
 
 
+class _StartupReported(logging.Filter):
+    """Drop PTB's own traceback of a rejected token: :func:`run_bot` says it in one line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "Invalid token" not in str(record.msg)
+
+
 def run_bot(settings: Settings) -> int:
     """Run the Telegram bot until interrupted (blocking); 1 with a one-line reason if it
     cannot start (a rejected token, a wrong ``BOT_API_URL``)."""
@@ -123,6 +130,7 @@ def run_bot(settings: Settings) -> int:
     logs.configure(
         settings.log_level, [*secrets_of(settings), *([options.secret_token] if options else [])]
     )
+    logging.getLogger("telegram.ext").addFilter(_StartupReported())
     try:
         app = build_application(settings)
         if options is not None:
