@@ -55,6 +55,14 @@ def too_many_reply(exc: TooMany, lang: str) -> Reply:
         return Reply.text(text.format(cap=exc.cap, n=minutes))
 
 
+async def audience_size(db: Database, sender: Person, class_id: int, audience: Audience) -> int:
+    """How many people an announcement would reach (for the preview); the sender must
+    manage the class now, as for :func:`create` (raises ``Forbidden``)."""
+    await permissions.require(db, sender, class_id, permissions.MANAGERS)
+    members = await people.class_members(db, class_id, audience.roles)
+    return sum(1 for m in members if m.person.id != sender.id)
+
+
 async def check_cap(db: Database, sender: Person, now: dt.datetime, per_hour: int) -> None:
     """Raise :class:`TooMany` when ``sender`` already sent ``per_hour`` in the last hour."""
     if per_hour <= 0:

@@ -222,13 +222,15 @@ async def audience(update: Update, context: BotContext) -> int:
 async def _preview(context: BotContext) -> Reply | None:
     """The draft as it will go out; None when the person does not manage its class now."""
     draft = _draft(context)
-    if "class_id" not in draft or not await _may_announce(context, draft["class_id"]):
+    person = context.person
+    if "class_id" not in draft or person is None:
         return None
     aud: Audience = draft["audience"]
+    try:  # the service checks the role again, now (a forged or stale class is refused)
+        count = await announcements.audience_size(context.store, person, draft["class_id"], aud)
+    except Forbidden:
+        return None
     cls = await classes.get_class(context.store, draft["class_id"])
-    members = await people.class_members(context.store, draft["class_id"], aud.roles)
-    person = context.person
-    count = sum(1 for m in members if person is None or m.person.id != person.id)
     lines = [
         _("Class: {cls}").format(cls=cls.title(context.lang) if cls else ""),
         ngettext("To: {audience} ({n} person)", "To: {audience} ({n} people)", count).format(
