@@ -234,7 +234,9 @@ async def confirm(
 ) -> Applied:
     """Apply a pending change atomically: new live version, audit entry, notice window."""
     row = await store.get(db, upload_id)
-    if row is None or row.state != "pending" or row.person_id != person.id:
+    if row is None or row.person_id != person.id:
+        raise UploadRefused(_closed(lang))  # not theirs: answered to the tapper alone
+    if row.state != "pending":
         return Applied(_closed(lang))
     cls = await classes.get_class_by_code(db, row.class_code)
     if cls is not None:
@@ -320,11 +322,9 @@ async def cancel(
 ) -> Reply:
     """Drop a pending change; nothing else is touched."""
     row = await store.get(db, upload_id)
-    if (
-        row is None
-        or row.person_id != person.id
-        or not await store.close(db, upload_id, "cancelled", now)
-    ):
+    if row is None or row.person_id != person.id:
+        raise UploadRefused(_closed(lang))  # not theirs: answered to the tapper alone
+    if not await store.close(db, upload_id, "cancelled", now):
         return _closed(lang)
     with use_lang(lang):
         return Reply.text(_("Cancelled. The schedule was not changed."))

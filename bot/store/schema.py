@@ -332,5 +332,28 @@ MIGRATIONS: list[list[str]] = [
         )
         """,
     ],
+    # Issue 14: global admin is ADMIN_IDS (recomputed at each start: admin_configured)
+    # plus explicit, audited promotions (admin_promoted, revoked by /demote); a removed
+    # member's old invitation links no longer admit them (removals).
+    [
+        "ALTER TABLE persons ADD COLUMN admin_promoted INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE persons ADD COLUMN admin_configured INTEGER NOT NULL DEFAULT 0",
+        """
+        UPDATE persons SET admin_promoted = 1 WHERE id IN (
+            SELECT CAST(json_extract(details, '$.person') AS INTEGER) FROM audit_log
+            WHERE action = 'member.promote' AND json_extract(details, '$.to') = 'global admin')
+        """,
+        "UPDATE persons SET admin_configured = 1 WHERE is_admin = 1 AND admin_promoted = 0",
+        """
+        CREATE TABLE removals (
+            class_id INTEGER NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+            person_id INTEGER NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+            removed_at TEXT NOT NULL,
+            removed_by INTEGER REFERENCES persons(id) ON DELETE SET NULL,
+            last_invite_id INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (class_id, person_id)
+        )
+        """,
+    ],
 ]
 """Each entry is one migration: a list of statements run in one transaction."""

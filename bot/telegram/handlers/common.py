@@ -39,6 +39,10 @@ _INVITE_PROBLEMS: dict[invites.InviteProblem, str] = {
     invites.InviteProblem.REVOKED: N_(
         "This invitation link has been withdrawn. Please ask your class manager for a new link."
     ),
+    invites.InviteProblem.REMOVED: N_(
+        "You were removed from this class, so this invitation no longer admits you. "
+        "Please ask the class managers if you should rejoin."
+    ),
 }
 
 
@@ -92,6 +96,18 @@ async def current_class(context: BotContext) -> tuple[TrainingClass, Role | None
     if person is None or context.in_group:
         return None
     return await preferences.active_class(db, person, context.now())
+
+
+async def target_class(context: BotContext) -> TrainingClass | None:
+    """The class a command is about: named by its first argument (a class code), else the
+    class of the group it was written in, else the person's active class."""
+    if context.args:
+        named = await classes.get_class_by_code(context.store, context.args[0])
+        if named is not None:
+            context.args = context.args[1:]
+            return named
+    found = await current_class(context)
+    return found[0] if found else None
 
 
 async def start(update: Update, context: BotContext) -> None:
