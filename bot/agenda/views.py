@@ -35,6 +35,7 @@ from bot.agenda.cards import (
 from bot.domain import Session, SessionKind, Topic, TrainingClass
 from bot.i18n import _, use_lang
 from bot.people import permissions
+from bot.pocket import sessions as pocket_sessions
 from bot.replies import Block, Button, Reply
 from bot.store import classes
 from bot.store.database import Database
@@ -164,6 +165,7 @@ async def day_view(db: Database, cls: TrainingClass, day: dt.date, lang: str) ->
         sessions = await classes.sessions_on(db, cls, day) if _in_class(cls, day) else []
         topics = await class_topics(db, cls) if any(s.topic_number for s in sessions) else {}
         found = day_reply(cls, day, sessions, topics, lang)
+        found = await pocket_sessions.annotate_day(db, cls, sessions, found, lang)
         if len(per_db) >= DAY_CACHE_SIZE:
             del per_db[next(iter(per_db))]
         per_db[key] = found

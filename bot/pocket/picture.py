@@ -78,8 +78,10 @@ def _covered(name: str, ch: str) -> bool:
 
 
 def _face(ch: str, bold: bool) -> str:
-    return f"NotoSansLao-{'Bold' if bold else 'Regular'}.ttf" if _is_lao(ch) else (
-        f"NotoSans-{'Bold' if bold else 'Regular'}.ttf"
+    return (
+        f"NotoSansLao-{'Bold' if bold else 'Regular'}.ttf"
+        if _is_lao(ch)
+        else (f"NotoSans-{'Bold' if bold else 'Regular'}.ttf")
     )
 
 

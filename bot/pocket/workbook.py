@@ -30,7 +30,7 @@ from openpyxl.utils import get_column_letter
 from bot.i18n import N_
 from bot.schedule.columns import SESSION_FIELDS, fold, lang_from, match_header, sheet_role
 from bot.schedule.problems import Problem, ScheduleProblems
-from bot.schedule.read import MAX_BYTES, MAX_CELL, MAX_ROWS, HEADER_SCAN
+from bot.schedule.read import HEADER_SCAN, MAX_BYTES, MAX_CELL, MAX_ROWS
 from bot.schedule.values import as_date, as_time
 from bot.store.contacts import Contact
 from bot.store.roster import RosterEntry
@@ -41,20 +41,31 @@ def _aliases(*names: str) -> frozenset[str]:
 
 
 TRAINEE_SHEETS = _aliases(
-    "trainees", "roster", "học viên", "danh sách học viên", "danh sách", "ຜູ້ເຂົ້າຮ່ວມ",
-    "ລາຍຊື່", "ລາຍຊື່ຜູ້ເຂົ້າຮ່ວມ",
+    "trainees",
+    "roster",
+    "học viên",
+    "danh sách học viên",
+    "danh sách",
+    "ຜູ້ເຂົ້າຮ່ວມ",
+    "ລາຍຊື່",
+    "ລາຍຊື່ຜູ້ເຂົ້າຮ່ວມ",
 )
 
 ROSTER_FIELDS: dict[str, frozenset[str]] = {
     "name": _aliases("name", "full name", "họ và tên", "họ tên", "tên", "ຊື່", "ຊື່ ແລະ ນາມສະກຸນ"),
     "unit": _aliases(
-        "delegation", "unit", "đơn vị", "đoàn", "cơ quan", "chức vụ đơn vị", "ພາກສ່ວນ",
-        "ຫົວໜ່ວຍ", "ອົງການ",
+        "delegation",
+        "unit",
+        "đơn vị",
+        "đoàn",
+        "cơ quan",
+        "chức vụ đơn vị",
+        "ພາກສ່ວນ",
+        "ຫົວໜ່ວຍ",
+        "ອົງການ",
     ),
     "room": _aliases("room", "hotel room", "phòng", "số phòng", "phòng khách sạn", "ຫ້ອງພັກ"),
-    "roommate": _aliases(
-        "roommate", "room mate", "ở cùng phòng", "bạn cùng phòng", "ຜູ້ພັກຮ່ວມຫ້ອງ"
-    ),
+    "roommate": _aliases("roommate", "room mate", "ở cùng phòng", "bạn cùng phòng", "ຜູ້ພັກຮ່ວມຫ້ອງ"),
     "bus": _aliases("bus", "xe", "xe số", "số xe", "ລົດ", "ລົດຄັນ", "ລົດຄັນທີ"),
     "seat": _aliases("seat", "ghế", "số ghế", "chỗ ngồi", "ບ່ອນນັ່ງ"),
     "leader": _aliases(
@@ -67,15 +78,28 @@ ROSTER_FIELDS: dict[str, frozenset[str]] = {
 
 CONTACT_FIELDS: dict[str, frozenset[str]] = {
     "hotline": _aliases(
-        "hotline", "organisers hotline", "organizer hotline", "đường dây nóng",
-        "điện thoại ban tổ chức", "số điện thoại ban tổ chức", "ສາຍດ່ວນ",
+        "hotline",
+        "organisers hotline",
+        "organizer hotline",
+        "đường dây nóng",
+        "điện thoại ban tổ chức",
+        "số điện thoại ban tổ chức",
+        "ສາຍດ່ວນ",
     ),
     "managers": _aliases(
-        "managers phones", "class managers", "class managers phones", "điện thoại quản lý lớp",
-        "cán bộ quản lý lớp", "ເບີໂທຄະນະຄຸ້ມຄອງຫ້ອງ",
+        "managers phones",
+        "class managers",
+        "class managers phones",
+        "điện thoại quản lý lớp",
+        "cán bộ quản lý lớp",
+        "ເບີໂທຄະນະຄຸ້ມຄອງຫ້ອງ",
     ),
     "hospital": _aliases(
-        "hospital", "nearest hospital", "bệnh viện", "bệnh viện gần nhất", "ໂຮງໝໍ",
+        "hospital",
+        "nearest hospital",
+        "bệnh viện",
+        "bệnh viện gần nhất",
+        "ໂຮງໝໍ",
         "ໂຮງໝໍໃກ້ທີ່ສຸດ",
     ),
     "embassy": _aliases("embassy", "đại sứ quán", "sứ quán", "ສະຖານທູດ"),
@@ -173,7 +197,7 @@ def _header(
 
 
 def read_roster(data: bytes, filename: str) -> list[RosterEntry]:
-    """The roster a workbook or CSV holds; raises :class:`ScheduleProblems` listing every problem."""
+    """The roster in a workbook or CSV; raises :class:`ScheduleProblems` with every problem."""
     if len(data) > MAX_BYTES:
         raise ScheduleProblems([Problem(TOO_BIG, {"limit": MAX_BYTES // 2**20})])
     try:
@@ -198,9 +222,7 @@ def _roster_rows(
     out: list[RosterEntry] = []
     seats: dict[tuple[str, str], int] = {}
     for number, values in rows[at + 1 :]:
-        cell = {
-            name: _text(values[i]) if i < len(values) else "" for name, i in columns.items()
-        }
+        cell = {name: _text(values[i]) if i < len(values) else "" for name, i in columns.items()}
         if not any(cell.values()):
             continue
         if not cell.get("name"):
@@ -224,7 +246,10 @@ def _roster_rows(
             if first != number:
                 problems.append(
                     Problem(
-                        SEAT_TAKEN, {"seat": seat, "bus": bus, "row": first}, sheet, number,
+                        SEAT_TAKEN,
+                        {"seat": seat, "bus": bus, "row": first},
+                        sheet,
+                        number,
                         label("seat"),
                     )
                 )
@@ -293,7 +318,7 @@ def _contacts(rows: list[tuple[int, list[Any]]]) -> list[Contact]:
 
 def _extras(rows: list[tuple[int, list[Any]]]) -> list[ExtraRow]:
     """Rows with an interpreter or material links, keyed by ID or by date and start."""
-    for index, (_n, head) in enumerate(rows[:HEADER_SCAN]):
+    for index, (_n, head) in enumerate(rows[:HEADER_SCAN]):  # noqa: B007 (used below)
         columns: dict[str, int] = {}
         for i, v in enumerate(head):
             name = _field(v, EXTRA_FIELDS)

@@ -22,6 +22,7 @@ from bot.domain import Person, Role, Schedule, TrainingClass
 from bot.i18n import _, resolve_lang, use_lang
 from bot.people import permissions
 from bot.people.permissions import ORGANISERS
+from bot.pocket import sessions as pocket_sessions
 from bot.replies import Reply
 from bot.schedule import importer
 from bot.schedule import notices as change_notices
@@ -287,6 +288,8 @@ async def confirm(
             if row.rollback_number
             else {"version": version.number, "file": row.filename},
         )
+    if row.data is not None:  # issue 18: contacts, interpreters, material links
+        await pocket_sessions.record_workbook(db, saved, row.data, row.filename)
     with use_lang(lang):
         if row.kind is UploadKind.NEWCLASS:
             text = _(

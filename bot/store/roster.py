@@ -46,8 +46,7 @@ class PendingRoster:
 
 
 _COLUMNS = (
-    "id, row_no, name, unit, room, roommate, bus, seat, leader, lang, phone, person_id, "
-    "invite_hash"
+    "id, row_no, name, unit, room, roommate, bus, seat, leader, lang, phone, person_id, invite_hash"
 )
 
 
@@ -143,9 +142,7 @@ async def set_invite(db: Database, entry_id: int, invite_hash: str) -> None:
 
 async def claim(db: Database, invite_hash: str, person_id: int) -> RosterEntry | None:
     """The row whose own invite has ``invite_hash`` now belongs to ``person_id``."""
-    row = await db.fetchone(
-        "SELECT class_id, id FROM roster WHERE invite_hash = ?", (invite_hash,)
-    )
+    row = await db.fetchone("SELECT class_id, id FROM roster WHERE invite_hash = ?", (invite_hash,))
     if row is None:
         return None
     await match(db, row["class_id"], row["id"], person_id)
@@ -179,8 +176,7 @@ async def stage(
 
 async def pending(db: Database, pending_id: int) -> PendingRoster | None:
     row = await db.fetchone(
-        "SELECT id, class_id, person_id, rows, state, expires_at FROM pending_rosters "
-        "WHERE id = ?",
+        "SELECT id, class_id, person_id, rows, state, expires_at FROM pending_rosters WHERE id = ?",
         (pending_id,),
     )
     if row is None:

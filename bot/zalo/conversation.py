@@ -41,6 +41,7 @@ from bot.reminders import settings as reminder_settings
 from bot.replies import Reply
 from bot.store import choices, people
 from bot.store.database import Database
+from bot.zalo import pocket_hook
 from bot.zalo.client import ZaloClient
 from bot.zalo.sender import person_lang, send_reply
 
@@ -231,6 +232,9 @@ class Conversation:
     async def _ask(self, person: Person, text: str, lang: str, now: dt.datetime) -> list[Reply]:
         found = await preferences.active_class(self.db, person)
         today = found[0].local_now(now).date() if found else now.date()
+        pocket = await pocket_hook.answer(self.db, person, found, text, lang, now)
+        if pocket is not None:
+            return pocket
         intent = intents.parse(text, today)
         if intent is None and text.startswith("/"):
             command = text.split()[0]
@@ -294,6 +298,7 @@ class Conversation:
             joined = await invites.redeem(self.db, code, person, now=now)
         except invites.InviteRejected as exc:
             return [Reply.text(_(INVITE_PROBLEMS[exc.problem]))]
+        await pocket_hook.joined(self.db, code, person)
         lang = resolve_lang(person.lang, None, joined.cls.default_lang)
         with use_lang(lang):
             role = _(ROLE_NAMES[joined.role])

@@ -49,6 +49,8 @@ def render(reply: Reply, limit: int = TEXT_LIMIT) -> Rendered:
             photo_url = ref
         else:
             parts.append(_("(This message has an attachment that Zalo cannot show.)"))
+    if reply.picture is not None:
+        parts.append(_("(This message has an attachment that Zalo cannot show.)"))
     if reply.location is not None:
         parts.append(_location_text(reply.location))
     if reply.document is not None:

@@ -1,0 +1,63 @@
+"""The week as a picture: the "🖼 Picture" button under /week and what tapping it sends."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.agenda.views import class_topics
+from bot.domain import Channel, TrainingClass
+from bot.i18n import _, use_lang
+from bot.pocket.picture import cached_week
+from bot.replies import Block, Button, Document, Reply
+from bot.store import classes
+from bot.store.database import Database
+
+
+def picture_button(cls: TrainingClass, day: dt.date, lang: str) -> Button:
+    monday = day - dt.timedelta(days=day.weekday())
+    with use_lang(lang):
+        return Button(_("🖼 Picture"), f"pkw:{cls.id}:{monday.isoformat()}")
+
+
+def offer_picture(cls: TrainingClass, day: dt.date, replies: list[Reply], lang: str) -> list[Reply]:
+    """The week's replies with the picture button under the last one."""
+    monday = day - dt.timedelta(days=day.weekday())
+    if not replies or monday > cls.last_day or monday + dt.timedelta(days=6) < cls.first_day:
+        return replies
+    last = replies[-1]
+    button = picture_button(cls, day, lang)
+    return [
+        *replies[:-1],
+        Reply(
+            blocks=last.blocks,
+            buttons=(*last.buttons, (button,)),
+            location=last.location,
+            document=last.document,
+            media=last.media,
+        ),
+    ]
+
+
+async def picture_reply(
+    db: Database, cls: TrainingClass, monday: dt.date, lang: str, channel: Channel
+) -> Reply:
+    """The week's picture as a photo (Telegram), or the reason it cannot be sent (Zalo)."""
+    with use_lang(lang):
+        week_of = _("Week of {dates}").format(dates=monday.strftime("%d/%m/%Y"))
+        if channel is Channel.ZALO:
+            return Reply.text(
+                _(
+                    "Zalo does not let me send a picture I made; the week's timetable as a "
+                    "picture is available on Telegram. Write “this week” for it as text."
+                )
+            )
+    first = max(monday, cls.first_day)
+    last = min(monday + dt.timedelta(days=6), cls.last_day)
+    sessions = await classes.sessions_between(db, cls, first, last) if first <= last else []
+    topics = await class_topics(db, cls) if any(s.topic_number for s in sessions) else {}
+    picture = cached_week(cls, monday, sessions, topics, lang)
+    name = f"{cls.code}-{monday.isoformat()}-{lang}.png"
+    return Reply(
+        blocks=(Block((f"{cls.title(lang)} — {week_of}",)),),
+        picture=Document(name, picture.png),
+    )
