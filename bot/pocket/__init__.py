@@ -1,1 +1,1 @@
-"""What each trainee carries in their pocket: their card, contacts, materials, the week's picture."""
+"""What each trainee carries in their pocket: card, contacts, materials, the week as a picture."""

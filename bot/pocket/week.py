@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot.agenda.cards import date_range
 from bot.agenda.views import class_topics
-from bot.domain import Channel, TrainingClass
+from bot.domain import TrainingClass
 from bot.i18n import _, use_lang
 from bot.pocket.picture import cached_week
 from bot.replies import Block, Button, Document, Reply
@@ -38,19 +39,11 @@ def offer_picture(cls: TrainingClass, day: dt.date, replies: list[Reply], lang: 
     ]
 
 
-async def picture_reply(
-    db: Database, cls: TrainingClass, monday: dt.date, lang: str, channel: Channel
-) -> Reply:
-    """The week's picture as a photo (Telegram), or the reason it cannot be sent (Zalo)."""
+async def picture_reply(db: Database, cls: TrainingClass, monday: dt.date, lang: str) -> Reply:
+    """The week's picture, sent as a photo (on Zalo as a link the bot serves, see
+    :mod:`bot.zalo.pictures`)."""
     with use_lang(lang):
-        week_of = _("Week of {dates}").format(dates=monday.strftime("%d/%m/%Y"))
-        if channel is Channel.ZALO:
-            return Reply.text(
-                _(
-                    "Zalo does not let me send a picture I made; the week's timetable as a "
-                    "picture is available on Telegram. Write “this week” for it as text."
-                )
-            )
+        week_of = _("Week of {dates}").format(dates=date_range(monday, monday + dt.timedelta(6)))
     first = max(monday, cls.first_day)
     last = min(monday + dt.timedelta(days=6), cls.last_day)
     sessions = await classes.sessions_between(db, cls, first, last) if first <= last else []

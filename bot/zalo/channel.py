@@ -21,6 +21,7 @@ from bot.config import Settings
 from bot.outbox.sender import DeliveryError
 from bot.outbox.worker import DeliveryWorker
 from bot.store.database import Database
+from bot.zalo import pictures
 from bot.zalo.client import POLL_TIMEOUT, ZaloClient
 from bot.zalo.conversation import Conversation, Resync
 from bot.zalo.sender import ZALO_LIMITS, ZaloSender
@@ -71,8 +72,10 @@ class ZaloChannel:
                 path=urlparse(url).path or WEBHOOK_PATH,
             )
             await self.webhook.start()
+            pictures.activate(url)  # the same server hands Zalo the pictures the bot made
             await self.client.set_webhook(url, self.secret)
             return
+        pictures.activate(None)
         try:
             await self.client.delete_webhook()
         except DeliveryError as exc:  # no webhook was set: nothing to remove

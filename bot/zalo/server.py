@@ -23,6 +23,7 @@ import tornado.netutil
 import tornado.web
 
 from bot.outbox.sender import DeliveryError, RetryAfter, TransientError
+from bot.zalo import pictures
 from bot.zalo.client import POLL_TIMEOUT, ZaloClient
 
 log = logging.getLogger(__name__)
@@ -95,7 +96,10 @@ class WebhookServer:
         self.port = port
         self.path = path
         app = tornado.web.Application(
-            [(path, _WebhookHandler, {"handle": handle, "secret": secret})]
+            [
+                (path, _WebhookHandler, {"handle": handle, "secret": secret}),
+                (pictures.ROUTE, pictures.PictureHandler),  # the week as a picture (issue 18)
+            ]
         )
         self._server = tornado.httpserver.HTTPServer(app, max_body_size=MAX_BODY)
 
