@@ -12,7 +12,7 @@ import logging
 from collections.abc import Mapping
 
 from bot.agenda.cards import INDENT
-from bot.domain import LANGS, Session, TrainingClass
+from bot.domain import Session, TrainingClass
 from bot.i18n import N_, _, use_lang
 from bot.pocket import workbook
 from bot.replies import Block, Reply
@@ -58,10 +58,10 @@ def interpreter_line(cls: TrainingClass, extra: SessionExtra | None, lang: str) 
     lecture = extra.lecture_lang or cls.default_lang
     if lang == lecture:
         return None
-    if extra.interpret_into in LANGS:
-        return _("Interpreter: {name} (into {lang})").format(
-            name=extra.interpreter, lang=_(LANG_NAMES[extra.interpret_into or ""])
-        )
+    into = extra.interpret_into
+    if into is not None and into in LANG_NAMES:
+        language = _(LANG_NAMES[into])
+        return _("Interpreter: {name} (into {lang})").format(name=extra.interpreter, lang=language)
     return _("Interpreter: {name}").format(name=extra.interpreter)
 
 
