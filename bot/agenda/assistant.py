@@ -20,7 +20,6 @@ from bot.domain import LANGS, Role, TrainingClass
 from bot.i18n import LANG_NAMES, N_, _, use_lang
 from bot.people import preferences
 from bot.people.permissions import ROLE_NAMES
-from bot.pocket import week as pocket_week
 from bot.replies import Block, Reply
 from bot.store import people
 from bot.store.database import Database
@@ -154,7 +153,7 @@ async def answer(
             return [await agenda.day_view(db, cls, intent.day or today, lang)]
         case IntentKind.WEEK:
             shown = await agenda.week_view(db, cls, intent.day or today, lang)
-            return pocket_week.offer_picture(cls, intent.day or today, shown, lang)
+            return agenda.offer_picture(cls, intent.day or today, shown, lang)
         case IntentKind.NEXT:
             return [await agenda.next_view(db, cls, now, lang)]
         case IntentKind.TOPICS:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot.agenda import contacts
 from bot.domain import Channel, Person, Role, TrainingClass
 from bot.i18n import _, use_lang
 from bot.people.permissions import MANAGERS, Forbidden
-from bot.pocket import contacts, materials, roster, week
+from bot.pocket import materials, roster, week
 from bot.pocket.words import Ask, PocketIntent, parse
 from bot.replies import Reply
 from bot.store.database import Database

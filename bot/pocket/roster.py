@@ -15,11 +15,11 @@ import csv
 import datetime as dt
 import io
 
+from bot.agenda.cards import SPOKEN_NAMES
 from bot.domain import Member, Person, Role, TrainingClass
 from bot.i18n import _, use_lang
 from bot.people import invites, permissions
 from bot.people.permissions import MANAGERS
-from bot.pocket.sessions import LANG_NAMES
 from bot.pocket.workbook import read_roster
 from bot.replies import Block, Button, Document, Reply
 from bot.schedule.columns import fold
@@ -77,7 +77,7 @@ def card_lines(entry: RosterEntry, *, private: bool = True) -> tuple[str, ...]:
     if entry.leader:
         lines.append(_("Group leader: {name}").format(name=entry.leader))
     if entry.lang:
-        lines.append(_("Language: {lang}").format(lang=_(LANG_NAMES[entry.lang])))
+        lines.append(_("Language: {lang}").format(lang=_(SPOKEN_NAMES[entry.lang])))
     if private and entry.phone:
         lines.append(_("Phone: {phone}").format(phone=entry.phone))
     return tuple(lines)
@@ -395,11 +395,6 @@ async def invite_links(
 async def claim(db: Database, code: str, person: Person) -> RosterEntry | None:
     """After ``person`` joined with ``code``: the row whose own invite it was is theirs."""
     return await store.claim(db, invites.hash_code(code), person.id)
-
-
-async def seats(db: Database, class_id: int) -> dict[int, RosterEntry]:
-    """Matched roster rows by member (for the roll call by bus)."""
-    return {e.person_id: e for e in await store.entries(db, class_id) if e.person_id}
 
 
 def _safe(value: str) -> str:

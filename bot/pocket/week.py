@@ -9,34 +9,9 @@ from bot.agenda.views import class_topics
 from bot.domain import TrainingClass
 from bot.i18n import _, use_lang
 from bot.pocket.picture import cached_week
-from bot.replies import Block, Button, Document, Reply
+from bot.replies import Block, Document, Reply
 from bot.store import classes
 from bot.store.database import Database
-
-
-def picture_button(cls: TrainingClass, day: dt.date, lang: str) -> Button:
-    monday = day - dt.timedelta(days=day.weekday())
-    with use_lang(lang):
-        return Button(_("🖼 Picture"), f"pkw:{cls.id}:{monday.isoformat()}")
-
-
-def offer_picture(cls: TrainingClass, day: dt.date, replies: list[Reply], lang: str) -> list[Reply]:
-    """The week's replies with the picture button under the last one."""
-    monday = day - dt.timedelta(days=day.weekday())
-    if not replies or monday > cls.last_day or monday + dt.timedelta(days=6) < cls.first_day:
-        return replies
-    last = replies[-1]
-    button = picture_button(cls, day, lang)
-    return [
-        *replies[:-1],
-        Reply(
-            blocks=last.blocks,
-            buttons=(*last.buttons, (button,)),
-            location=last.location,
-            document=last.document,
-            media=last.media,
-        ),
-    ]
 
 
 async def picture_reply(db: Database, cls: TrainingClass, monday: dt.date, lang: str) -> Reply:

@@ -20,10 +20,10 @@ from bot.domain import Member, Person, Role, Session, TrainingClass
 from bot.i18n import _, format_clock, format_day_short, use_lang
 from bot.people import permissions
 from bot.people.permissions import MANAGERS, Forbidden
-from bot.pocket import roster as pocket_roster
 from bot.replies import Block, Button, Reply
 from bot.store import audit, classes, people
 from bot.store import reminders as store
+from bot.store import roster as roster_store
 from bot.store.database import Database
 from bot.store.reminders import CheckIn
 from bot.store.roster import RosterEntry
@@ -161,7 +161,7 @@ def _present_line(member: Member, checkin: CheckIn) -> str:
 async def _view(db: Database, cls: TrainingClass, session: Session, lang: str) -> Reply:
     members = await people.class_members(db, cls.id, (Role.TRAINEE,))
     present = await store.checkins(db, cls.id, session.key, session.day)
-    seats = await pocket_roster.seats(db, cls.id)
+    seats = await roster_store.seated(db, cls.id)
     return rollcall_reply(cls, session, members, present, lang, seats)
 
 

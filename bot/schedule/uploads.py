@@ -22,9 +22,8 @@ from bot.domain import Person, Role, Schedule, TrainingClass
 from bot.i18n import _, resolve_lang, use_lang
 from bot.people import permissions
 from bot.people.permissions import ORGANISERS
-from bot.pocket import sessions as pocket_sessions
 from bot.replies import Reply
-from bot.schedule import importer
+from bot.schedule import extras, importer
 from bot.schedule import notices as change_notices
 from bot.schedule.diff import ScheduleDiff, diff_schedules
 from bot.schedule.preview import (
@@ -289,7 +288,7 @@ async def confirm(
             else {"version": version.number, "file": row.filename},
         )
     if row.data is not None:  # issue 18: contacts, interpreters, material links
-        await pocket_sessions.record_workbook(db, saved, row.data, row.filename)
+        await extras.record_workbook(db, saved, row.data, row.filename)
     with use_lang(lang):
         if row.kind is UploadKind.NEWCLASS:
             text = _(

@@ -76,6 +76,11 @@ async def entries(db: Database, class_id: int) -> list[RosterEntry]:
     return [_entry(r) for r in rows]
 
 
+async def seated(db: Database, class_id: int) -> dict[int, RosterEntry]:
+    """Matched rows by member (the roll call groups the missing by their bus)."""
+    return {e.person_id: e for e in await entries(db, class_id) if e.person_id is not None}
+
+
 async def entry_of(db: Database, class_id: int, person_id: int) -> RosterEntry | None:
     """The roster row matched to ``person_id`` in the class, if any."""
     row = await db.fetchone(

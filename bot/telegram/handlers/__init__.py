@@ -8,7 +8,16 @@ it belongs to. The command menus come from :func:`bot.agenda.assistant.commands_
 from __future__ import annotations
 
 from bot.telegram.context import BotApp
-from bot.telegram.handlers import admin, broadcast, common, identity, linking, pocket, reminders, trainee
+from bot.telegram.handlers import (
+    admin,
+    broadcast,
+    common,
+    identity,
+    linking,
+    pocket,
+    reminders,
+    trainee,
+)
 
 
 def register_all(app: BotApp) -> None:
