@@ -125,8 +125,6 @@ def _roster_rows(
         if not cell.get("name"):
             problems.append(Problem(MISSING_NAME, {}, sheet, number, label("name")))
             continue
-        if cell.get("name", "").startswith("=") or any(v.startswith("=") for v in cell.values()):
-            cell = {k: v.lstrip("=") for k, v in cell.items()}
         phone = cell.get("phone", "")
         if phone and not _PHONE.match(phone):
             problems.append(Problem(BAD_PHONE, {"value": phone}, sheet, number, label("phone")))
