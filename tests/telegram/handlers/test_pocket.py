@@ -1,0 +1,106 @@
+"""The pocket on Telegram, through the handlers down to the Bot API calls."""
+
+from __future__ import annotations
+
+from bot.telegram.context import BotApp
+from tests.helpers.app import feed
+from tests.helpers.pocket import roster_xlsx
+from tests.helpers.sample import Seeded
+from tests.helpers.telegram import RecordingRequest, callback_update, message_update
+
+TRAINEE, MANAGER = 501, 601
+LANGS = {TRAINEE: "lo", MANAGER: "vi"}
+
+
+async def say(app: BotApp, user: int, text: str, **kw: object) -> None:
+    await feed(app, message_update(text, user_id=user, language_code=LANGS[user], **kw))  # type: ignore[arg-type]
+
+
+async def tap(app: BotApp, user: int, data: str) -> None:
+    await feed(app, callback_update(data, user_id=user, language_code=LANGS[user]))
+
+
+def document(file_id: str, name: str, size: int) -> dict[str, object]:
+    return {
+        "file_id": file_id,
+        "file_unique_id": "u" + file_id,
+        "file_name": name,
+        "file_size": size,
+    }
+
+
+async def test_roster_upload_then_plain_words_answer_from_the_card(
+    app: BotApp, request_recorder: RecordingRequest, seeded: Seeded
+) -> None:
+    await say(app, TRAINEE, "ຂ້ອຍນັ່ງລົດຄັນໃດ")
+    assert "ຍັງບໍ່ມີບັດຂອງທ່ານ" in request_recorder.messages(TRAINEE)[-1].text
+
+    await say(app, MANAGER, "/roster")
+    assert "gửi tệp Excel của lớp có trang học viên" in request_recorder.messages(MANAGER)[-1].text
+    data = roster_xlsx()
+    request_recorder.serve_file("R1", data)
+    await say(app, MANAGER, "", document=document("R1", "lop.xlsx", len(data)))
+    preview = request_recorder.messages(MANAGER)[-1]
+    assert "3 học viên; 1 người đã được ghép" in preview.text
+    confirm = preview.buttons[0][0][1]
+    assert confirm.startswith("pkr:ok:")
+    await tap(app, MANAGER, confirm)
+    assert "Xong: danh sách học viên (3 dòng)" in request_recorder.messages(MANAGER)[-1].text
+
+    await say(app, TRAINEE, "ຂ້ອຍນັ່ງລົດຄັນໃດ")
+    answer = request_recorder.messages(TRAINEE)[-1].text
+    assert "ບ່ອນນັ່ງຂອງທ່ານ: ລົດຄັນທີ 1, ບ່ອນນັ່ງ 12." in answer
+    await say(app, TRAINEE, "/me")
+    assert "ຫ້ອງພັກ: 305" in request_recorder.messages(TRAINEE)[-1].text
+
+    await say(app, MANAGER, "/roster")
+    listing = request_recorder.messages(MANAGER)[-2].text
+    assert "Somphone · phòng 305 · xe 1, ghế 12" in listing
+
+
+async def test_a_trainee_cannot_upload_a_roster(
+    app: BotApp, request_recorder: RecordingRequest, seeded: Seeded
+) -> None:
+    await say(app, TRAINEE, "/roster")
+    data = roster_xlsx()
+    request_recorder.serve_file("R2", data)
+    await say(app, TRAINEE, "", document=document("R2", "lop.xlsx", len(data)))
+    assert not any(
+        "pkr:" in b[1] for m in request_recorder.messages(TRAINEE) for r in m.buttons for b in r
+    )
+
+
+async def test_the_week_offers_a_picture_sent_as_a_photo(
+    app: BotApp, request_recorder: RecordingRequest, seeded: Seeded
+) -> None:
+    await say(app, TRAINEE, "/week")
+    week = request_recorder.messages(TRAINEE)[-1]
+    label, action = week.buttons[-1][0]
+    assert label == "🖼 ເປັນຮູບ" and action == f"pkw:{seeded.cls.id}:2024-07-15"
+    await tap(app, TRAINEE, action)
+    photos = request_recorder.sent("sendPhoto", TRAINEE)
+    assert len(photos) == 1 and seeded.cls.title("lo") in photos[0].text
+    await say(app, TRAINEE, "week picture")
+    assert len(request_recorder.sent("sendPhoto", TRAINEE)) == 2
+
+
+async def test_contacts_and_materials_by_command(
+    app: BotApp, request_recorder: RecordingRequest, seeded: Seeded
+) -> None:
+    await say(app, TRAINEE, "/contacts")
+    assert "ຄະນະຈັດຕັ້ງຍັງບໍ່ທັນໄດ້ແຈ້ງເບີໂທ" in request_recorder.messages(TRAINEE)[-1].text
+    pdf = {
+        "message_id": 77,
+        "date": 0,
+        "chat": {"id": MANAGER, "type": "private"},
+        "document": document("PDF1", "cd1.pdf", 1000),
+    }
+    await say(app, MANAGER, "/attach", reply_to=pdf)
+    ask = request_recorder.messages(MANAGER)[-1]
+    topic1 = next(b for row in ask.buttons for b in row if "Chuyên đề 1" in b[0])
+    await tap(app, MANAGER, topic1[1])
+    await say(app, TRAINEE, "ເອກະສານ")
+    docs = request_recorder.sent("sendDocument", TRAINEE)
+    assert docs and docs[-1].params["document"] == "PDF1"
+    await say(app, MANAGER, "/attach")
+    assert "/attach" in request_recorder.messages(MANAGER)[-1].text
