@@ -97,7 +97,7 @@ async def _picture(ctx: ActionContext, rest: str) -> ActionResult:
     in_group = ctx.group_class_id == cls.id
     if not in_group and await permissions.role_in(ctx.db, ctx.person, cls.id) is None:
         return actions.expired()
-    return ActionResult(replies=[await week.picture_reply(ctx.db, cls, monday, ctx.lang)])
+    return ActionResult(replies=await week.picture_reply(ctx.db, cls, monday, ctx.lang))
 
 
 actions.register("pkr:", _roster_upload)

@@ -85,7 +85,7 @@ async def _answer(
             monday = today - dt.timedelta(days=today.weekday())
             if not cls.first_day <= today <= cls.last_day:
                 monday = cls.first_day - dt.timedelta(days=cls.first_day.weekday())
-            return [await week.picture_reply(db, cls, monday, lang)]
+            return await week.picture_reply(db, cls, monday, lang)
         case Ask.ROSTER:
             if not private:
                 with use_lang(lang):

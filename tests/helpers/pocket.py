@@ -10,8 +10,16 @@ import openpyxl
 from tests.helpers.workbooks import make_xlsx, parts
 
 ROSTER_HEAD = [
-    "STT", "Họ và tên", "Đoàn / Đơn vị", "Phòng", "Ở cùng phòng", "Xe", "Ghế",
-    "Trưởng nhóm", "Ngôn ngữ", "Điện thoại",
+    "STT",
+    "Họ và tên",
+    "Đoàn / Đơn vị",
+    "Phòng",
+    "Ở cùng phòng",
+    "Xe",
+    "Ghế",
+    "Trưởng nhóm",
+    "Ngôn ngữ",
+    "Điện thoại",
 ]
 ROSTER_ROWS: list[list[Any]] = [
     [1, "Somphone", "Vientiane", "305", "Khamla", "1", "12", "Bounmy", "lo", "+856 20 5555 1234"],

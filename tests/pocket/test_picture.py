@@ -41,6 +41,7 @@ def test_a_week_renders_in_each_language_with_a_glyph_for_every_character(lang: 
     week = picture.render_week(cls, monday, schedule.sessions, topics, lang)
     image = Image.open(io.BytesIO(week.png))
     assert image.format == "PNG" and image.width == picture.WIDTH and image.height > 600
+    assert image.height <= picture.MAX_HEIGHT and len(week.pages) == 1
     assert_no_missing_glyphs(week.drawn)
     drawn = "".join(sorted(set().union(*week.drawn.values())))
     if lang == "lo":
@@ -75,3 +76,27 @@ def test_the_picture_is_kept_per_version_and_language() -> None:
 def test_a_reply_with_a_picture_survives_the_outbox() -> None:
     reply = Reply(picture=Document("w.png", b"\x89PNG", "c"))
     assert Reply.from_json(reply.to_json()) == reply
+
+
+def test_a_long_week_becomes_pages_no_taller_than_telegram_keeps_legible() -> None:
+    schedule = vientiane_schedule()
+    cls = dataclasses.replace(schedule.cls, id=4, live_version_id=1, last_day=dt.date(2024, 7, 21))
+    many = []
+    for d in range(7):
+        for hour in (7, 9, 13, 15, 19):
+            base = schedule.sessions[2 if hour == 13 else 1]
+            many.append(
+                dataclasses.replace(
+                    base,
+                    key=f"k{d}{hour}",
+                    day=dt.date(2024, 7, 15) + dt.timedelta(days=d),
+                    start=dt.time(hour, 0),
+                    end=dt.time(hour + 1, 30),
+                )
+            )
+    week = picture.render_week(cls, dt.date(2024, 7, 15), many, {}, "lo")
+    assert len(week.pages) >= 2
+    for page in week.pages:
+        image = Image.open(io.BytesIO(page))
+        assert image.width == picture.WIDTH and image.height <= picture.MAX_HEIGHT
+    assert_no_missing_glyphs(week.drawn)
