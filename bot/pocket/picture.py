@@ -99,10 +99,15 @@ def _covered(name: str, ch: str) -> bool:
     """Whether the font draws ``ch`` with a glyph of its own (not the missing-glyph box)."""
     if ch.isspace():
         return True
-    font = _font(name, 24)
-    missing = font.getmask("\U000f0000")
-    mask = font.getmask(ch)
-    return mask.size != missing.size or bytes(mask) != bytes(missing)
+    mask = _font(name, 24).getmask(ch)
+    return (mask.size, bytes(mask)) != _missing_glyph(name)
+
+
+@functools.lru_cache(maxsize=8)
+def _missing_glyph(name: str) -> tuple[tuple[int, int], bytes]:
+    """The size and pixels of the font's missing-glyph box (a private-use character)."""
+    mask = _font(name, 24).getmask("\U000f0000")
+    return mask.size, bytes(mask)
 
 
 def _clean(text: str, bold: bool) -> str:
