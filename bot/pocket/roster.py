@@ -269,11 +269,16 @@ async def confirm(
                 now=now,
                 details={"rows": len(found.entries)},
             )
-        return Reply.text(
-            _(
-                "Done: the trainees list ({count} rows) is live. Trainees see their card with /me."
-            ).format(count=len(found.entries))
-        )
+        done = _(
+            "Done: the trainees list ({count} rows) is live. Trainees see their card with /me."
+        ).format(count=len(found.entries))
+        matched = {e.person_id for e in found.entries if e.person_id}
+        cls_members = await people.class_members(db, found.class_id, (Role.TRAINEE,))
+        if all(m.person.id in matched for m in cls_members):
+            return Reply.text(done)
+        # members who joined before the list: matched by the organiser, two taps each
+        button = Button(_("Match a member"), f"pkm:{found.class_id}")
+        return Reply(blocks=(Block((done,)),), buttons=((button,),))
 
 
 async def cancel(db: Database, person: Person, pending_id: int, lang: str) -> Reply:

@@ -84,6 +84,7 @@ async def test_preview_then_confirm_makes_the_list_live(
     assert await store.entries(db, seeded.cls.id) == []  # nothing before Confirm
     result = await dispatch(ctx(db, seeded.manager, clock), f"pkr:ok:{pending}")
     assert "the trainees list (3 rows) is live" in result.replies[0].plain()
+    assert not result.replies[0].buttons  # the only trainee member was matched by name
     rows = await store.entries(db, seeded.cls.id)
     assert [r.person_id for r in rows] == [seeded.trainee.id, None, None]
     again = await dispatch(ctx(db, seeded.manager, clock), f"pkr:ok:{pending}")
@@ -147,6 +148,9 @@ async def test_managers_see_the_whole_list_and_match_a_member_in_two_taps(
         now=clock.now(),
     )
     await people.add_member(db, seeded.cls.id, khamla.id, Role.TRAINEE, clock.now())
+    pending = await stage(db, seeded, clock)
+    applied = await dispatch(ctx(db, seeded.manager, clock), f"pkr:ok:{pending}")
+    assert applied.replies[0].buttons[0][0].action == f"pkm:{seeded.cls.id}"
     listing = await roster.roster_reply(db, seeded.manager, seeded.cls, "en")
     assert "1 of 3 rows are matched to members." in listing.plain()
     assert "Khamla · room 305 · bus 1, seat 14 · 020 5555 4321 · not matched" in listing.plain()
