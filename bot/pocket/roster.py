@@ -19,12 +19,12 @@ from bot.agenda.cards import SPOKEN_NAMES
 from bot.domain import Member, Person, Role, TrainingClass
 from bot.i18n import _, use_lang
 from bot.people import invites, permissions
-from bot.people.permissions import MANAGERS
-from bot.pocket.workbook import read_roster
+from bot.people.permissions import MANAGERS, Forbidden
+from bot.pocket.workbook import has_trainees_sheet, read_roster
 from bot.replies import Block, Button, Document, Reply
 from bot.schedule.columns import fold
 from bot.schedule.problems import ScheduleProblems
-from bot.store import audit, people
+from bot.store import audit, classes, pending_uploads, people
 from bot.store import roster as store
 from bot.store.database import Database
 from bot.store.roster import RosterEntry
@@ -239,6 +239,40 @@ async def stage(
             ),
         )
         return Reply(blocks=(Block(tuple(lines), title), Block(tuple(detail))), buttons=buttons)
+
+
+async def workbook_of_upload(db: Database, upload_id: int) -> tuple[str, bytes] | None:
+    """A waiting schedule upload's file, when it is a workbook with a trainees sheet."""
+    row = await pending_uploads.get(db, upload_id)
+    if row is None or row.state != "pending" or not row.data:
+        return None
+    return (row.filename, row.data) if has_trainees_sheet(row.data) else None
+
+
+async def stage_from_schedule_upload(
+    db: Database,
+    person: Person,
+    upload_id: int,
+    workbook: tuple[str, bytes],
+    *,
+    now: dt.datetime,
+    lang: str,
+) -> Reply | None:
+    """After a class workbook was confirmed with /upload: the preview of its trainees sheet.
+
+    None unless the upload was applied, by this person, who may manage the list.
+    """
+    row = await pending_uploads.get(db, upload_id)
+    if row is None or row.state != "applied" or row.person_id != person.id:
+        return None
+    cls = await classes.get_class_by_code(db, row.class_code)
+    if cls is None:
+        return None
+    filename, data = workbook
+    try:
+        return await stage(db, person, cls, data, filename, now=now, lang=lang)
+    except Forbidden:
+        return None
 
 
 async def confirm(

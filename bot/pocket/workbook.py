@@ -13,11 +13,12 @@ import io
 import re
 from typing import Any
 
+import openpyxl
 from openpyxl.utils import get_column_letter
 
 from bot.i18n import N_
 from bot.schedule.columns import fold, lang_from
-from bot.schedule.extras import cell_text, field_of, rows_of_book
+from bot.schedule.extras import TRAINEE_SHEETS, cell_text, field_of, rows_of_book
 from bot.schedule.problems import Problem, ScheduleProblems
 from bot.schedule.read import HEADER_SCAN, MAX_BYTES, MAX_ROWS
 from bot.store.roster import RosterEntry
@@ -89,6 +90,18 @@ def _header(
         if len(found) >= 2 and (need is None or need in found):
             return index, found, values
     return None
+
+
+def has_trainees_sheet(data: bytes) -> bool:
+    """Whether a workbook has a sheet named as a trainees list ("Học viên", "Trainees" …)."""
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    except Exception:  # not a workbook: no trainees sheet
+        return False
+    try:
+        return any(fold(name) in TRAINEE_SHEETS for name in book.sheetnames)
+    finally:
+        book.close()
 
 
 def read_roster(data: bytes, filename: str) -> list[RosterEntry]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.ext import CommandHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.domain import Channel
 from bot.i18n import _
@@ -141,11 +141,46 @@ async def attach(update: Update, context: BotContext) -> None:
     await send(update, context, reply)
 
 
+UPLOADED = "pocket:uploaded_workbook"
+"""chat_data key: (upload id, file name, bytes) of a confirmed workbook with a trainees sheet."""
+
+
+async def before_schedule_upload(update: Update, context: BotContext) -> None:
+    """Confirm of a class workbook: keep its file if it has a trainees sheet (group -2; the
+    confirm, in group 0, drops the file from the store)."""
+    query = update.callback_query
+    if query is None or not query.data or context.chat_data is None:
+        return
+    upload_id = int(query.data.rsplit(":", 1)[1])
+    found = await roster.workbook_of_upload(context.store, upload_id)
+    if found is not None:
+        context.chat_data[UPLOADED] = (upload_id, *found)
+
+
+async def after_schedule_upload(update: Update, context: BotContext) -> None:
+    """The class workbook is live (group 0 applied it): preview its trainees list (group 1)."""
+    person = context.person
+    kept = context.chat_data.pop(UPLOADED, None) if context.chat_data is not None else None
+    if kept is None or person is None:
+        return
+    upload_id, filename, data = kept
+    reply = await roster.stage_from_schedule_upload(
+        context.store, person, upload_id, (filename, data), now=context.now(), lang=context.lang
+    )
+    if reply is not None:
+        await send(update, context, reply)
+
+
 def register(app: BotApp) -> None:
     # Questions answered through the same path as plain words.
     app.add_handler(CommandHandler(["me", "contacts", "materials"], trainee.ask, block=False))
     app.add_handler(CommandHandler("roster", roster_command))
     app.add_handler(CommandHandler("attach", attach))
+    # Confirming a class workbook (upl:ok:, handled in group 0 by the organisers' buttons):
+    # group -2 keeps its file if it has a trainees sheet, group 1 then previews that list.
+    confirm = r"^upl:ok:\d+$"
+    app.add_handler(CallbackQueryHandler(before_schedule_upload, pattern=confirm), group=-2)
+    app.add_handler(CallbackQueryHandler(after_schedule_upload, pattern=confirm), group=1)
     # Group 2: a trainees file after /roster (group 1 holds the schedule uploads).
     app.add_handler(
         MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE, roster_file), group=2

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+
+import openpyxl
+
+from bot.schedule.write import to_xlsx
 from bot.telegram.context import BotApp
 from tests.helpers.app import feed
-from tests.helpers.pocket import roster_xlsx
-from tests.helpers.sample import Seeded
+from tests.helpers.pocket import ROSTER_HEAD, ROSTER_ROWS, roster_xlsx
+from tests.helpers.sample import Seeded, revised
 from tests.helpers.telegram import RecordingRequest, callback_update, message_update
 
-TRAINEE, MANAGER = 501, 601
+TRAINEE, MANAGER, ADMIN = 501, 601, 701
 LANGS = {TRAINEE: "lo", MANAGER: "vi"}
 
 
@@ -104,3 +110,55 @@ async def test_contacts_and_materials_by_command(
     assert docs and docs[-1].params["document"] == "PDF1"
     await say(app, MANAGER, "/attach")
     assert "/attach" in request_recorder.messages(MANAGER)[-1].text
+
+
+def with_trainees_sheet(workbook: bytes) -> bytes:
+    """The class workbook with a trainees sheet added, as organisers keep it."""
+    book = openpyxl.load_workbook(io.BytesIO(workbook))
+    sheet = book.create_sheet("Học viên")
+    sheet.append(ROSTER_HEAD)
+    for row in ROSTER_ROWS:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+async def test_a_class_workbook_with_a_trainees_sheet_previews_the_list_after_confirm(
+    app: BotApp, request_recorder: RecordingRequest, seeded: Seeded
+) -> None:
+    data = with_trainees_sheet(to_xlsx(revised(s4=dt.time(10, 0))))
+    await feed(app, message_update("/upload", user_id=ADMIN, language_code="vi"))
+    request_recorder.serve_file("W1", data)
+    await feed(
+        app,
+        message_update(
+            "", user_id=ADMIN, language_code="vi", document=document("W1", "lop.xlsx", len(data))
+        ),
+    )
+    confirm = request_recorder.messages(ADMIN)[-1].buttons[0][0][1]
+    assert confirm.startswith("upl:ok:")
+    await feed(app, callback_update(confirm, user_id=ADMIN, language_code="vi"))
+    texts = [m.text for m in request_recorder.messages(ADMIN)]
+    assert any("Nhắc lịch được cập nhật theo" in t for t in texts), texts
+    preview = request_recorder.messages(ADMIN)[-1]
+    assert "3 học viên" in preview.text and preview.buttons[0][0][1].startswith("pkr:ok:")
+
+
+async def test_a_class_workbook_without_a_trainees_sheet_asks_nothing_more(
+    app: BotApp, request_recorder: RecordingRequest, seeded: Seeded
+) -> None:
+    data = to_xlsx(revised(s4=dt.time(10, 0)))
+    await feed(app, message_update("/upload", user_id=ADMIN, language_code="vi"))
+    request_recorder.serve_file("W2", data)
+    await feed(
+        app,
+        message_update(
+            "", user_id=ADMIN, language_code="vi", document=document("W2", "lop.xlsx", len(data))
+        ),
+    )
+    confirm = request_recorder.messages(ADMIN)[-1].buttons[0][0][1]
+    await feed(app, callback_update(confirm, user_id=ADMIN, language_code="vi"))
+    assert not any(
+        "pkr:" in b for m in request_recorder.messages(ADMIN) for r in m.buttons for _l, b in r
+    )
