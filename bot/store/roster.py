@@ -146,8 +146,17 @@ async def set_invite(db: Database, entry_id: int, invite_hash: str) -> None:
 
 
 async def claim(db: Database, invite_hash: str, person_id: int) -> RosterEntry | None:
-    """The row whose own invite has ``invite_hash`` now belongs to ``person_id``."""
-    row = await db.fetchone("SELECT class_id, id FROM roster WHERE invite_hash = ?", (invite_hash,))
+    """The row whose own invite has ``invite_hash`` now belongs to ``person_id``.
+
+    Only a row nobody holds yet, and only for a member of the row's class: a code that
+    was used up or passed on cannot move someone else's card.
+    """
+    row = await db.fetchone(
+        "SELECT r.class_id, r.id FROM roster r JOIN members m "
+        "ON m.class_id = r.class_id AND m.person_id = ? "
+        "WHERE r.invite_hash = ? AND (r.person_id IS NULL OR r.person_id = ?)",
+        (person_id, invite_hash, person_id),
+    )
     if row is None:
         return None
     await match(db, row["class_id"], row["id"], person_id)

@@ -228,3 +228,39 @@ async def test_the_export_neutralises_formulas(
     assert table[2][0] == "'@SUM(A1)" and table[2][1] == "'-1"
     refused = await dispatch(ctx(db, seeded.trainee, clock), f"pkx:{seeded.cls.id}")
     assert refused.replies[0].document is None
+
+
+async def test_a_rows_code_cannot_move_a_card_someone_already_holds(
+    db: Database, seeded: Seeded, clock: FakeClock
+) -> None:
+    await dispatch(ctx(db, seeded.manager, clock), f"pkr:ok:{await stage(db, seeded, clock)}")
+    links = await roster.invite_links(db, seeded.manager, seeded.cls, now=clock.now(), lang="en")
+    code = links.blocks[1].lines[1].rsplit(": ", 1)[1]  # Bounmy's row
+    outsider, _, _ = await people.upsert_identity(
+        db,
+        channel=Channel.ZALO,
+        external_id="z1",
+        chat_id="z1",
+        display_name="Outsider",
+        language_code="en",
+        now=clock.now(),
+    )
+    assert await roster.claim(db, code, outsider) is None  # not a member: nothing happens
+    owner, _, _ = await people.upsert_identity(
+        db,
+        channel=Channel.ZALO,
+        external_id="z2",
+        chat_id="z2",
+        display_name="Bounmy",
+        language_code="lo",
+        now=clock.now(),
+    )
+    await invites.redeem(db, code, owner, now=clock.now())
+    assert await roster.claim(db, code, owner) is not None
+    # the trainee already in the class opens the used link: their role stays, the card too
+    await invites.redeem(db, code, seeded.trainee, now=clock.now())
+    assert await roster.claim(db, code, seeded.trainee) is None
+    held = await store.entry_of(db, seeded.cls.id, owner.id)
+    assert held is not None and held.name == "Bounmy"
+    mine = await store.entry_of(db, seeded.cls.id, seeded.trainee.id)
+    assert mine is not None and mine.name == "Somphone"
