@@ -20,7 +20,7 @@ from bot.pocket import materials, roster
 from bot.replies import Reply
 from bot.schedule.uploads import UPLOAD_TIMEOUT, check_document
 from bot.telegram.context import BotApp, BotContext
-from bot.telegram.handlers import trainee
+from bot.telegram.handlers import admin, trainee
 from bot.telegram.handlers.common import current_class, not_joined, send
 
 AWAITING = "pocket:awaiting_roster"
@@ -55,6 +55,7 @@ async def roster_command(update: Update, context: BotContext) -> None:
     if _private(update) and manager and not context.args:
         assert context.chat_data is not None
         context.chat_data[AWAITING] = context.now()
+        context.chat_data.pop(admin.AWAITING, None)  # the last command says what the file is
         replies = [
             *(replies or []),
             Reply.text(
@@ -66,6 +67,12 @@ async def roster_command(update: Update, context: BotContext) -> None:
             ),
         ]
     await send(update, context, replies or [])
+
+
+async def forget_roster_wait(update: Update, context: BotContext) -> None:
+    """/upload or /newclass after /roster: the next document is theirs, not a trainees list."""
+    if context.chat_data is not None:
+        context.chat_data.pop(AWAITING, None)
 
 
 async def roster_file(update: Update, context: BotContext) -> None:
@@ -181,6 +188,8 @@ def register(app: BotApp) -> None:
     confirm = r"^upl:ok:\d+$"
     app.add_handler(CallbackQueryHandler(before_schedule_upload, pattern=confirm), group=-2)
     app.add_handler(CallbackQueryHandler(after_schedule_upload, pattern=confirm), group=1)
+    # Group -2: /upload or /newclass after /roster (the next file is a schedule, not a list).
+    app.add_handler(CommandHandler(["upload", "newclass"], forget_roster_wait), group=-2)
     # Group 2: a trainees file after /roster (group 1 holds the schedule uploads).
     app.add_handler(
         MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE, roster_file), group=2

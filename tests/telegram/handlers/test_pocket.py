@@ -162,3 +162,32 @@ async def test_a_class_workbook_without_a_trainees_sheet_asks_nothing_more(
     assert not any(
         "pkr:" in b for m in request_recorder.messages(ADMIN) for r in m.buttons for _l, b in r
     )
+
+
+async def test_the_last_command_says_what_the_next_file_is(
+    app: BotApp, request_recorder: RecordingRequest, seeded: Seeded
+) -> None:
+    await feed(app, message_update("/roster", user_id=ADMIN, language_code="vi"))
+    await feed(app, message_update("/upload", user_id=ADMIN, language_code="vi"))
+    data = to_xlsx(revised(s4=dt.time(10, 0)))
+    request_recorder.serve_file("W3", data)
+    await feed(
+        app,
+        message_update(
+            "", user_id=ADMIN, language_code="vi", document=document("W3", "lop.xlsx", len(data))
+        ),
+    )
+    last = request_recorder.messages(ADMIN)[-1]
+    assert last.buttons[0][0][1].startswith("upl:ok:")  # the schedule's preview, nothing else
+    assert "danh sách học viên" not in last.text.lower()
+    await feed(app, message_update("/upload", user_id=ADMIN, language_code="vi"))
+    await feed(app, message_update("/roster", user_id=ADMIN, language_code="vi"))
+    roster = roster_xlsx()
+    request_recorder.serve_file("R3", roster)
+    await feed(
+        app,
+        message_update(
+            "", user_id=ADMIN, language_code="vi", document=document("R3", "r.xlsx", len(roster))
+        ),
+    )
+    assert request_recorder.messages(ADMIN)[-1].buttons[0][0][1].startswith("pkr:ok:")
