@@ -64,6 +64,7 @@ ACTION_MODULES: list[str] = [
     "bot.reminders.rollcall",
     "bot.reminders.settings",
     "bot.announcements.status",
+    "bot.pocket.actions",  # issue 18: roster, materials, the week as a picture (pk*:)
     # Add the module that registers your prefix here (announcements: "ack:", roll call: "checkin:").
 ]
 

@@ -144,6 +144,14 @@ PATTERNS: tuple[Pattern, ...] = (
     _p("bcast", "lang", Choice((*LANGS, "none"))),
     _p("bcast", "aud", Choice(AUDIENCES)),
     _p("bcast", Choice(("ack", "send", "cancel"))),
+    # The pocket (bot.pocket.actions): the trainees list, matching, export, materials, picture.
+    _p("pkr", Choice(("ok", "no")), ID),
+    _p("pkm", ID),
+    _p("pkm", ID, ID),
+    _p("pkm", ID, ID, ID),
+    _p("pkx", ID),
+    _p("pka", ID, ID),
+    _p("pkw", ID, DAY),
 )
 
 

@@ -36,6 +36,9 @@ TRAINEE_COMMANDS: tuple[tuple[str, str], ...] = (
     ("topics", N_("The lecture topics")),
     ("topic", N_("One topic in detail, e.g. /topic 3")),
     ("visits", N_("Upcoming field visits: departure, meeting point, what to bring")),
+    ("me", N_("My card: room, bus and seat, group leader")),
+    ("contacts", N_("Whom to call: hotline, class managers, hospital, embassy")),
+    ("materials", N_("Materials of the lectures, e.g. /materials 3")),
     ("myclass", N_("About your class")),
     ("class", N_("Choose the active class")),
     ("lang", N_("Choose the language")),
@@ -45,6 +48,8 @@ TRAINEE_COMMANDS: tuple[tuple[str, str], ...] = (
 )
 MANAGER_COMMANDS: tuple[tuple[str, str], ...] = (
     ("broadcast", N_("Send an announcement to the class")),
+    ("roster", N_("The trainees list: rooms, buses, seats; load it from a file")),
+    ("attach", N_("Reply to a document with /attach to give it to a session")),
     ("report", N_("Delivery and read report of announcements")),
     ("rollcall", N_("Roll call: who is on the bus for the next departure")),
     ("settings", N_("The class's reminder times, e.g. /settings digest 06:30")),
@@ -152,7 +157,8 @@ async def answer(
         case IntentKind.DAY:
             return [await agenda.day_view(db, cls, intent.day or today, lang)]
         case IntentKind.WEEK:
-            return await agenda.week_view(db, cls, intent.day or today, lang)
+            shown = await agenda.week_view(db, cls, intent.day or today, lang)
+            return agenda.offer_picture(cls, intent.day or today, shown, lang)
         case IntentKind.NEXT:
             return [await agenda.next_view(db, cls, now, lang)]
         case IntentKind.TOPICS:

@@ -23,7 +23,7 @@ from bot.i18n import _, resolve_lang, use_lang
 from bot.people import permissions
 from bot.people.permissions import ORGANISERS
 from bot.replies import Reply
-from bot.schedule import importer
+from bot.schedule import extras, importer
 from bot.schedule import notices as change_notices
 from bot.schedule.diff import ScheduleDiff, diff_schedules
 from bot.schedule.preview import (
@@ -289,6 +289,8 @@ async def confirm(
             if row.rollback_number
             else {"version": version.number, "file": row.filename},
         )
+    if row.data is not None:  # issue 18: contacts, interpreters, material links
+        await extras.record_workbook(db, saved, row.data, row.filename)
     with use_lang(lang):
         if row.kind is UploadKind.NEWCLASS:
             text = _(

@@ -20,6 +20,7 @@ from bot.domain import LANGS, Channel, Role, TrainingClass
 from bot.i18n import N_, _
 from bot.people import groups, invites, preferences
 from bot.people.permissions import ROLE_NAMES, Forbidden, role_in
+from bot.pocket import roster as pocket_roster
 from bot.replies import Reply
 from bot.store import classes
 from bot.telegram.context import BotApp, BotContext
@@ -123,6 +124,7 @@ async def start(update: Update, context: BotContext) -> None:
         except invites.InviteRejected as exc:
             replies.append(Reply.text(_(_INVITE_PROBLEMS[exc.problem])))
         else:
+            await pocket_roster.claim(context.store, code, person)  # a roster row's own link
             role = _(ROLE_NAMES[joined.role])
             name = joined.cls.title(context.lang)
             if joined.already_member:
