@@ -65,6 +65,12 @@ ACTION_MODULES: list[str] = [
     "bot.reminders.settings",
     "bot.announcements.status",
     "bot.pocket.actions",  # issue 18: roster, materials, the week as a picture (pk*:)
+    # Issue 17: sign-in and the register ("att:"), ratings ("rate:"), the evaluation form
+    # ("ev:"), results and questions sheets ("sheet:").
+    "bot.attendance.register",
+    "bot.evaluation.ratings",
+    "bot.evaluation.form",
+    "bot.evaluation.uploads",
     # Add the module that registers your prefix here (announcements: "ack:", roll call: "checkin:").
 ]
 

@@ -97,6 +97,8 @@ ID, DAY, KEY = Id(), Day(), Key()
 ROLES = tuple(r.value for r in Role)
 AUDIENCES = ("class", "trainees", "managers")
 """:class:`bot.announcements.publish.Audience` values (a test keeps them equal)."""
+STARS = ("1", "2", "3", "4", "5")
+"""A rating or a scale answer of the evaluation form."""
 EXPORT_FORMATS = ("xlsx", "csv", "ics")
 """:data:`bot.people.members.EXPORT_FORMATS` (a test keeps them equal)."""
 
@@ -133,6 +135,15 @@ PATTERNS: tuple[Pattern, ...] = (
     _p("checkin", ID, KEY, DAY),
     _p("rollcall", ID, KEY, DAY),
     _p("mark", ID, KEY, DAY, ID),
+    # Attendance and evaluation (issue 17; bot.attendance, bot.evaluation).
+    _p("att", "in", ID, KEY, DAY),
+    _p("att", "ls", ID, KEY, DAY),
+    _p("att", "mk", ID, KEY, DAY, ID, "p"),
+    _p("rate", ID, KEY, DAY, Choice(STARS)),
+    _p("rate", "c", ID, KEY, DAY),
+    _p("ev", ID, ID, Choice((*STARS, "skip"))),
+    _p("ev", ID, "go"),
+    _p("sheet", Choice(("ok", "no")), ID),
     # Organisers' buttons (bot.handlers.admin).
     _p("upl", Choice(("ok", "no")), ID),
     _p("inv", "new", ID, Choice(ROLES)),

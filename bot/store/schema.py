@@ -426,5 +426,108 @@ MIGRATIONS: list[list[str]] = [
         """,
         "CREATE INDEX materials_class ON materials (class_id, state)",
     ],
+    # Issue 17: attendance at every session (sign-in settings, the register), a rating per
+    # lecture, the evaluation form and its answers, results and commendations, staged sheet
+    # uploads, and the typed answer the bot waits for from a person (a code, a comment…).
+    [
+        """
+        CREATE TABLE attendance_settings (
+            class_id INTEGER PRIMARY KEY REFERENCES classes(id) ON DELETE CASCADE,
+            opens_min INTEGER NOT NULL DEFAULT 15,
+            closes_min INTEGER NOT NULL DEFAULT 30,
+            code_minutes INTEGER NOT NULL DEFAULT 0,
+            code_secret TEXT NOT NULL DEFAULT '',
+            kinds TEXT NOT NULL DEFAULT 'lecture'
+        )
+        """,
+        """
+        CREATE TABLE signin_extra (
+            class_id INTEGER NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+            session_key TEXT NOT NULL,
+            day TEXT NOT NULL,
+            PRIMARY KEY (class_id, session_key, day)
+        )
+        """,
+        """
+        CREATE TABLE attendance (
+            class_id INTEGER NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+            session_key TEXT NOT NULL,
+            day TEXT NOT NULL,
+            person_id INTEGER NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+            status TEXT NOT NULL CHECK (status IN ('present', 'absent', 'excused')),
+            reason TEXT NOT NULL DEFAULT '',
+            at TEXT NOT NULL,
+            marked_by INTEGER REFERENCES persons(id) ON DELETE SET NULL,
+            PRIMARY KEY (class_id, session_key, day, person_id)
+        )
+        """,
+        "CREATE INDEX attendance_by_person ON attendance (class_id, person_id)",
+        """
+        CREATE TABLE lecture_ratings (
+            class_id INTEGER NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+            session_key TEXT NOT NULL,
+            day TEXT NOT NULL,
+            person_id INTEGER NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+            stars INTEGER NOT NULL CHECK (stars BETWEEN 1 AND 5),
+            comment TEXT NOT NULL DEFAULT '',
+            at TEXT NOT NULL,
+            PRIMARY KEY (class_id, session_key, day, person_id)
+        )
+        """,
+        """
+        CREATE TABLE evaluation_questions (
+            class_id INTEGER NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+            number INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('scale', 'text')),
+            text TEXT NOT NULL,
+            PRIMARY KEY (class_id, number)
+        )
+        """,
+        """
+        CREATE TABLE evaluation_answers (
+            class_id INTEGER NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+            person_id INTEGER NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+            number INTEGER NOT NULL,
+            score INTEGER CHECK (score BETWEEN 1 AND 5),
+            text TEXT NOT NULL DEFAULT '',
+            at TEXT NOT NULL,
+            PRIMARY KEY (class_id, person_id, number)
+        )
+        """,
+        """
+        CREATE TABLE class_results (
+            class_id INTEGER NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+            person_id INTEGER NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+            grade TEXT NOT NULL CHECK (grade IN ('excellent', 'good', 'pass', 'not_completed')),
+            commended INTEGER NOT NULL DEFAULT 0,
+            reason TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (class_id, person_id)
+        )
+        """,
+        """
+        CREATE TABLE pending_sheets (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('results', 'evaluation')),
+            class_id INTEGER NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+            person_id INTEGER NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+            filename TEXT NOT NULL DEFAULT '',
+            data BLOB NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN
+                ('pending', 'applied', 'cancelled', 'expired')),
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE awaited_texts (
+            person_id INTEGER PRIMARY KEY REFERENCES persons(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            class_id INTEGER NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+            ref TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        )
+        """,
+    ],
 ]
 """Each entry is one migration: a list of statements run in one transaction."""

@@ -49,7 +49,7 @@ from bot.replies import Reply
 from bot.store import choices, people
 from bot.store import zalo as zalo_store
 from bot.store.database import Database
-from bot.zalo import broadcast, joining, managers, pocket_hook
+from bot.zalo import attendance, broadcast, joining, managers, pocket_hook
 from bot.zalo.client import ZaloClient
 from bot.zalo.joining import invite_code, not_joined
 from bot.zalo.sender import Sleep, answer, person_lang
@@ -282,6 +282,9 @@ class Conversation:
         command = _COMMAND.match(incoming.text.strip())
         if command is not None and command[1].lower() in managers.COMMANDS:
             return await managers.command(turn, command[1].lower(), command[2].strip())
+        hooked = await attendance.respond(self.db, person, text, lang, now, self.resync)
+        if hooked is not None:  # attendance and evaluation (issue 17)
+            return hooked
         if created:  # a stranger's first words: how to join, and which language
             return [joining.first_contact()]
         return await self._ask(person, text, lang, now)

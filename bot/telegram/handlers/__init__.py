@@ -10,6 +10,7 @@ from __future__ import annotations
 from bot.telegram.context import BotApp
 from bot.telegram.handlers import (
     admin,
+    attendance,
     broadcast,
     common,
     identity,
@@ -45,6 +46,11 @@ def register_all(app: BotApp) -> None:
     admin.register(app)
     # Issue 18, the pocket: /me, /contacts, /materials, /roster (its file in group 2), /attach.
     pocket.register(app)
+    # Attendance and evaluation (issue 17): /attendance, /signin, /mark, /ratings,
+    # /evaluation, /results, /evalform, /closing, the plain words "điểm danh" / "ລົງຊື່",
+    # then every other private text (an awaited code, comment or answer, else the
+    # assistant); results and questions sheets in group 3 (after the pocket's roster file).
+    attendance.register(app)
 
     # Group 0, last: plain words (→ the assistant) and unknown commands.
     trainee.register_fallbacks(app)

@@ -1,0 +1,212 @@
+"""Attendance and evaluation on Telegram: /attendance, /signin, /mark, /ratings, /evaluation,
+/results, /closing, the plain words "điểm danh" / "ລົງຊື່" / "attendance", typed answers
+(a room code, a comment, a free-text answer) and the results or questions sheet after
+/results or /evalform.
+
+Thin: every command goes through :func:`bot.attendance.commands.run`, exactly as on Zalo;
+button taps (``att:``, ``rate:``, ``ev:``, ``sheet:``) go through the general button
+router (:mod:`bot.actions`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import CommandHandler, MessageHandler, filters
+
+from bot.attendance import commands
+from bot.domain import Role
+from bot.evaluation import sheets, uploads
+from bot.i18n import _
+from bot.people.permissions import Forbidden
+from bot.replies import Reply
+from bot.telegram import jobs
+from bot.telegram.context import BotApp, BotContext, in_turn
+from bot.telegram.handlers import trainee
+from bot.telegram.handlers.common import current_class, not_joined, send
+
+AWAITING_SHEET = "evaluation:awaiting_sheet"
+"""chat_data key: (kind, asked at): the next document is a results or questions sheet."""
+
+SHEET_WAIT = dt.timedelta(minutes=15)
+
+
+async def command(update: Update, context: BotContext) -> None:
+    """Any of :data:`bot.attendance.commands.COMMANDS`, for the chat's class."""
+    message, person = update.effective_message, context.person
+    if message is None or person is None:
+        return
+    name = (message.text or "").split()[0].lstrip("/").split("@")[0].lower()
+    await _run(update, context, name, " ".join(context.args or []))
+
+
+async def _run(update: Update, context: BotContext, name: str, arg: str) -> None:
+    person = context.person
+    found = await current_class(context)
+    if person is None or found is None:
+        await send(update, context, not_joined(context))
+        return
+    outcome = await commands.run(
+        context.store, person, found[0], name, arg, context.now(), context.lang
+    )
+    await send(update, context, outcome.replies)
+    if outcome.resync is not None:
+        await jobs.resync(context, [outcome.resync])
+
+
+async def plain_words(update: Update, context: BotContext) -> None:
+    """ "điểm danh", "ລົງຊື່", "attendance": the person's own record (managers: the list)."""
+    await _run(update, context, "attendance", "")
+
+
+async def evaluation_words(update: Update, context: BotContext) -> None:
+    await _run(update, context, "evaluation", "")
+
+
+async def typed(update: Update, context: BotContext) -> None:
+    """A private text: the answer the bot is waiting for, else a question for the assistant."""
+    message, person = update.effective_message, context.person
+    if message is None or person is None:
+        return
+    replies = await commands.typed_answer(
+        context.store, person, message.text or "", context.now(), context.lang
+    )
+    if replies is None:
+        await trainee.ask(update, context)
+        return
+    async with in_turn(context, message.chat_id):
+        await send(update, context, replies)
+
+
+async def results_command(update: Update, context: BotContext) -> None:
+    """/results: one's own result (managers: counts); organisers may then send the sheet."""
+    await _run(update, context, "results", "")
+    found = await current_class(context)
+    chat = update.effective_chat
+    if found is None or found[1] is not Role.ADMIN or chat is None:
+        return
+    if chat.type != ChatType.PRIVATE:
+        return
+    assert context.chat_data is not None
+    context.chat_data[AWAITING_SHEET] = ("results", context.now())
+    text = _(
+        "To publish results, send the results sheet (.xlsx or .csv) with the columns "
+        "“Họ và tên | Kết quả | Khen thưởng | Lý do”. I will show a preview first."
+    )
+    await send(update, context, Reply.text(text))
+
+
+async def evalform(update: Update, context: BotContext) -> None:
+    """/evalform: organisers send their own evaluation questions (a sheet of the workbook)."""
+    found = await current_class(context)
+    chat = update.effective_chat
+    if found is None or chat is None:
+        await send(update, context, not_joined(context))
+        return
+    if found[1] is not Role.ADMIN:
+        await send(update, context, organisers_only())
+        return
+    if chat.type != ChatType.PRIVATE:
+        await send(update, context, Reply.text(_("Please send files in a private chat.")))
+        return
+    assert context.chat_data is not None
+    context.chat_data[AWAITING_SHEET] = ("evaluation", context.now())
+    text = _(
+        "Please send the class workbook (.xlsx) with a sheet “Đánh giá” (columns "
+        "“Câu hỏi” and optionally “Loại”: scale or text), or a CSV of the questions. "
+        "I will show a preview first."
+    )
+    await send(update, context, Reply.text(text))
+
+
+def organisers_only() -> Reply:
+    return Reply.text(_("Sorry, only the organisers of this class can do that."))
+
+
+async def document(update: Update, context: BotContext) -> None:
+    """A document after /results or /evalform (or captioned so): read, preview, confirm."""
+    message, person = update.effective_message, context.person
+    if message is None or message.document is None or person is None:
+        return
+    assert context.chat_data is not None
+    caption = (message.caption or "").split()
+    command_name = caption[0].split("@")[0].lstrip("/").lower() if caption else ""
+    asked = context.chat_data.pop(AWAITING_SHEET, None)
+    fresh = asked is not None and context.now() - asked[1] <= SHEET_WAIT
+    if command_name in ("results", "evalform"):
+        kind = "results" if command_name == "results" else "evaluation"
+    elif fresh:
+        kind = asked[0]
+    else:
+        return
+    found = await current_class(context)
+    if found is None:
+        await send(update, context, not_joined(context))
+        return
+    doc = message.document
+    if (doc.file_size or 0) > sheets.MAX_BYTES or sheets.kind_of(doc.file_name or "") is None:
+        await send(
+            update,
+            context,
+            Reply.text(
+                _(
+                    "Please send an Excel workbook (.xlsx) or a CSV file of at most 5 MB. "
+                    "Nothing was changed."
+                )
+            ),
+        )
+        return
+    file = await context.bot.get_file(doc.file_id)
+    data = bytes(await file.download_as_bytearray())
+    try:
+        reply = await uploads.stage(
+            context.store,
+            person,
+            found[0],
+            kind,
+            data,
+            doc.file_name or "",
+            context.now(),
+            context.lang,
+        )
+    except Forbidden:
+        reply = organisers_only()
+    await send(update, context, reply)
+
+
+def register(app: BotApp) -> None:
+    """Commands and plain words in group 0 (before the fallbacks); documents in group 2."""
+    app.add_handler(CommandHandler("results", results_command))
+    app.add_handler(CommandHandler("evalform", evalform))
+    app.add_handler(CommandHandler([c for c in commands.COMMANDS if c != "results"], command))
+    app.add_handler(
+        MessageHandler(
+            filters.TEXT
+            & ~filters.COMMAND
+            & trainee.ADDRESSED
+            & filters.Regex(commands.PLAIN_WORDS),
+            plain_words,
+        )
+    )
+    app.add_handler(
+        MessageHandler(
+            filters.TEXT
+            & ~filters.COMMAND
+            & filters.ChatType.PRIVATE
+            & filters.Regex(commands.EVALUATION_WORDS),
+            evaluation_words,
+        )
+    )
+    # Every other private text: an awaited answer, else the assistant (trainee.ask).
+    app.add_handler(
+        MessageHandler(
+            filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, typed, block=False
+        )
+    )
+    # Group 3: after the schedule uploads' (group 1) and the pocket's roster file (group 2)
+    # handlers, which ignore documents they did not ask for.
+    app.add_handler(
+        MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE, document), group=3
+    )
