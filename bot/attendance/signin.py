@@ -59,7 +59,7 @@ def title(cls: TrainingClass, session: Session, lang: str) -> str:
 
 def signin_button(cls: TrainingClass, session: Session) -> Button:
     return Button(
-        _("✅ Sign in: {title}").format(title=cards.clock(session.start)),
+        _("✅ Sign in ({time})").format(time=cards.clock(session.start)),
         f"att:in:{session_ref(cls, session)}",
     )
 
@@ -211,9 +211,9 @@ async def my_record(
                 if record.reason:
                     text += f" ({record.reason})"
             elif (session.key, session.day) in closed:
-                text = f"❌ {when} {name}: {_('no sign-in')}"
+                text = f"❌ {when} {name}: " + _("no sign-in")
             else:
-                text = f"⏳ {when} {name}: {_('sign-in open now')}"
+                text = f"⏳ {when} {name}: " + _("sign-in open now")
                 buttons.append((signin_button(cls, session),))
             lines.append(text)
         if not lines:

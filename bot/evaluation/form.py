@@ -32,6 +32,8 @@ TEXT_KIND = "eval"
 """The awaited typed answer: a free-text question of the form (ref: its number)."""
 
 TEXT_WAIT = dt.timedelta(days=3)
+MSGID_LANG = "en"
+"""A default question keeps its catalog message id under this key."""
 MAX_TEXT = 2000
 
 DEFAULT_QUESTIONS: tuple[tuple[str, str], ...] = (
@@ -47,7 +49,7 @@ DEFAULT_QUESTIONS: tuple[tuple[str, str], ...] = (
 def default_questions() -> list[Question]:
     """The default form; its text is a catalog message id, translated when shown."""
     return [
-        Question(n, kind, localized({"en": text}))
+        Question(n, kind, localized({MSGID_LANG: text}))
         for n, (kind, text) in enumerate(DEFAULT_QUESTIONS, start=1)
     ]
 
@@ -61,7 +63,7 @@ async def form_questions(db: Database, cls: TrainingClass) -> tuple[list[Questio
 def question_text(cls: TrainingClass, question: Question, custom: bool, lang: str) -> str:
     if custom:
         return pick(question.text, lang, cls.default_lang)
-    return _(question.text["en"])
+    return _(question.text[MSGID_LANG])
 
 
 def opens_on(cls: TrainingClass) -> dt.date:
@@ -280,7 +282,7 @@ def summary_blocks(
         if question.kind == "scale":
             count, average, spread = summarise_question(question, given)
             lines = [
-                _("{count} answers, average {average}").format(
+                _("Answers: {count}, average {average}").format(
                     count=count, average=f"{average:.1f}"
                 ),
                 "  ".join(f"{n}: {spread[n - 1]}" for n in range(1, 6)),

@@ -220,7 +220,7 @@ async def summary_view(db: Database, person: Person, cls: TrainingClass, lang: s
             when = f"{format_day_short(session.day)} {cards.clock(session.start)}"
             heading = f"{when} {cards.text_of(cls, session.title, lang)}"
             lines = [
-                _("{count} ratings, average {average}").format(
+                _("Ratings: {count}, average {average}").format(
                     count=count, average=f"{average:.1f}"
                 )
                 if count

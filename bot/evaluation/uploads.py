@@ -100,8 +100,8 @@ def _results_preview(
     commended = sum(1 for r in read.results if r.commended)
     summary = [
         _(
-            "{count} trainees: {excellent} excellent, {good} good, {passed} pass, "
-            "{failed} not completed; {commended} commendations."
+            "Trainees: {count}. Excellent: {excellent}, good: {good}, pass: {passed}, "
+            "not completed: {failed}. Commendations: {commended}."
         ).format(
             count=len(read.results),
             excellent=counts[Grade.EXCELLENT],
@@ -139,9 +139,9 @@ def _results_preview(
 def _questions_preview(
     cls: TrainingClass, read: sheets.ReadQuestions, sheet_id: int, lang: str
 ) -> Reply:
+    kinds = {"scale": _("1–5"), "text": _("text")}
     lines = [
-        f"{q.number}. {pick(q.text, lang, cls.default_lang)} "
-        f"({_('1–5') if q.kind == 'scale' else _('text')})"
+        f"{q.number}. {pick(q.text, lang, cls.default_lang)} ({kinds[q.kind]})"
         for q in read.questions
     ]
     return Reply(

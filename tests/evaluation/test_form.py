@@ -69,7 +69,7 @@ async def test_managers_see_names_not_answers(
     text = before.replies[0].plain()
     assert "0 of 1 trainees have completed the form." in text
     assert "Not completed yet (1)\n• Somphone" in text
-    assert "1 answers, average 3.0" in text
+    assert "Answers: 1, average 3.0" in text
     await form.give_answer(db, seeded.trainee, seeded.cls.id, 6, None, "Thanks", clock.now(), "en")
     for number in (2, 3, 4, 5):
         await form.give_answer(db, seeded.trainee, seeded.cls.id, number, 5, "", clock.now(), "en")

@@ -96,7 +96,7 @@ async def test_summary_is_anonymous_and_for_managers(
     await store.comment(db, seeded.cls.id, "s2", DAY, seeded.trainee.id, "Clear examples")
     summary = await ratings.summary_view(db, seeded.manager, seeded.cls, "en")
     text = summary.plain()
-    assert "1 ratings, average 4.0" in text and "“Clear examples”" in text
+    assert "Ratings: 1, average 4.0" in text and "“Clear examples”" in text
     assert "No ratings yet." in text  # Topic 2
     assert "Somphone" not in text
     with pytest.raises(Forbidden):
