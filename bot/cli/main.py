@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 from bot.cli import catalogs
+from bot.cli import closing as cli_closing
 from bot.cli import schedule as cli_schedule
 from bot.config import Settings
 from bot.domain import LANGS
@@ -171,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_cmd_i18n)
 
     cli_schedule.add_commands(sub)  # import, classes, agenda, export, template, backup
+    cli_closing.add_command(sub)  # closing CLASS: the closing pack (issue 17)
 
     for name, demo, text in (
         ("run", False, "run the bot (the terminal chat when BOT_TOKEN is not set); the default"),

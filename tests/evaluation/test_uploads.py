@@ -69,7 +69,8 @@ async def test_results_preview_confirm_once(db: Database, clock: FakeClock, seed
         db, seeded.admin, seeded.cls, "results", RESULTS_CSV, "ket-qua.csv", clock.now(), "en"
     )
     text = preview.plain()
-    assert "Trainees: 2. Excellent: 1, good: 1, pass: 0, not completed: 0. Commendations: 1." in text
+    assert "Trainees: 2. Excellent: 1, good: 1, pass: 0, not completed: 0." in text
+    assert "Commendations: 1." in text
     ok = preview.buttons[0][0].action
     assert ok.startswith("sheet:ok:")
     assert await store.results(db, seeded.cls.id) == {}
