@@ -109,16 +109,19 @@ async def sign_in(
             )
         )
     if state == "closed":
+        existing = await store.record_of(db, class_id, session.key, day, person.id)
+        if existing is not None:
+            return _already(cls, existing)
         return Reply.text(
             _(
                 "Sign-in for {title} closed at {time}. If you were there, please ask a class "
                 "manager to correct your record."
             ).format(title=name, time=local_clock(cls, span.closes))
         )
-    existing = (await store.session_records(db, class_id, session.key, day)).get(person.id)
-    if existing is not None:
-        return _already(cls, existing)
     if settings.code_minutes > 0:
+        existing = await store.record_of(db, class_id, session.key, day, person.id)
+        if existing is not None:
+            return _already(cls, existing)
         if code is None:
             await store.await_text(
                 db, person.id, CODE_KIND, class_id, _ref(cls, session), span.closes

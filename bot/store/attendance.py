@@ -178,6 +178,17 @@ async def mark(
     return before
 
 
+async def record_of(
+    db: Database, class_id: int, key: str, day: dt.date, person_id: int
+) -> Record | None:
+    row = await db.fetchone(
+        f"SELECT {_COLUMNS} FROM attendance WHERE class_id = ? AND session_key = ? AND day = ? "
+        "AND person_id = ?",
+        (class_id, key, day.isoformat(), person_id),
+    )
+    return _record(row) if row else None
+
+
 async def session_records(db: Database, class_id: int, key: str, day: dt.date) -> dict[int, Record]:
     rows = await db.fetchall(
         f"SELECT {_COLUMNS} FROM attendance WHERE class_id = ? AND session_key = ? AND day = ?",
