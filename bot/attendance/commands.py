@@ -1,10 +1,10 @@
-"""Attendance and evaluation commands and typed answers, the same on Telegram and Zalo.
+"""Attendance commands and typed answers, the same on Telegram and Zalo.
 
-:func:`run` answers ``/attendance``, ``/signin``, ``/mark``, ``/ratings``,
-``/evaluation``, ``/results`` and ``/closing`` for the class the person is in
-(a refused role becomes a polite answer and changes nothing).
-:func:`typed_answer` completes what a button asked for in words: the room
-code of a sign-in, a comment on a lecture, a free-text answer of the form.
+:func:`run` answers ``/attendance``, ``/signin`` and ``/mark`` for the class
+the person is in (a refused role becomes a polite answer and changes
+nothing). :func:`typed_answer` completes what a tap asked for in words (the
+room code of a sign-in) and cancels any awaited answer on "cancel"; the
+evaluation's typed answers are :func:`bot.evaluation.commands.typed_answer`.
 :data:`PLAIN_WORDS` are the words that ask for one's own record.
 """
 
@@ -16,8 +16,7 @@ from dataclasses import dataclass
 
 from bot.attendance import register, signin
 from bot.attendance.sessions import parse_ref
-from bot.domain import Person, Role, TrainingClass
-from bot.evaluation import closing, form, ratings, results
+from bot.domain import Person, TrainingClass
 from bot.i18n import _, use_lang
 from bot.people import permissions
 from bot.people.permissions import Forbidden
@@ -31,11 +30,7 @@ PLAIN_WORDS = re.compile(
 )
 """Plain words asking for one's attendance (vi, lo, en)."""
 
-EVALUATION_WORDS = re.compile(
-    r"^\s*(đánh giá|danh gia|phiếu đánh giá|ປະເມີນ|ການປະເມີນ|evaluation)\s*$", re.IGNORECASE
-)
-
-COMMANDS = ("attendance", "signin", "mark", "ratings", "evaluation", "results", "closing")
+COMMANDS = ("attendance", "signin", "mark")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +41,7 @@ class Outcome:
     resync: int | None = None
 
 
-def refusal(command: str) -> Reply:
-    if command in ("results", "closing"):
-        return Reply.text(_("Sorry, only the organisers and class managers can do that."))
+def refusal() -> Reply:
     return Reply.text(_("Sorry, only the class managers can do that."))
 
 
@@ -66,7 +59,7 @@ async def run(
         try:
             return await _run(db, person, cls, command, arg.strip(), now, lang)
         except Forbidden:
-            return Outcome([refusal(command)])
+            return Outcome([refusal()])
 
 
 async def _run(
@@ -91,14 +84,6 @@ async def _run(
         return Outcome([outcome.reply], cls.id if outcome.changed else None)
     if command == "mark":
         return Outcome([await register.mark_command(db, person, cls, arg, now, lang)])
-    if command == "ratings":
-        return Outcome([await ratings.summary_view(db, person, cls, lang)])
-    if command == "evaluation":
-        return Outcome([await form.start(db, person, cls, now, lang)])
-    if command == "results":
-        return Outcome([await results.results_view(db, person, cls, lang)])
-    if command == "closing":
-        return Outcome([await closing.closing_pack(db, person, cls, now, lang)])
     raise ValueError(command)
 
 
@@ -119,19 +104,4 @@ async def typed_answer(
                 await store.stop_awaiting(db, person.id)
                 return None
             return [await signin.sign_in(db, person, *parsed, now, code=text)]
-        if waiting.kind == ratings.COMMENT_KIND:
-            return [
-                await ratings.save_comment(db, person, waiting.class_id, waiting.ref, text, now)
-            ]
-        if waiting.kind == form.TEXT_KIND and waiting.ref.isdigit():
-            return [
-                await form.give_answer(
-                    db, person, waiting.class_id, int(waiting.ref), None, text, now, lang
-                )
-            ]
-    await store.stop_awaiting(db, person.id)
     return None
-
-
-def is_trainee(role: Role | None) -> bool:
-    return role is Role.TRAINEE

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from bot.announcements import status as announcement_status
 from bot.attendance import planning as class_jobs
 from bot.attendance.planning import ClassJob
+from bot.evaluation import planning as evaluation_jobs
 from bot.reminders import planning as reminders
 from bot.reminders.planning import JobKind, PlannedJob
 from bot.schedule import notices as change_notices
@@ -43,9 +44,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PREFIXES = tuple(f"{kind}:" for kind in JobKind) + class_jobs.PREFIXES
-"""Job names this module owns (other jobs on the queue are left alone): reminders, and the
-sign-in, rating and evaluation jobs of :mod:`bot.attendance.planning`."""
+PREFIXES = tuple(f"{kind}:" for kind in JobKind) + class_jobs.PREFIXES + evaluation_jobs.PREFIXES
+"""Job names this module owns (other jobs on the queue are left alone): reminders, sign-in
+jobs (:mod:`bot.attendance.planning`), rating and evaluation jobs
+(:mod:`bot.evaluation.planning`)."""
 
 AnyJob = PlannedJob | ClassJob
 
@@ -103,7 +105,8 @@ async def run_reminder(context: BotContext) -> None:
     """
     job = context.job
     if job is not None and isinstance(job.data, ClassJob):
-        await class_jobs.fire(context.store, job.data, context.now())
+        planner = evaluation_jobs if job.data.kind in evaluation_jobs.KINDS else class_jobs
+        await planner.fire(context.store, job.data, context.now())
         return
     if job is None or not isinstance(job.data, PlannedJob):
         return
@@ -132,6 +135,7 @@ async def sync_jobs(
     every: list[AnyJob] = [
         *await reminders.plan_jobs(db, now, wanted),
         *await class_jobs.plan_jobs(db, now, wanted),
+        *await evaluation_jobs.plan_jobs(db, now, wanted),
     ]
     planned = {j.name: j for j in every if j.when <= now + HORIZON}
     existing: dict[str, list[Any]] = {}

@@ -18,13 +18,15 @@ from collections.abc import Awaitable, Callable
 
 from bot.attendance import commands
 from bot.domain import Person
+from bot.evaluation import commands as evaluation_commands
 from bot.i18n import _, use_lang
 from bot.people import preferences
 from bot.replies import Reply
 from bot.store.database import Database
 
 _COMMAND = re.compile(
-    rf"^/({'|'.join(commands.COMMANDS)})(?:@\w+)?(?:\s+(.*))?$", re.IGNORECASE | re.DOTALL
+    rf"^/({'|'.join(commands.COMMANDS + evaluation_commands.COMMANDS)})(?:@\w+)?(?:\s+(.*))?$",
+    re.IGNORECASE | re.DOTALL,
 )
 
 Resync = Callable[[tuple[int, ...]], Awaitable[None]]
@@ -40,6 +42,8 @@ async def respond(
 ) -> list[Reply] | None:
     """The answer if the text is about attendance or evaluation, else None."""
     typed = await commands.typed_answer(db, person, text, now, lang)
+    if typed is None:
+        typed = await evaluation_commands.typed_answer(db, person, text, now, lang)
     if typed is not None:
         return typed
     command = _COMMAND.match(text.strip())
@@ -47,7 +51,7 @@ async def respond(
         name, arg = command[1].lower(), command[2] or ""
     elif commands.PLAIN_WORDS.match(text):
         name, arg = "attendance", ""
-    elif commands.EVALUATION_WORDS.match(text):
+    elif evaluation_commands.EVALUATION_WORDS.match(text):
         name, arg = "evaluation", ""
     else:
         return None
@@ -62,7 +66,10 @@ async def respond(
                     )
                 )
             ]
-    outcome = await commands.run(db, person, found[0], name, arg, now, lang)
+    if name in evaluation_commands.COMMANDS:
+        outcome = await evaluation_commands.run(db, person, found[0], name, now, lang)
+    else:
+        outcome = await commands.run(db, person, found[0], name, arg, now, lang)
     if outcome.resync is not None and resync is not None:
         await resync((outcome.resync,))
     return outcome.replies

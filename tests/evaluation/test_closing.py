@@ -8,9 +8,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from bot.attendance import commands
 from bot.clock import FakeClock
-from bot.evaluation import closing
+from bot.evaluation import closing, commands
 from bot.people.permissions import Forbidden
 from bot.store import attendance as attendance_store
 from bot.store import evaluation as store
@@ -86,11 +85,11 @@ async def test_the_pack(db: Database, clock: FakeClock, seeded: Seeded) -> None:
 
 async def test_closing_through_the_command(db: Database, clock: FakeClock, seeded: Seeded) -> None:
     clock.set(AFTER)
-    out = await commands.run(db, seeded.manager, seeded.cls, "closing", "", clock.now(), "vi")
+    out = await commands.run(db, seeded.manager, seeded.cls, "closing", clock.now(), "vi")
     doc = out.replies[0].document
     assert doc is not None and doc.filename == "closing-VTE-HN-2024.xlsx"
     assert load_workbook(io.BytesIO(doc.content)).sheetnames
-    refused = await commands.run(db, seeded.trainee, seeded.cls, "closing", "", clock.now(), "en")
+    refused = await commands.run(db, seeded.trainee, seeded.cls, "closing", clock.now(), "en")
     assert refused.replies[0].document is None
     with pytest.raises(Forbidden):
         await closing.closing_pack(db, seeded.trainee, seeded.cls, clock.now(), "en")

@@ -6,10 +6,9 @@ import datetime as dt
 
 from bot import actions
 from bot.actions import ActionContext
-from bot.attendance import commands
 from bot.clock import FakeClock
 from bot.domain import Channel, Person
-from bot.evaluation import form
+from bot.evaluation import commands, form
 from bot.store import evaluation as store
 from bot.store.database import Database
 from tests.helpers.sample import Seeded
@@ -22,7 +21,7 @@ def ctx(db: Database, person: Person, clock: FakeClock) -> ActionContext:
 
 
 async def test_not_before_the_last_day(db: Database, clock: FakeClock, seeded: Seeded) -> None:
-    out = await commands.run(db, seeded.trainee, seeded.cls, "evaluation", "", clock.now(), "en")
+    out = await commands.run(db, seeded.trainee, seeded.cls, "evaluation", clock.now(), "en")
     assert (
         out.replies[0].plain().startswith("The evaluation form opens on the last day of the class")
     )
@@ -44,9 +43,7 @@ async def test_answer_question_by_question_and_resume(
     bad = await actions.dispatch(ctx(db, seeded.trainee, clock), f"ev:{seeded.cls.id}:2:0")
     assert bad.replies[0].plain() == "Please choose from 1 to 5."
     # Stop and come back later: the form resumes at question 2.
-    resumed = await commands.run(
-        db, seeded.trainee, seeded.cls, "evaluation", "", clock.now(), "en"
-    )
+    resumed = await commands.run(db, seeded.trainee, seeded.cls, "evaluation", clock.now(), "en")
     assert "question 2 of 6" in resumed.replies[0].plain()
     for number in (2, 3, 4, 5):
         await actions.dispatch(ctx(db, seeded.trainee, clock), f"ev:{seeded.cls.id}:{number}:4")
@@ -65,7 +62,7 @@ async def test_managers_see_names_not_answers(
 ) -> None:
     clock.set(LAST_DAY)
     await form.give_answer(db, seeded.trainee, seeded.cls.id, 1, 3, "", clock.now(), "en")
-    before = await commands.run(db, seeded.manager, seeded.cls, "evaluation", "", clock.now(), "en")
+    before = await commands.run(db, seeded.manager, seeded.cls, "evaluation", clock.now(), "en")
     text = before.replies[0].plain()
     assert "0 of 1 trainees have completed the form." in text
     assert "Not completed yet (1)\n• Somphone" in text
@@ -73,7 +70,7 @@ async def test_managers_see_names_not_answers(
     await form.give_answer(db, seeded.trainee, seeded.cls.id, 6, None, "Thanks", clock.now(), "en")
     for number in (2, 3, 4, 5):
         await form.give_answer(db, seeded.trainee, seeded.cls.id, number, 5, "", clock.now(), "en")
-    after = await commands.run(db, seeded.manager, seeded.cls, "evaluation", "", clock.now(), "en")
+    after = await commands.run(db, seeded.manager, seeded.cls, "evaluation", clock.now(), "en")
     text = after.replies[0].plain()
     assert "1 of 1 trainees have completed the form." in text and "“Thanks”" in text
     assert "Somphone" not in text

@@ -8,10 +8,9 @@ import pytest
 
 from bot import actions
 from bot.actions import ActionContext
-from bot.attendance import commands
 from bot.clock import FakeClock
 from bot.domain import Channel, Person
-from bot.evaluation import ratings
+from bot.evaluation import commands, ratings
 from bot.people.permissions import Forbidden
 from bot.store import attendance as attendance_store
 from bot.store import evaluation as store

@@ -10,10 +10,9 @@ from openpyxl import Workbook
 
 from bot import actions
 from bot.actions import ActionContext
-from bot.attendance import commands
 from bot.clock import FakeClock
 from bot.domain import Channel, Person, Role
-from bot.evaluation import form, uploads
+from bot.evaluation import commands, form, uploads
 from bot.people.permissions import Forbidden
 from bot.store import audit, people
 from bot.store import evaluation as store
@@ -83,11 +82,11 @@ async def test_results_preview_confirm_once(db: Database, clock: FakeClock, seed
     assert found[seeded.trainee.id].reason == "=Dẫn đầu lớp"
     assert found[nam.id].grade is Grade.GOOD and not found[nam.id].commended
     assert [e.action for e in await audit.entries(db, seeded.cls.id)][:1] == ["results.upload"]
-    own = await commands.run(db, seeded.trainee, seeded.cls, "results", "", clock.now(), "en")
+    own = await commands.run(db, seeded.trainee, seeded.cls, "results", clock.now(), "en")
     text = own.replies[0].plain()
     assert "Your result: excellent" in text and "Reason: =Dẫn đầu lớp" in text
     assert "Nguyễn Văn Nam" not in text
-    counts = await commands.run(db, seeded.manager, seeded.cls, "results", "", clock.now(), "en")
+    counts = await commands.run(db, seeded.manager, seeded.cls, "results", clock.now(), "en")
     assert "Somphone" not in counts.replies[0].plain()
     assert "Commendations: 1" in counts.replies[0].plain()
 

@@ -3,7 +3,8 @@
 (a room code, a comment, a free-text answer) and the results or questions sheet after
 /results or /evalform.
 
-Thin: every command goes through :func:`bot.attendance.commands.run`, exactly as on Zalo;
+Thin: every command goes through :func:`bot.attendance.commands.run` or
+:func:`bot.evaluation.commands.run`, exactly as on Zalo;
 button taps (``att:``, ``rate:``, ``ev:``, ``sheet:``) go through the general button
 router (:mod:`bot.actions`).
 """
@@ -18,6 +19,7 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.attendance import commands
 from bot.domain import Role
+from bot.evaluation import commands as evaluation_commands
 from bot.evaluation import sheets, uploads
 from bot.i18n import _
 from bot.people.permissions import Forbidden
@@ -34,7 +36,7 @@ SHEET_WAIT = dt.timedelta(minutes=15)
 
 
 async def command(update: Update, context: BotContext) -> None:
-    """Any of :data:`bot.attendance.commands.COMMANDS`, for the chat's class."""
+    """Any of the attendance and evaluation commands, for the chat's class."""
     message, person = update.effective_message, context.person
     if message is None or person is None:
         return
@@ -48,9 +50,14 @@ async def _run(update: Update, context: BotContext, name: str, arg: str) -> None
     if person is None or found is None:
         await send(update, context, not_joined(context))
         return
-    outcome = await commands.run(
-        context.store, person, found[0], name, arg, context.now(), context.lang
-    )
+    if name in evaluation_commands.COMMANDS:
+        outcome = await evaluation_commands.run(
+            context.store, person, found[0], name, context.now(), context.lang
+        )
+    else:
+        outcome = await commands.run(
+            context.store, person, found[0], name, arg, context.now(), context.lang
+        )
     await send(update, context, outcome.replies)
     if outcome.resync is not None:
         await jobs.resync(context, [outcome.resync])
@@ -65,14 +72,24 @@ async def evaluation_words(update: Update, context: BotContext) -> None:
     await _run(update, context, "evaluation", "")
 
 
+async def typed_answer(context: BotContext, text: str) -> list[Reply] | None:
+    """What the bot was waiting for from this person (attendance first, then evaluation)."""
+    person = context.person
+    if person is None:
+        return None
+    db, now, lang = context.store, context.now(), context.lang
+    found = await commands.typed_answer(db, person, text, now, lang)
+    if found is None:
+        found = await evaluation_commands.typed_answer(db, person, text, now, lang)
+    return found
+
+
 async def typed(update: Update, context: BotContext) -> None:
     """A private text: the answer the bot is waiting for, else a question for the assistant."""
     message, person = update.effective_message, context.person
     if message is None or person is None:
         return
-    replies = await commands.typed_answer(
-        context.store, person, message.text or "", context.now(), context.lang
-    )
+    replies = await typed_answer(context, message.text or "")
     if replies is None:
         await trainee.ask(update, context)
         return
@@ -180,7 +197,8 @@ def register(app: BotApp) -> None:
     """Commands and plain words in group 0 (before the fallbacks); documents in group 2."""
     app.add_handler(CommandHandler("results", results_command))
     app.add_handler(CommandHandler("evalform", evalform))
-    app.add_handler(CommandHandler([c for c in commands.COMMANDS if c != "results"], command))
+    names = [*commands.COMMANDS, *evaluation_commands.COMMANDS]
+    app.add_handler(CommandHandler([c for c in names if c != "results"], command))
     app.add_handler(
         MessageHandler(
             filters.TEXT
@@ -195,7 +213,7 @@ def register(app: BotApp) -> None:
             filters.TEXT
             & ~filters.COMMAND
             & filters.ChatType.PRIVATE
-            & filters.Regex(commands.EVALUATION_WORDS),
+            & filters.Regex(evaluation_commands.EVALUATION_WORDS),
             evaluation_words,
         )
     )

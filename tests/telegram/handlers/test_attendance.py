@@ -14,7 +14,6 @@ import io
 
 from openpyxl import load_workbook
 
-from bot.attendance import planning as class_jobs
 from bot.clock import FakeClock
 from bot.outbox.worker import DeliveryWorker
 from bot.store import attendance as attendance_store
@@ -24,6 +23,7 @@ from bot.telegram import jobs
 from bot.telegram.context import BotApp
 from bot.telegram.sender import TelegramSender
 from tests.helpers.app import feed
+from tests.helpers.class_jobs import fire, planned
 from tests.helpers.sample import Seeded
 from tests.helpers.senders import clock_sleep
 from tests.helpers.telegram import RecordingRequest, callback_update, message_update
@@ -41,8 +41,8 @@ def utc(day: int, hour: int, minute: int = 0) -> dt.datetime:
 
 async def run_job(db: Database, clock: FakeClock, app: BotApp, name: str) -> None:
     """Fire the planned job ``name`` at the clock's time and deliver the outbox."""
-    planned = {j.name: j for j in await class_jobs.plan_jobs(db, clock.now())}
-    assert await class_jobs.fire(db, planned[name], clock.now()) >= 1
+    jobs = await planned(db, clock.now())
+    assert await fire(db, jobs[name], clock.now()) >= 1
     worker = DeliveryWorker(db, [TelegramSender(app.bot)], clock, sleep=clock_sleep(clock))
     await worker.run_until_idle()
 
@@ -82,8 +82,8 @@ async def test_a_class_day(
     tap = buttons(request_recorder, 501)
     assert tap == [f"att:in:{cid}:s2:2024-07-15"]
     # Firing again (a restart, a re-sync) sends nothing twice.
-    planned = {j.name: j for j in await class_jobs.plan_jobs(db, clock.now())}
-    assert await class_jobs.fire(db, planned[f"signin:{cid}:s2:2024-07-15"], clock.now()) == 0
+    again = await planned(db, clock.now())
+    assert await fire(db, again[f"signin:{cid}:s2:2024-07-15"], clock.now()) == 0
 
     request_recorder.clear()
     await feed(app, callback_update(tap[0], **TRAINEE))
@@ -156,8 +156,8 @@ async def test_the_last_day(
 
     # The one reminder goes only to those who have not finished: nobody here.
     clock.set(utc(17, 20, 5))
-    planned = {j.name: j for j in await class_jobs.plan_jobs(db, clock.now())}
-    assert await class_jobs.fire(db, planned[f"evaluation-reminder:{cid}"], clock.now()) == 0
+    later = await planned(db, clock.now())
+    assert await fire(db, later[f"evaluation-reminder:{cid}"], clock.now()) == 0
 
     request_recorder.clear()
     await feed(app, message_update("/results", **ADMIN))
