@@ -44,6 +44,9 @@ TRAINEE_COMMANDS: tuple[tuple[str, str], ...] = (
     ("lang", N_("Choose the language")),
     ("remind", N_("Your morning digest: on, off or your own time, e.g. /remind 06:00")),
     ("quiet", N_("Your quiet hours, e.g. /quiet 22:00-06:00")),
+    ("attendance", N_("Your attendance (managers: the live list)")),
+    ("evaluation", N_("The end-of-course evaluation form")),
+    ("results", N_("Your result and commendation")),
     ("help", N_("This help")),
 )
 MANAGER_COMMANDS: tuple[tuple[str, str], ...] = (
@@ -57,6 +60,10 @@ MANAGER_COMMANDS: tuple[tuple[str, str], ...] = (
     ("invite", N_("Create an invite link")),
     ("remove", N_("Remove a member from the class, e.g. /remove 12")),
     ("export", N_("Export the schedule")),
+    ("signin", N_("Sign-in settings: opening, closing, room code")),
+    ("mark", N_("Mark attendance, e.g. /mark 3 absent")),
+    ("ratings", N_("Lecture ratings (anonymous)")),
+    ("closing", N_("The closing pack (XLSX)")),
 )
 ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (
     ("upload", N_("Upload a schedule file")),
@@ -66,6 +73,7 @@ ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (
     ("promote", N_("Raise a member's role one step, e.g. /promote 12")),
     ("audit", N_("The audit log")),
     ("template", N_("The schedule template file")),
+    ("evalform", N_("Your own evaluation questions from a sheet")),
 )
 
 

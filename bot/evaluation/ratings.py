@@ -114,11 +114,11 @@ async def rate(
     async with db.transaction():
         before = await store.rate(db, class_id, session.key, session.day, person.id, stars, now)
         if before != stars:
+            # Ratings are anonymous: the trail says a rating was set, never by whom.
             await audit.record(
                 db,
                 action="rating.set",
-                actor=person.display_name,
-                actor_person_id=person.id,
+                actor="—",
                 class_id=class_id,
                 now=now,
                 details={"session": session.key, "day": session.day.isoformat()},

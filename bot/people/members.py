@@ -36,6 +36,14 @@ AUDIT_LABELS: dict[str, str] = {
     "invite.create": N_("invitation created"),
     "invite.revoke": N_("invitation revoked"),
     "invite.redeem": N_("joined with an invitation"),
+    # Issue 17: attendance, ratings (anonymous), evaluation, results, the closing pack.
+    "attendance.signin": N_("signed in for a session"),
+    "attendance.mark": N_("attendance marked"),
+    "attendance.settings": N_("sign-in settings changed"),
+    "rating.set": N_("a lecture rated (anonymous)"),
+    "evaluation.questions": N_("evaluation questions replaced"),
+    "results.upload": N_("results uploaded"),
+    "closing.pack": N_("closing pack made"),
 }
 
 
