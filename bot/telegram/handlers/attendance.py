@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 
 from telegram import Update
-from telegram.constants import ChatType
 from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.attendance import commands
@@ -97,14 +96,17 @@ async def typed(update: Update, context: BotContext) -> None:
         await send(update, context, replies)
 
 
+async def private_only(update: Update, context: BotContext) -> None:
+    """An attendance or evaluation command in a group: point to the private chat."""
+    await send(update, context, Reply.text(_("Please use this command in a private chat with me.")))
+
+
 async def results_command(update: Update, context: BotContext) -> None:
     """/results: one's own result (managers: counts); organisers may then send the sheet."""
     await _run(update, context, "results", "")
     found = await current_class(context)
     chat = update.effective_chat
     if found is None or found[1] is not Role.ADMIN or chat is None:
-        return
-    if chat.type != ChatType.PRIVATE:
         return
     assert context.chat_data is not None
     context.chat_data[AWAITING_SHEET] = ("results", context.now())
@@ -124,9 +126,6 @@ async def evalform(update: Update, context: BotContext) -> None:
         return
     if found[1] is not Role.ADMIN:
         await send(update, context, organisers_only())
-        return
-    if chat.type != ChatType.PRIVATE:
-        await send(update, context, Reply.text(_("Please send files in a private chat.")))
         return
     assert context.chat_data is not None
     context.chat_data[AWAITING_SHEET] = ("evaluation", context.now())
@@ -194,17 +193,22 @@ async def document(update: Update, context: BotContext) -> None:
 
 
 def register(app: BotApp) -> None:
-    """Commands and plain words in group 0 (before the fallbacks); documents in group 2."""
-    app.add_handler(CommandHandler("results", results_command))
-    app.add_handler(CommandHandler("evalform", evalform))
-    names = [*commands.COMMANDS, *evaluation_commands.COMMANDS]
-    app.add_handler(CommandHandler([c for c in names if c != "results"], command))
+    """Commands and plain words in group 0 (before the fallbacks); documents in group 2.
+
+    Everything here shows or changes one person's record, names or results, so it answers
+    only in a private chat; in a class group a command points to the private chat and the
+    plain words are left to the people talking there.
+    """
+    private = filters.ChatType.PRIVATE
+    names = [*commands.COMMANDS, *evaluation_commands.COMMANDS, "evalform"]
+    app.add_handler(CommandHandler(names, private_only, filters=~private))
+    app.add_handler(CommandHandler("results", results_command, filters=private))
+    app.add_handler(CommandHandler("evalform", evalform, filters=private))
+    others = [c for c in names if c not in ("results", "evalform")]
+    app.add_handler(CommandHandler(others, command, filters=private))
     app.add_handler(
         MessageHandler(
-            filters.TEXT
-            & ~filters.COMMAND
-            & trainee.ADDRESSED
-            & filters.Regex(commands.PLAIN_WORDS),
+            filters.TEXT & ~filters.COMMAND & private & filters.Regex(commands.PLAIN_WORDS),
             plain_words,
         )
     )
@@ -212,7 +216,7 @@ def register(app: BotApp) -> None:
         MessageHandler(
             filters.TEXT
             & ~filters.COMMAND
-            & filters.ChatType.PRIVATE
+            & private
             & filters.Regex(evaluation_commands.EVALUATION_WORDS),
             evaluation_words,
         )

@@ -188,3 +188,24 @@ async def test_closing_pack_bytes_open(db: Database, clock: FakeClock, seeded: S
 
     data = await closing.build(db, seeded.cls, clock.now())
     assert load_workbook(io.BytesIO(data)).sheetnames
+
+
+async def test_only_in_a_private_chat(
+    app: BotApp,
+    db: Database,
+    clock: FakeClock,
+    request_recorder: RecordingRequest,
+    seeded: Seeded,
+) -> None:
+    group = -100123
+    await feed(app, message_update("/linkgroup", chat_id=group, chat_type="group", **MANAGER))
+    request_recorder.clear()
+    for text in ("/attendance", "/closing", "/results"):
+        await feed(app, message_update(text, chat_id=group, chat_type="group", **MANAGER))
+    texts = [m.text for m in request_recorder.messages(group)]
+    assert len(texts) == 3 and len(set(texts)) == 1  # the pointer to the private chat
+    assert "Somphone" not in texts[0]
+    assert not request_recorder.sent("sendDocument")
+    request_recorder.clear()
+    await feed(app, message_update("điểm danh", chat_id=group, chat_type="group", **TRAINEE))
+    assert request_recorder.messages(group) == []  # people talking among themselves
