@@ -170,6 +170,23 @@ async def build(
         ]
         for column, value in enumerate(values, start=1):
             put(summary, row + number, column, value)
+    whole = counting.Tally(
+        *(
+            sum(getattr(counted.tally(m.person.id), part) for m in trainees)
+            for part in ("present", "excused", "absent", "pending")
+        )
+    )
+    class_row = row + len(trainees) + 1
+    totals: list[Any] = [
+        "",
+        label(N_("Whole class")),
+        whole.present,
+        whole.excused,
+        whole.absent,
+        f"{whole.rate() * 100:.0f}%",
+    ]
+    for column, value in enumerate(totals, start=1):
+        put(summary, class_row, column, value, BOLD)
     _print_ready(summary, row, landscape=True)
 
     for day in sorted({half[0] for half in counted.half_days}):
@@ -196,6 +213,14 @@ async def build(
                 put(ws, top + number, column, value)
                 ws.cell(row=top + number, column=column).border = GRID
             ws.row_dimensions[top + number].height = 24
+        below = top + len(trainees) + 1
+        for offset, (status, text) in enumerate(
+            (("present", N_("Present")), ("excused", N_("Excused")), ("absent", N_("Absent")))
+        ):
+            put(ws, below + offset, 2, label(text), BOLD)
+            for column, half in enumerate(parts, start=3):
+                tally = counted.per_half_day(half)
+                put(ws, below + offset, column, f"{getattr(tally, status)}/{len(trainees)}")
         _print_ready(ws, top)
 
     ws = book.create_sheet(_sheet_name(label(N_("Lecture ratings"))))

@@ -67,6 +67,11 @@ async def test_the_pack(db: Database, clock: FakeClock, seeded: Seeded) -> None:
     summary = book[names[0]]
     row = [c.value for c in summary[6]]
     assert row[:6] == [1, "Somphone", 1, 1, 0, "50%"]
+    whole = [c.value for c in summary[7]]
+    assert whole[1].startswith("Toàn lớp") and whole[2:6] == [1, 1, 0, "50%"]
+    totals = [[c.value for c in line] for line in day.iter_rows(min_row=7, max_row=9)]
+    assert [t[1].split(" / ")[0] for t in totals] == ["Có mặt", "Có phép", "Vắng"]
+    assert [t[2] for t in totals] == ["1/1", "0/1", "0/1"]
     # Formula-looking text stays text.
     everything = [
         c
