@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Sequence
+from copy import copy
 from typing import Any
 
 from openpyxl import Workbook
@@ -63,6 +64,21 @@ def put(ws: Worksheet, row: int, column: int, value: Any, font: Font | None = No
         cell.value = value
     if font is not None:
         cell.font = font
+
+
+class Framed:
+    """Gives cells the grid border, copying the first framed cell's style (hashing a Border
+    for every one of thousands of cells is most of the cost of a big pack)."""
+
+    def __init__(self) -> None:
+        self._style: Any = None
+
+    def apply(self, cell: Any) -> None:
+        if self._style is None:
+            cell.border = GRID
+            self._style = cell._style
+        else:
+            cell._style = copy(self._style)
 
 
 class Labels:
@@ -189,6 +205,7 @@ async def build(
         put(summary, class_row, column, value, BOLD)
     _print_ready(summary, row, landscape=True)
 
+    framed = Framed()
     for day in sorted({half[0] for half in counted.half_days}):
         parts = [half for half in counted.half_days if half[0] == day]
         with use_lang(lang):
@@ -211,7 +228,7 @@ async def build(
             values.append("")
             for column, value in enumerate(values, start=1):
                 put(ws, top + number, column, value)
-                ws.cell(row=top + number, column=column).border = GRID
+                framed.apply(ws.cell(row=top + number, column=column))
             ws.row_dimensions[top + number].height = 24
         below = top + len(trainees) + 1
         for offset, (status, text) in enumerate(
