@@ -100,7 +100,8 @@ async def typed_answer(
             return [Reply.text(_("Cancelled."))]
         if waiting.kind == signin.CODE_KIND:
             parsed = parse_ref(waiting.ref)
-            if parsed is None:
+            if parsed is None or not any(c.isdigit() for c in text):
+                # Not a code at all (a question, say): stop waiting and let it be answered.
                 await store.stop_awaiting(db, person.id)
                 return None
             return [await signin.sign_in(db, person, *parsed, now, code=text)]

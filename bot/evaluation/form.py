@@ -31,7 +31,9 @@ from bot.store.evaluation import Answer, Question
 TEXT_KIND = "eval"
 """The awaited typed answer: a free-text question of the form (ref: its number)."""
 
-TEXT_WAIT = dt.timedelta(days=3)
+TEXT_WAIT = dt.timedelta(minutes=30)
+"""How long the next text counts as the answer (then it is a question again; /evaluation
+shows the question anew)."""
 MSGID_LANG = "en"
 """A default question keeps its catalog message id under this key."""
 MAX_TEXT = 2000

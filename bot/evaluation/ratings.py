@@ -33,7 +33,7 @@ from bot.store.evaluation import RatingRow
 COMMENT_KIND = "comment"
 """The awaited typed answer: a comment on a rated session."""
 
-COMMENT_WAIT = dt.timedelta(hours=2)
+COMMENT_WAIT = dt.timedelta(minutes=30)
 MAX_COMMENT = 1000
 STARS = "★"
 

@@ -121,3 +121,17 @@ async def test_answers_in_the_readers_language(
     english = "Thank you, Somphone: you are signed in"
     assert english not in result.replies[0].plain()
     assert "Somphone" in result.replies[0].plain()
+
+
+async def test_a_question_instead_of_the_code_is_not_taken_for_one(
+    db: Database, clock: FakeClock, seeded: Seeded
+) -> None:
+    await store.save_settings(
+        db, seeded.cls.id, SigninSettings(code_minutes=5, code_secret="secret")
+    )
+    clock.set(OPEN)
+    await actions.dispatch(ctx(db, seeded.trainee, clock), tap(seeded))
+    assert (
+        await commands.typed_answer(db, seeded.trainee, "lịch hôm nay", clock.now(), "en") is None
+    )
+    assert await store.awaited(db, seeded.trainee.id, clock.now()) is None

@@ -74,3 +74,18 @@ async def test_managers_see_names_not_answers(
     text = after.replies[0].plain()
     assert "1 of 1 trainees have completed the form." in text and "“Thanks”" in text
     assert "Somphone" not in text
+
+
+async def test_a_text_question_waits_half_an_hour(
+    db: Database, clock: FakeClock, seeded: Seeded
+) -> None:
+    clock.set(LAST_DAY)
+    for number in range(1, 6):
+        await form.give_answer(db, seeded.trainee, seeded.cls.id, number, 4, "", clock.now(), "en")
+    clock.advance(dt.timedelta(minutes=31))
+    later = await commands.typed_answer(db, seeded.trainee, "lịch ngày mai", clock.now(), "en")
+    assert later is None  # a question again, not the answer
+    resumed = await commands.run(db, seeded.trainee, seeded.cls, "evaluation", clock.now(), "en")
+    assert "question 6 of 6" in resumed.replies[0].plain()
+    answered = await commands.typed_answer(db, seeded.trainee, "Cảm ơn", clock.now(), "en")
+    assert answered is not None and "answered every question" in answered[0].plain()
