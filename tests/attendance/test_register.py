@@ -143,3 +143,18 @@ async def test_settings_and_room_code_on_the_list(
         e for e in await audit.entries(db, seeded.cls.id) if e.action == "attendance.settings"
     ]
     assert len(changes) == 3
+
+
+async def test_navigate_between_sessions(db: Database, clock: FakeClock, seeded: Seeded) -> None:
+    clock.set(OPEN)
+    view = await register.live_view(db, seeded.manager, seeded.cls, clock.now(), "en")
+    nav = [b.action for b in view.buttons[-1]]
+    assert nav == [
+        f"att:ls:{seeded.cls.id}:s2:2024-07-15",
+        f"att:ls:{seeded.cls.id}:s4:2024-07-16",
+    ]
+    following = await actions.dispatch(ctx(db, seeded.manager, clock), nav[1])
+    assert following.replace and "Attendance: Topic 2" in following.replies[0].plain()
+    assert "Sign-in opens at 07:45." in following.replies[0].plain()
+    refused = await actions.dispatch(ctx(db, seeded.trainee, clock), nav[1])
+    assert refused.toast == "Only the class managers can do this."

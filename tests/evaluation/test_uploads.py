@@ -147,3 +147,24 @@ async def test_own_evaluation_questions_from_the_workbook(
         db, seeded.admin, seeded.cls, "evaluation", data, "lop.xlsx", clock.now(), "en"
     )
     assert "can no longer be replaced" in refused.plain()
+
+
+async def test_cancel_and_expiry_change_nothing(
+    db: Database, clock: FakeClock, seeded: Seeded
+) -> None:
+    one = "Họ và tên,Kết quả\nSomphone,Đạt\n".encode()
+    first = await uploads.stage(
+        db, seeded.admin, seeded.cls, "results", one, "k.csv", clock.now(), "en"
+    )
+    ok, cancel = (b.action for b in first.buttons[0])
+    cancelled = await actions.dispatch(ctx(db, seeded.admin, clock), cancel)
+    assert cancelled.replies[0].plain() == "Cancelled. Nothing was changed."
+    late = await actions.dispatch(ctx(db, seeded.admin, clock), ok)
+    assert late.replies[0].plain() == "This file was already dealt with. Nothing has changed."
+    second = await uploads.stage(
+        db, seeded.admin, seeded.cls, "results", one, "k.csv", clock.now(), "en"
+    )
+    clock.advance(dt.timedelta(minutes=16))
+    expired = await actions.dispatch(ctx(db, seeded.admin, clock), second.buttons[0][0].action)
+    assert expired.replies[0].plain().startswith("The preview expired")
+    assert await store.results(db, seeded.cls.id) == {}
