@@ -288,6 +288,19 @@ def read_results(data: bytes, filename: str, trainees: list[Member]) -> ReadResu
     return out
 
 
+_VIETNAMESE = set("ăâđêôơưĂÂĐÊÔƠƯ")
+
+
+def language_of(text: str, fallback: str) -> str:
+    """Lao script → lo; Vietnamese letters or tone marks → vi; else ``fallback``."""
+    if any("\u0e80" <= c <= "\u0eff" for c in text):
+        return "lo"
+    decomposed = unicodedata.normalize("NFD", text)
+    if any(c in _VIETNAMESE for c in text) or any(unicodedata.combining(c) for c in decomposed):
+        return "vi"
+    return fallback
+
+
 def _lang_of(header: str) -> str | None:
     if header in ("vi", "tieng viet", "vietnamese"):
         return "vi"
@@ -327,11 +340,12 @@ def read_questions(data: bytes, filename: str, default_lang: str) -> ReadQuestio
         lang = _lang_of(cell)
         if lang is not None:
             columns.setdefault(lang, position)
-        elif cell in QUESTION_HEADERS:
-            columns.setdefault(default_lang, position)
+    plain = _column(table.header, QUESTION_HEADERS)
     kind_at = _column(table.header, KIND_HEADERS)
     for number, row in table.body:
         texts = {lang: _cell(row, position) for lang, position in columns.items()}
+        if plain is not None and _cell(row, plain):
+            texts.setdefault(language_of(_cell(row, plain), default_lang), _cell(row, plain))
         if not any(texts.values()):
             continue
         where = _("{sheet}, row {row}").format(sheet=table.sheet, row=number)

@@ -168,3 +168,15 @@ async def test_cancel_and_expiry_change_nothing(
     expired = await actions.dispatch(ctx(db, seeded.admin, clock), second.buttons[0][0].action)
     assert expired.replies[0].plain().startswith("The preview expired")
     assert await store.results(db, seeded.cls.id) == {}
+
+
+def test_question_language_follows_the_text() -> None:
+    from bot.evaluation import sheets
+
+    data = "Câu hỏi,Loại\nBố trí phòng học,\nຄຳເຫັນອື່ນ,text\nAnything else,text\n".encode()
+    read = sheets.read_questions(data, "q.csv", "en")
+    assert [dict(q.text) for q in read.questions] == [
+        {"vi": "Bố trí phòng học"},
+        {"lo": "ຄຳເຫັນອື່ນ"},
+        {"en": "Anything else"},
+    ]

@@ -209,3 +209,25 @@ async def test_only_in_a_private_chat(
     request_recorder.clear()
     await feed(app, message_update("điểm danh", chat_id=group, chat_type="group", **TRAINEE))
     assert request_recorder.messages(group) == []  # people talking among themselves
+
+
+async def test_own_questions_after_evalform(
+    app: BotApp,
+    db: Database,
+    clock: FakeClock,
+    request_recorder: RecordingRequest,
+    seeded: Seeded,
+) -> None:
+    await feed(app, message_update("/evalform", **MANAGER))
+    assert "Bố trí" not in request_recorder.messages(601)[-1].text
+    assert request_recorder.messages(601)[-1].text  # refused: managers are not organisers
+    await feed(app, message_update("/evalform", **ADMIN))
+    sheet = "Câu hỏi,Loại\nBố trí phòng học,thang điểm\nGóp ý,tự luận\n".encode()
+    request_recorder.serve_file("Q", sheet)
+    doc = {"file_id": "Q", "file_unique_id": "uQ", "file_name": "q.csv", "file_size": 60}
+    await feed(app, message_update("", document=doc, **ADMIN))
+    assert "Bố trí phòng học" in request_recorder.messages(701)[-1].text
+    await feed(app, callback_update(buttons(request_recorder, 701)[0], **ADMIN))
+    questions = await evaluation_store.questions(db, seeded.cls.id)
+    assert [q.kind for q in questions] == ["scale", "text"]
+    assert dict(questions[0].text) == {"vi": "Bố trí phòng học"}
