@@ -25,7 +25,7 @@ from bot.attendance.sessions import (
     window,
 )
 from bot.domain import Person, Role, Session, TrainingClass
-from bot.i18n import _, current_lang, format_clock, format_day_short, use_lang
+from bot.i18n import N_, _, current_lang, format_clock, format_day_short, use_lang
 from bot.people import permissions
 from bot.replies import Block, Button, Reply
 from bot.store import attendance as store
@@ -35,6 +35,8 @@ from bot.store.database import Database
 
 CODE_KIND = "code"
 """The awaited typed answer: the room code of a session."""
+
+FOR_TRAINEES = N_("Sign-in is for trainees; managers see the list with /attendance.")
 
 STATUS_MARKS = {Status.PRESENT: "✅", Status.ABSENT: "❌", Status.EXCUSED: "📝"}
 
@@ -98,7 +100,7 @@ async def sign_in(
         return Reply.text(_("This session has no sign-in (any more)."))
     cls, session, settings = found
     if role is not Role.TRAINEE:
-        return Reply.text(_("Sign-in is for trainees; managers see the list with /attendance."))
+        return Reply.text(_(FOR_TRAINEES))
     span = window(cls, session, settings)
     state = span.state(now)
     name = title(cls, session, current_lang())
@@ -243,7 +245,12 @@ async def my_record(
 async def on_signin(ctx: ActionContext, rest: str) -> ActionResult:
     """``att:in:<ref>``: a trainee's tap (or number reply) to sign in."""
     parsed = parse_ref(rest)
-    if parsed is None:
+    if parsed is None or await resolve_signin(ctx.db, *parsed) is None:
         return actions.expired()
+    role = await permissions.role_in(ctx.db, ctx.person, parsed[0])
+    if role is None:  # not (or no longer) in the class: the button means nothing to them
+        return actions.expired()
+    if role is not Role.TRAINEE:
+        return ActionResult(toast=_(FOR_TRAINEES))
     reply = await sign_in(ctx.db, ctx.person, *parsed, ctx.now)
     return ActionResult(replies=[reply], toast=reply.plain()[:190])

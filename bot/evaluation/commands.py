@@ -29,9 +29,7 @@ EVALUATION_WORDS = re.compile(
 COMMANDS = ("ratings", "evaluation", "results", "closing")
 
 
-def refusal(command: str) -> Reply:
-    if command == "closing":
-        return Reply.text(_("Sorry, only the organisers and class managers can do that."))
+def refusal() -> Reply:
     return Reply.text(_("Sorry, only the class managers can do that."))
 
 
@@ -55,7 +53,7 @@ async def run(
             if command == "closing":
                 return Outcome([await closing.closing_pack(db, person, cls, now, lang)])
         except Forbidden:
-            return Outcome([refusal(command)])
+            return Outcome([refusal()])
     raise ValueError(command)
 
 

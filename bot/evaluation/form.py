@@ -209,6 +209,11 @@ async def _on_answer(ctx: ActionContext, rest: str) -> ActionResult:
         return ActionResult(replies=[await start(ctx.db, ctx.person, cls, ctx.now, ctx.lang)])
     if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
         return actions.expired()
+    role = await permissions.role_in(ctx.db, ctx.person, int(parts[0]))
+    if role is None:
+        return actions.expired()
+    if role is not Role.TRAINEE:
+        return ActionResult(toast=_("This evaluation form is not for you."))
     if parts[2] == "skip":
         score, text = None, ""
     elif parts[2].isdigit():

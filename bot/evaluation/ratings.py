@@ -170,6 +170,18 @@ async def save_comment(
 
 
 async def _on_rate(ctx: ActionContext, rest: str) -> ActionResult:
+    ref = rest.removeprefix("c:")
+    if not rest.startswith("c:"):
+        ref = ref.rpartition(":")[0]
+    parsed = parse_ref(ref)
+    found = await resolve(ctx.db, *parsed) if parsed is not None else None
+    if parsed is None or found is None or not is_rated(found[1]):
+        return actions.expired()
+    role = await permissions.role_in(ctx.db, ctx.person, parsed[0])
+    if role is None:  # not (or no longer) in the class
+        return actions.expired()
+    if role is not Role.TRAINEE:
+        return ActionResult(toast=_("Ratings are for trainees."))
     if rest.startswith("c:"):
         parsed = parse_ref(rest[2:])
         if parsed is None:

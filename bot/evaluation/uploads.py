@@ -239,6 +239,11 @@ async def _on_sheet(ctx: ActionContext, rest: str) -> ActionResult:
     verb, _sep, number = rest.partition(":")
     if verb not in ("ok", "no") or not number.isdigit():
         return actions.expired()
+    sheet = await store.pending_sheet(ctx.db, int(number))
+    if sheet is None:
+        return actions.expired()
+    if sheet.person_id != ctx.person.id:  # only whoever sent the file confirms or cancels it
+        return ActionResult(toast=_("Sorry, only the organisers of this class can do that."))
     try:
         if verb == "ok":
             reply = await confirm(ctx.db, ctx.person, int(number), ctx.now, ctx.lang)

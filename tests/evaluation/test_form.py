@@ -41,7 +41,9 @@ async def test_answer_question_by_question_and_resume(
     again = await actions.dispatch(ctx(db, seeded.trainee, clock), f"ev:{seeded.cls.id}:1:5")
     assert "question 2 of 6" in again.replies[0].plain()
     bad = await actions.dispatch(ctx(db, seeded.trainee, clock), f"ev:{seeded.cls.id}:2:0")
-    assert bad.replies[0].plain() == "Please choose from 1 to 5."
+    assert bad.replies == [] and bad.toast == "This button is no longer active."
+    manager = await actions.dispatch(ctx(db, seeded.manager, clock), f"ev:{seeded.cls.id}:2:4")
+    assert manager.replies == [] and manager.toast == "This evaluation form is not for you."
     # Stop and come back later: the form resumes at question 2.
     resumed = await commands.run(db, seeded.trainee, seeded.cls, "evaluation", clock.now(), "en")
     assert "question 2 of 6" in resumed.replies[0].plain()

@@ -11,6 +11,7 @@ from bot.actions import ActionContext
 from bot.clock import FakeClock
 from bot.domain import Channel, Person
 from bot.evaluation import commands, ratings
+from bot.i18n import use_lang
 from bot.people.permissions import Forbidden
 from bot.store import attendance as attendance_store
 from bot.store import evaluation as store
@@ -63,13 +64,15 @@ async def test_only_attended_and_ended_lectures(
     assert early.replies[0].plain() == "You can rate this lecture once it has ended."
     clock.set(AFTER)
     other = f"{seeded.cls.id}:s1:2024-07-15"  # the opening ceremony is not a lecture
-    assert (await actions.dispatch(ctx(db, seeded.trainee, clock), f"rate:{other}:3")).replies[
-        0
-    ].plain() == "This lecture can no longer be rated."
+    not_a_lecture = await actions.dispatch(ctx(db, seeded.trainee, clock), f"rate:{other}:3")
+    assert not_a_lecture.toast == "This button is no longer active."
     bad = await actions.dispatch(ctx(db, seeded.trainee, clock), f"rate:{ref}:9")
-    assert bad.replies[0].plain() == "Please choose from 1 to 5."
+    assert bad.replies == [] and bad.toast == "This button is no longer active."
     manager = await actions.dispatch(ctx(db, seeded.manager, clock), f"rate:{ref}:3")
-    assert manager.replies[0].plain() == "Ratings are for trainees."
+    assert manager.replies == [] and manager.toast == "Ratings are for trainees."
+    with use_lang("en"):
+        wrong = await ratings.rate(db, seeded.trainee, seeded.cls.id, "s2", DAY, 9, clock.now())
+    assert wrong.plain() == "Please choose from 1 to 5."
     await attendance_store.mark(
         db,
         seeded.cls.id,

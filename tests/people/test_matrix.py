@@ -28,6 +28,7 @@ from telegram import Update
 from bot.announcements import publish
 from bot.clock import FakeClock
 from bot.domain import Channel, Person, Role, localized
+from bot.evaluation import uploads as sheet_uploads
 from bot.people import groups, invites, members
 from bot.schedule import uploads
 from bot.store import Database, people
@@ -93,6 +94,8 @@ class World:
     announcement_a: int
     people: dict[int, int]
     """Telegram user id → person id."""
+    sheet: int = 0
+    """A results sheet of A staged by its admin (issue 17)."""
 
 
 async def _person(db: Database, ext: int, name: str) -> Person:
@@ -152,6 +155,13 @@ async def _build(path: Path) -> World:
             publish.Draft(a.id, localized({"en": "Bus at 13:15"}), needs_ack=True),
             NOW,
         )
+        results = "Họ và tên,Kết quả\ntrainee of A,Đạt\n".encode()
+        preview = await sheet_uploads.stage(
+            db, made[ADMIN_A], a, "results", results, "kq.csv", NOW, "en"
+        )
+        sheet = next(
+            b.action for row in preview.buttons for b in row if b.action.startswith("sheet:ok:")
+        )
         return World(
             a=a.id,
             b=b.id,
@@ -159,6 +169,7 @@ async def _build(path: Path) -> World:
             invite_a=invite.invite.id,
             announcement_a=ann.id,
             people={ext: p.id for ext, p in made.items()},
+            sheet=int(sheet.rsplit(":", 1)[1]),
         )
     finally:
         await db.close()
@@ -300,6 +311,17 @@ COMMANDS: dict[str, Expect] = {
     f"/linkgroup {A_CODE}": group_only(MANAGERS_A, MANAGERS_A),
     # 2: moving A's group to B needs a role in A (where it is linked) and in B.
     f"/linkgroup {B_CODE}": group_only({GLOBAL}, MANAGERS_B),
+    # Issue 17: attendance and evaluation, private chats only (they show names and results).
+    # /attendance, /evaluation, /results: one's own for trainees, the class's for managers.
+    f"/attendance {A_CODE}": private_only(MEMBERS_A | {GLOBAL}),
+    f"/evaluation {A_CODE}": private_only(MEMBERS_A | {GLOBAL}),
+    f"/results {A_CODE}": private_only(MEMBERS_A | {GLOBAL}),
+    # /signin: trainees get their own record and nothing changes.
+    f"/signin {A_CODE} code 5": private_only(MEMBERS_A | {GLOBAL}),
+    f"/mark {A_CODE} 1 present": private_only(MANAGERS_A),
+    f"/ratings {A_CODE}": private_only(MANAGERS_A),
+    f"/closing {A_CODE}": private_only(MANAGERS_A),
+    f"/evalform {A_CODE}": private_only(ADMINS_A),
 }
 
 
@@ -363,6 +385,19 @@ BUTTONS: dict[str, Expect] = {
     "bcast:class:{a}": taps_everywhere(set(), "expired"),
     "bcast:aud:class": taps_everywhere(set(), "expired"),
     "bcast:send": taps_everywhere(set(), "expired"),
+    # Issue 17. A trainee's buttons: a non-trainee member is told so (a toast, nothing
+    # changes); outside the class they mean nothing.
+    "att:in:{a}:s2:2024-07-15": taps_everywhere(MEMBERS_A | {GLOBAL}, "expired"),
+    "rate:{a}:s2:2024-07-15:5": taps_everywhere(MEMBERS_A | {GLOBAL}, "expired"),
+    "rate:c:{a}:s2:2024-07-15": taps_everywhere(MEMBERS_A | {GLOBAL}, "expired"),
+    "ev:{a}:1:5": taps_everywhere(MEMBERS_A | {GLOBAL}, "expired"),
+    "ev:{a}:go": taps_everywhere(MEMBERS_A | {GLOBAL}, "expired"),
+    # The register: managers only.
+    "att:ls:{a}:s2:2024-07-15": taps_everywhere(MANAGERS_A),
+    "att:mk:{a}:s2:2024-07-15:{target_trainee}:p": taps_everywhere(MANAGERS_A),
+    # A staged results sheet: only the admin who sent it.
+    "sheet:ok:{sheet}": taps_everywhere({ADMIN_A}),
+    "sheet:no:{sheet}": taps_everywhere({ADMIN_A}),
 }
 
 
@@ -374,13 +409,16 @@ def _data(pattern: str, world: World) -> str:
         invite=world.invite_a,
         announcement=world.announcement_a,
         target_trainee=world.people[TARGET_TRAINEE],
+        sheet=world.sheet,
     )
 
 
 def test_the_matrix_covers_every_button_shape() -> None:
     from bot import buttons
 
-    tried = {buttons.parse(_data(p, World(1, 2, 3, 4, 5, {TARGET_TRAINEE: 6}))) for p in BUTTONS}
+    tried = {
+        buttons.parse(_data(p, World(1, 2, 3, 4, 5, {TARGET_TRAINEE: 6}, sheet=7))) for p in BUTTONS
+    }
     names = {p.name for p in tried if p is not None}
     assert names >= {p.name for p in buttons.PATTERNS} - {"bcast:lang"}
 

@@ -17,19 +17,21 @@ from telegram import Update
 from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.attendance import commands
-from bot.domain import Role
+from bot.domain import Role, TrainingClass
 from bot.evaluation import commands as evaluation_commands
 from bot.evaluation import sheets, uploads
 from bot.i18n import _
-from bot.people.permissions import Forbidden
+from bot.people.permissions import Forbidden, role_in
 from bot.replies import Reply
+from bot.store import classes
 from bot.telegram import jobs
 from bot.telegram.context import BotApp, BotContext, in_turn
 from bot.telegram.handlers import trainee
 from bot.telegram.handlers.common import current_class, not_joined, send
 
 AWAITING_SHEET = "evaluation:awaiting_sheet"
-"""chat_data key: (kind, asked at): the next document is a results or questions sheet."""
+"""chat_data key: (kind, asked at, class id): the next document is that class's results or
+questions sheet."""
 
 SHEET_WAIT = dt.timedelta(minutes=15)
 
@@ -43,19 +45,31 @@ async def command(update: Update, context: BotContext) -> None:
     await _run(update, context, name, " ".join(context.args or []))
 
 
+async def target_class(context: BotContext, arg: str) -> tuple[TrainingClass, str] | None:
+    """The class named by the first word of ``arg`` (and the rest), else the chat's class."""
+    first, _sep, rest = arg.partition(" ")
+    if first:
+        named = await classes.get_class_by_code(context.store, first)
+        if named is not None:
+            return named, rest.strip()
+    found = await current_class(context)
+    return (found[0], arg) if found is not None else None
+
+
 async def _run(update: Update, context: BotContext, name: str, arg: str) -> None:
     person = context.person
-    found = await current_class(context)
-    if person is None or found is None:
+    target = await target_class(context, arg)
+    if person is None or target is None:
         await send(update, context, not_joined(context))
         return
+    cls, arg = target
     if name in evaluation_commands.COMMANDS:
         outcome = await evaluation_commands.run(
-            context.store, person, found[0], name, context.now(), context.lang
+            context.store, person, cls, name, context.now(), context.lang
         )
     else:
         outcome = await commands.run(
-            context.store, person, found[0], name, arg, context.now(), context.lang
+            context.store, person, cls, name, arg, context.now(), context.lang
         )
     await send(update, context, outcome.replies)
     if outcome.resync is not None:
@@ -103,13 +117,15 @@ async def private_only(update: Update, context: BotContext) -> None:
 
 async def results_command(update: Update, context: BotContext) -> None:
     """/results: one's own result (managers: counts); organisers may then send the sheet."""
-    await _run(update, context, "results", "")
-    found = await current_class(context)
-    chat = update.effective_chat
-    if found is None or found[1] is not Role.ADMIN or chat is None:
+    await _run(update, context, "results", " ".join(context.args or []))
+    target = await target_class(context, " ".join(context.args or []))
+    person, chat = context.person, update.effective_chat
+    if target is None or person is None or chat is None:
+        return
+    if await role_in(context.store, person, target[0].id) is not Role.ADMIN:
         return
     assert context.chat_data is not None
-    context.chat_data[AWAITING_SHEET] = ("results", context.now())
+    context.chat_data[AWAITING_SHEET] = ("results", context.now(), target[0].id)
     text = _(
         "To publish results, send the results sheet (.xlsx or .csv) with the columns "
         "“Họ và tên | Kết quả | Khen thưởng | Lý do”. I will show a preview first."
@@ -119,16 +135,16 @@ async def results_command(update: Update, context: BotContext) -> None:
 
 async def evalform(update: Update, context: BotContext) -> None:
     """/evalform: organisers send their own evaluation questions (a sheet of the workbook)."""
-    found = await current_class(context)
-    chat = update.effective_chat
-    if found is None or chat is None:
+    target = await target_class(context, " ".join(context.args or []))
+    person, chat = context.person, update.effective_chat
+    if target is None or person is None or chat is None:
         await send(update, context, not_joined(context))
         return
-    if found[1] is not Role.ADMIN:
+    if await role_in(context.store, person, target[0].id) is not Role.ADMIN:
         await send(update, context, organisers_only())
         return
     assert context.chat_data is not None
-    context.chat_data[AWAITING_SHEET] = ("evaluation", context.now())
+    context.chat_data[AWAITING_SHEET] = ("evaluation", context.now(), target[0].id)
     text = _(
         "Please send the class workbook (.xlsx) with a sheet “Đánh giá” (columns "
         "“Câu hỏi” and optionally “Loại”: scale or text), or a CSV of the questions. "
@@ -151,14 +167,17 @@ async def document(update: Update, context: BotContext) -> None:
     command_name = caption[0].split("@")[0].lstrip("/").lower() if caption else ""
     asked = context.chat_data.pop(AWAITING_SHEET, None)
     fresh = asked is not None and context.now() - asked[1] <= SHEET_WAIT
+    cls: TrainingClass | None
     if command_name in ("results", "evalform"):
         kind = "results" if command_name == "results" else "evaluation"
+        target = await target_class(context, " ".join(caption[1:]))
+        cls = target[0] if target else None
     elif fresh:
         kind = asked[0]
+        cls = await classes.get_class(context.store, asked[2])
     else:
         return
-    found = await current_class(context)
-    if found is None:
+    if cls is None:
         await send(update, context, not_joined(context))
         return
     doc = message.document
@@ -180,7 +199,7 @@ async def document(update: Update, context: BotContext) -> None:
         reply = await uploads.stage(
             context.store,
             person,
-            found[0],
+            cls,
             kind,
             data,
             doc.file_name or "",
