@@ -17,11 +17,12 @@ import re
 from collections.abc import Awaitable, Callable
 
 from bot.attendance import commands
-from bot.domain import Person
+from bot.domain import Person, TrainingClass
 from bot.evaluation import commands as evaluation_commands
 from bot.i18n import _, use_lang
 from bot.people import preferences
 from bot.replies import Reply
+from bot.store import classes
 from bot.store.database import Database
 
 _COMMAND = re.compile(
@@ -55,8 +56,15 @@ async def respond(
         name, arg = "evaluation", ""
     else:
         return None
-    found = await preferences.active_class(db, person)
-    if found is None:
+    first, _sep, rest = arg.strip().partition(" ")
+    named = await classes.get_class_by_code(db, first) if first else None
+    cls: TrainingClass | None
+    if named is not None:  # "/mark VTE-HN-2024 3 absent", as on Telegram
+        cls, arg = named, rest
+    else:
+        found = await preferences.active_class(db, person)
+        cls = found[0] if found is not None else None
+    if cls is None:
         with use_lang(lang):
             return [
                 Reply.text(
@@ -67,9 +75,9 @@ async def respond(
                 )
             ]
     if name in evaluation_commands.COMMANDS:
-        outcome = await evaluation_commands.run(db, person, found[0], name, now, lang)
+        outcome = await evaluation_commands.run(db, person, cls, name, now, lang)
     else:
-        outcome = await commands.run(db, person, found[0], name, arg, now, lang)
+        outcome = await commands.run(db, person, cls, name, arg, now, lang)
     if outcome.resync is not None and resync is not None:
         await resync((outcome.resync,))
     return outcome.replies

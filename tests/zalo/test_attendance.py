@@ -80,3 +80,19 @@ async def test_sign_in_rate_and_evaluate_on_zalo(
     answers = await evaluation_store.answers_of(db, seeded.cls.id, person_id)
     assert [a.score for a in answers.values()][:5] == [4] * 5
     assert answers[6].text == "Tổ chức chu đáo"
+
+
+async def test_a_class_code_first_and_a_refusal(
+    talk: Conversation,
+    zalo_server: FakeZaloServer,
+    db: Database,
+    clock: FakeClock,
+    seeded: Seeded,
+) -> None:
+    made = await invites.create(db, seeded.cls.id, Role.TRAINEE, now=clock.now())
+    await say(talk, zalo_server, made.code)
+    await say(talk, zalo_server, "3")  # English
+    refused = await say(talk, zalo_server, "/mark VTE-HN-2024 1 absent")
+    assert refused == "Sorry, only the class managers can do that."
+    own = await say(talk, zalo_server, "/attendance VTE-HN-2024")
+    assert own.startswith("■ Your attendance")
