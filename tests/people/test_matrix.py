@@ -29,8 +29,11 @@ from bot.announcements import publish
 from bot.clock import FakeClock
 from bot.domain import Channel, Person, Role, localized
 from bot.people import groups, invites, members
+from bot.pocket import materials
+from bot.pocket import roster as pocket_roster
 from bot.schedule import uploads
 from bot.store import Database, people
+from bot.store import roster as roster_store
 from bot.store.versions import save_version
 from bot.telegram.context import BotApp
 from bot.telegram.offline_api import message_json, tap_json, user_json
@@ -67,6 +70,7 @@ MEMBERS_A = {TRAINEE_A, MANAGER_A, ADMIN_A}
 
 POINTERS = {
     "Please use this command in a private chat with me.": "private",
+    "Your card holds personal details: please ask me in a private chat.": "private",
     "Please send schedule files in a private chat.": "private",
     "Please use /linkgroup inside the group chat.": "group",
 }
@@ -78,6 +82,12 @@ REFUSALS = {
 EXPIRED = {
     "This button is no longer active.",
     "This departure is no longer in the schedule.",
+}
+NOT_JOINED = {
+    "You have not joined a class yet. Please open the invitation link your class manager "
+    "sent you.",
+    "This group is not linked to a class yet. A class manager can link it by writing "
+    "/linkgroup here.",
 }
 APOLOGY = "Sorry, something went wrong on my side. Please try again in a moment."
 
@@ -93,6 +103,28 @@ class World:
     announcement_a: int
     people: dict[int, int]
     """Telegram user id → person id."""
+    pending_roster: int = 0
+    """A trainees list for A, previewed by MANAGER_A and waiting for Confirm."""
+    entry: int = 0
+    """A row of A's live trainees list that nobody is matched to yet."""
+    material: int = 0
+    """A document MANAGER_A is attaching to one of A's sessions (waiting for the pick)."""
+    session: int = 0
+    """The id of one of A's sessions (a choice of the attach picker)."""
+
+
+MONDAY = "2024-07-15"
+"""The Monday of the class's week (the week picture's button)."""
+ROOM_OWN, PHONE_OWN = "R-701", "+84 911 000 701"
+"""The trainee of A's own card: only they (and A's managers) may ever read these."""
+ROOM_OTHER, PHONE_OTHER = "R-702", "+84 911 000 702"
+"""Another row of A's list: read only by A's managers (the whole list)."""
+ROSTER_CSV = (
+    "Name,Room,Bus,Seat,Phone\n"
+    f"trainee of A,{ROOM_OWN},1,12,{PHONE_OWN}\n"
+    f"Nguyen Van Unmatched,{ROOM_OTHER},2,3,{PHONE_OTHER}\n"
+).encode()
+DOCUMENT = {"file_id": "DOC1", "file_unique_id": "uDOC1", "file_name": "cd1.pdf", "file_size": 1000}
 
 
 async def _person(db: Database, ext: int, name: str) -> Person:
@@ -137,6 +169,7 @@ async def _build(path: Path) -> World:
         ):
             await people.add_member(db, cls.id, made[ext].id, role, NOW)
             await people.set_active_class(db, made[ext].id, cls.id)
+        await people.set_active_class(db, made[GLOBAL].id, a.id)  # a global admin asking about A
         await members.remove(db, made[ADMIN_A], a, made[REMOVED].id, now=NOW, lang="en")
         await groups.link(
             db, made[MANAGER_A], a.id, channel=Channel.TELEGRAM, chat_id=str(LINKED), now=NOW
@@ -152,6 +185,20 @@ async def _build(path: Path) -> World:
             publish.Draft(a.id, localized({"en": "Bus at 13:15"}), needs_ack=True),
             NOW,
         )
+        # Issue 18: A's live trainees list (the trainee of A matched by name, one row not),
+        # a second list waiting for MANAGER_A's Confirm, a document waiting for its session.
+        manager = made[MANAGER_A]
+        live = await pocket_roster.stage(db, manager, a, ROSTER_CSV, "r.csv", now=NOW, lang="en")
+        await pocket_roster.confirm(db, manager, _number(live, "pkr:ok:"), now=NOW, lang="en")
+        entry = next(e for e in await roster_store.entries(db, a.id) if e.person_id is None)
+        waiting = await pocket_roster.stage(
+            db, manager, a, ROSTER_CSV, "r.csv", now=NOW, lang="en"
+        )
+        picker = await materials.start_attach(
+            db, manager, a, title="Slides", file_id="DOC1", now=NOW, lang="en"
+        )
+        material, session = picker.buttons[0][0].action.split(":")[1:]
+        assert entry.id is not None
         return World(
             a=a.id,
             b=b.id,
@@ -159,9 +206,19 @@ async def _build(path: Path) -> World:
             invite_a=invite.invite.id,
             announcement_a=ann.id,
             people={ext: p.id for ext, p in made.items()},
+            pending_roster=_number(waiting, "pkr:ok:"),
+            entry=entry.id,
+            material=int(material),
+            session=int(session),
         )
     finally:
         await db.close()
+
+
+def _number(reply: Any, prefix: str) -> int:
+    """The id at the end of the reply's button whose data starts with ``prefix``."""
+    action = next(b.action for row in reply.buttons for b in row if b.action.startswith(prefix))
+    return int(action.rsplit(":", 1)[1])
 
 
 @pytest.fixture(scope="module")
@@ -193,9 +250,20 @@ def chat_of(actor: int, chat: str) -> dict[str, Any]:
     return {"id": LINKED if chat == "linked group" else UNLINKED, "type": "group", "title": "G"}
 
 
-async def say(app: BotApp, actor: int, text: str, chat: str, *, edited: bool = False) -> None:
+async def say(
+    app: BotApp,
+    actor: int,
+    text: str,
+    chat: str,
+    *,
+    edited: bool = False,
+    reply_to: dict[str, Any] | None = None,
+) -> None:
     data = message_json(
-        text, user_json(actor, ACTORS.get(actor, "X"), "en"), chat=chat_of(actor, chat)
+        text,
+        user_json(actor, ACTORS.get(actor, "X"), "en"),
+        chat=chat_of(actor, chat),
+        reply_to=reply_to,
     )
     if edited:
         data["edited_message"] = data.pop("message")
@@ -214,12 +282,28 @@ async def tap(app: BotApp, actor: int, data: str, chat: str) -> None:
     await feed(app, update)
 
 
+def personal(request: RecordingRequest) -> str | None:
+    """Whose personal data (room, phone) the answer shows: ``roster`` (A's whole list),
+    ``card`` (the trainee of A's own card only), or None."""
+    shown = " ".join(c.text for c in request.messages())
+    if ROOM_OTHER in shown or PHONE_OTHER in shown:
+        return "roster"
+    if ROOM_OWN in shown or PHONE_OWN in shown:
+        return "card"
+    return None
+
+
 def command_outcome(request: RecordingRequest) -> str:
     texts = [c.text for c in request.messages()]
     assert APOLOGY not in texts, "ended in the error handler"
     if not texts:
         return "silent"
+    shown = personal(request)
+    if shown is not None:
+        return shown
     last = texts[-1]
+    if last in NOT_JOINED:
+        return "not joined"
     for pointer, outcome in POINTERS.items():
         if last == pointer:
             return outcome
@@ -239,6 +323,9 @@ def tap_outcome(request: RecordingRequest) -> str:
     if text in EXPIRED:
         assert not touched, "an expired tap must not edit or send anything"
         return "expired"
+    if text in POINTERS:
+        assert not touched, "a tap pointed elsewhere must not edit or send anything"
+        return POINTERS[text]
     return "allowed"
 
 
@@ -273,7 +360,65 @@ def group_only(linked: set[int], unlinked: set[int]) -> Expect:
     return expect
 
 
+def each(default: str, cases: dict[str, set[int]] | None = None) -> dict[int, str]:
+    """``default`` for every actor but those listed under another outcome."""
+    table = dict.fromkeys(ACTORS, default)
+    for outcome, actors in (cases or {}).items():
+        table.update(dict.fromkeys(actors, outcome))
+    return table
+
+
+def per_chat(private: dict[int, str], linked: dict[int, str], unlinked: dict[int, str]) -> Expect:
+    return {"private": private, "linked group": linked, "unlinked group": unlinked}.__getitem__
+
+
+OUTSIDERS = {STRANGER, REMOVED}
+"""Nobody's class in a private chat: told to open their invitation link."""
+OF_B = {MANAGER_B, ADMIN_B}
+"""Their own class (B) is the one they ask about in a private chat."""
+
+
+def pocket_question() -> Expect:
+    """/contacts, /materials: for the class asked about, in private or in its linked group."""
+    return per_chat(
+        each("allowed", {"not joined": OUTSIDERS}), each("allowed"), each("not joined")
+    )
+
+
+def roster_command(managers: str) -> Expect:
+    """/roster [links]: A's managers get the list (``managers``), its trainee their own card,
+    B's managers B's list; in a group only a pointer to the private chat."""
+    return per_chat(
+        each(
+            "allowed",
+            {managers: MANAGERS_A, "card": {TRAINEE_A}, "not joined": OUTSIDERS},
+        ),
+        each("private"),
+        each("not joined"),
+    )
+
+
+AS_REPLY_TO_DOCUMENT = {"/attach"}
+"""Commands sent as a reply to a document (a PDF of the lecture)."""
+
 COMMANDS: dict[str, Expect] = {
+    # Issue 18, the pocket. Personal data (rooms, phones) only to its owner and A's managers,
+    # only in a private chat: /me in a group points to the private chat, for everyone.
+    "/me": per_chat(
+        each("allowed", {"card": {TRAINEE_A}, "not joined": OUTSIDERS}),
+        each("private"),
+        each("not joined"),
+    ),
+    "/contacts": pocket_question(),
+    "/materials": pocket_question(),
+    "/roster": roster_command("roster"),
+    "/roster links": roster_command("allowed"),  # one invite per row: names, no rooms
+    # Attaching a document to a session: the managers of the class it is for.
+    "/attach": per_chat(
+        each("allowed", {"refused": {TRAINEE_A}, "not joined": OUTSIDERS}),
+        each("refused", {"allowed": MANAGERS_A}),
+        each("not joined"),
+    ),
     f"/members {A_CODE}": private_only(MANAGERS_A),
     f"/invite {A_CODE}": private_only(MANAGERS_A),
     f"/invite {A_CODE} trainee 5 2": private_only(MANAGERS_A),
@@ -319,7 +464,15 @@ async def test_every_privileged_command(
     async with fresh(template, tmp_path) as (app, request, _db):
         for actor in ACTORS:
             request.clear()
-            await say(app, actor, _fill(command, world), chat)
+            document = None
+            if command in AS_REPLY_TO_DOCUMENT:
+                document = {
+                    "message_id": 5,
+                    "date": 0,
+                    "chat": chat_of(actor, chat),
+                    "document": DOCUMENT,
+                }
+            await say(app, actor, _fill(command, world), chat, reply_to=document)
             outcomes[actor] = command_outcome(request)
     expected = COMMANDS[command](chat)
     assert {ACTORS[a]: o for a, o in outcomes.items()} == {
@@ -340,7 +493,30 @@ def day_expect(chat: str) -> dict[int, str]:
     return {a: "allowed" if a in allowed else "expired" for a in ACTORS}
 
 
+def private_taps(allowed: set[int]) -> Expect:
+    """Personal data (the trainees list as a file): ``allowed`` get it in a private chat only;
+    in a group their tap points to the private chat; everyone else is refused."""
+
+    def expect(chat: str) -> dict[int, str]:
+        outcome = "allowed" if chat == "private" else "private"
+        return {a: outcome if a in allowed else "refused" for a in ACTORS}
+
+    return expect
+
+
 BUTTONS: dict[str, Expect] = {
+    # Issue 18, the pocket: a previewed trainees list is its uploader's to confirm or cancel.
+    "pkr:ok:{pending_roster}": taps_everywhere({MANAGER_A}),
+    "pkr:no:{pending_roster}": taps_everywhere({MANAGER_A}),
+    # Matching members to rows (names only): A's managers, wherever the picker is.
+    "pkm:{a}": taps_everywhere(MANAGERS_A),
+    "pkm:{a}:{target_trainee}": taps_everywhere(MANAGERS_A),
+    "pkm:{a}:{target_trainee}:{entry}": taps_everywhere(MANAGERS_A),
+    "pkx:{a}": private_taps(MANAGERS_A),
+    "pkx:{b}": private_taps(MANAGERS_B),
+    "pka:{material}:{session}": taps_everywhere(MANAGERS_A),
+    # The week as a picture: who may page through A's days may see A's week.
+    "pkw:{a}:{monday}": day_expect,
     "upl:ok:{upload}": taps_everywhere({ADMIN_A}),  # only the admin who staged it
     "upl:no:{upload}": taps_everywhere({ADMIN_A}),
     "inv:new:{a}:trainee": taps_everywhere(MANAGERS_A),
@@ -374,13 +550,19 @@ def _data(pattern: str, world: World) -> str:
         invite=world.invite_a,
         announcement=world.announcement_a,
         target_trainee=world.people[TARGET_TRAINEE],
+        pending_roster=world.pending_roster,
+        entry=world.entry,
+        material=world.material,
+        session=world.session,
+        monday=MONDAY,
     )
 
 
 def test_the_matrix_covers_every_button_shape() -> None:
     from bot import buttons
 
-    tried = {buttons.parse(_data(p, World(1, 2, 3, 4, 5, {TARGET_TRAINEE: 6}))) for p in BUTTONS}
+    world = World(1, 2, 3, 4, 5, {TARGET_TRAINEE: 6}, 7, 8, 9, 10)
+    tried = {buttons.parse(_data(p, world)) for p in BUTTONS}
     names = {p.name for p in tried if p is not None}
     assert names >= {p.name for p in buttons.PATTERNS} - {"bcast:lang"}
 
@@ -434,7 +616,8 @@ async def test_malformed_and_forged_buttons_are_no_longer_active(
 ) -> None:
     """8: huge integers, impossible dates, junk: answered "no longer active", no traceback."""
     world = template[1]
-    variants = malformed(_data(pattern, world))
+    real = {_data(p, world) for p in BUTTONS}  # pkm:<a>:<b> is pkm:<a>:<b>:<c> cut short
+    variants = [v for v in malformed(_data(pattern, world)) if v not in real]
     assert variants
     async with fresh(template, tmp_path) as (app, request, _db):
         for actor in (MANAGER_A, GLOBAL, STRANGER):
