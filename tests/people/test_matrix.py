@@ -84,8 +84,7 @@ EXPIRED = {
     "This departure is no longer in the schedule.",
 }
 NOT_JOINED = {
-    "You have not joined a class yet. Please open the invitation link your class manager "
-    "sent you.",
+    "You have not joined a class yet. Please open the invitation link your class manager sent you.",
     "This group is not linked to a class yet. A class manager can link it by writing "
     "/linkgroup here.",
 }
@@ -191,9 +190,7 @@ async def _build(path: Path) -> World:
         live = await pocket_roster.stage(db, manager, a, ROSTER_CSV, "r.csv", now=NOW, lang="en")
         await pocket_roster.confirm(db, manager, _number(live, "pkr:ok:"), now=NOW, lang="en")
         entry = next(e for e in await roster_store.entries(db, a.id) if e.person_id is None)
-        waiting = await pocket_roster.stage(
-            db, manager, a, ROSTER_CSV, "r.csv", now=NOW, lang="en"
-        )
+        waiting = await pocket_roster.stage(db, manager, a, ROSTER_CSV, "r.csv", now=NOW, lang="en")
         picker = await materials.start_attach(
             db, manager, a, title="Slides", file_id="DOC1", now=NOW, lang="en"
         )
@@ -380,9 +377,7 @@ OF_B = {MANAGER_B, ADMIN_B}
 
 def pocket_question() -> Expect:
     """/contacts, /materials: for the class asked about, in private or in its linked group."""
-    return per_chat(
-        each("allowed", {"not joined": OUTSIDERS}), each("allowed"), each("not joined")
-    )
+    return per_chat(each("allowed", {"not joined": OUTSIDERS}), each("allowed"), each("not joined"))
 
 
 def roster_command(managers: str) -> Expect:
@@ -819,3 +814,21 @@ async def test_one_manager_cannot_flood_past_the_hourly_cap(
             (world.people[MANAGER_A],),
         )
         assert sent[0][0] == 3
+
+
+async def test_a_stale_or_forged_match_never_hands_a_card_to_someone_else(
+    template: tuple[Path, World], tmp_path: Path
+) -> None:
+    """A manager's row picker offers free rows only; a stale one (another manager matched the
+    row meanwhile) or a forged ``pkm:`` naming the trainee of A's row must not move their card
+    (room, phone) to another member: no longer active, nothing changed."""
+    world = template[1]
+    async with fresh(template, tmp_path) as (app, request, db):
+        held = next(e for e in await roster_store.entries(db, world.a) if e.person_id is not None)
+        assert held.person_id == world.people[TRAINEE_A]
+        await tap(
+            app, MANAGER_A, f"pkm:{world.a}:{world.people[TARGET_TRAINEE]}:{held.id}", "private"
+        )
+        assert tap_outcome(request) == "expired"
+        assert await roster_store.entry_of(db, world.a, world.people[TRAINEE_A]) == held
+        assert await roster_store.entry_of(db, world.a, world.people[TARGET_TRAINEE]) is None
