@@ -406,6 +406,17 @@ COMMANDS: dict[str, Expect] = {
     ),
     "/contacts": pocket_question(),
     "/materials": pocket_question(),
+    # The same in plain words; a group hears only words addressed to the bot.
+    "my room": per_chat(
+        each("allowed", {"card": {TRAINEE_A}, "not joined": OUTSIDERS}),
+        each("silent"),
+        each("silent"),
+    ),
+    "@classbot_test_bot my room": per_chat(
+        each("allowed", {"card": {TRAINEE_A}, "not joined": OUTSIDERS}),
+        each("private"),
+        each("not joined"),
+    ),
     "/roster": roster_command("roster"),
     "/roster links": roster_command("allowed"),  # one invite per row: names, no rooms
     # Attaching a document to a session: the managers of the class it is for.
@@ -832,3 +843,33 @@ async def test_a_stale_or_forged_match_never_hands_a_card_to_someone_else(
         assert tap_outcome(request) == "expired"
         assert await roster_store.entry_of(db, world.a, world.people[TRAINEE_A]) == held
         assert await roster_store.entry_of(db, world.a, world.people[TARGET_TRAINEE]) is None
+
+
+async def test_a_trainees_preview_is_confirmed_once_and_only_while_its_sender_manages(
+    template: tuple[Path, World], tmp_path: Path
+) -> None:
+    """The role is read when the tap runs: a manager demoted after sending the list can no
+    longer confirm it; while they manage, a second Confirm changes nothing and says so."""
+    world = template[1]
+    confirm = f"pkr:ok:{world.pending_roster}"
+    async with fresh(template, tmp_path) as (app, request, db):
+        await tap(app, MANAGER_A, confirm, "private")
+        assert tap_outcome(request) == "allowed"
+        before = await db.fetchall("SELECT COUNT(*) FROM audit_log")
+        request.clear()
+        await tap(app, MANAGER_A, confirm, "private")
+        assert tap_outcome(request) == "allowed"  # in place: no longer waiting
+        assert "no longer waiting" in request.messages()[-1].text
+        assert await db.fetchall("SELECT COUNT(*) FROM audit_log") == before
+    (tmp_path / "again").mkdir()
+    async with fresh(template, tmp_path / "again") as (app, request, db):
+        await say(app, ADMIN_A, f"/demote {A_CODE} {world.people[MANAGER_A]}", "private")
+        membership = await people.get_membership(db, world.a, world.people[MANAGER_A])
+        assert membership is not None and membership.role is Role.TRAINEE
+        request.clear()
+        await tap(app, MANAGER_A, confirm, "private")
+        assert tap_outcome(request) == "refused"
+        state = await db.fetchall(
+            "SELECT state FROM pending_rosters WHERE id = ?", (world.pending_roster,)
+        )
+        assert state[0][0] == "pending"
