@@ -43,6 +43,8 @@ class ActionContext:
     channel: Channel
     group_class_id: int | None = None
     """The class of the group chat the button was tapped in, if any."""
+    private: bool = True
+    """Tapped in a private chat (a group's taps are read by everyone there)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,8 @@ class ActionResult:
     replies: list[Reply] = field(default_factory=list)
     replace: bool = False
     toast: str | None = None
+    alert: bool = False
+    """Show the toast as an alert the tapper must dismiss (a refusal, someone else's button)."""
 
 
 ActionHandler = Callable[[ActionContext, str], Awaitable[ActionResult]]

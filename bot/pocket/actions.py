@@ -12,17 +12,22 @@ import datetime as dt
 
 from bot import actions
 from bot.actions import ActionContext, ActionResult
+from bot.i18n import _
 from bot.people import permissions
-from bot.people.permissions import Forbidden
+from bot.people.permissions import MANAGERS, Forbidden
 from bot.pocket import materials, roster, week
 from bot.replies import Reply
 from bot.store import classes
 
 
 def _refused() -> ActionResult:
-    from bot.i18n import _
+    """A refusal for the tapper alone: the message the button was on stays as it is."""
+    return ActionResult(toast=_("Sorry, only the class managers can do that."), alert=True)
 
-    return ActionResult(replies=[Reply.text(_("Sorry, only the class managers can do that."))])
+
+def _done(reply: Reply | None, *, replace: bool) -> ActionResult:
+    """A service's answer; None (the button's object is gone or was forged): no longer active."""
+    return actions.expired() if reply is None else ActionResult(replies=[reply], replace=replace)
 
 
 async def _roster_upload(ctx: ActionContext, rest: str) -> ActionResult:
@@ -38,7 +43,9 @@ async def _roster_upload(ctx: ActionContext, rest: str) -> ActionResult:
             reply = await roster.cancel(ctx.db, ctx.person, int(number), ctx.lang)
     except Forbidden:
         return _refused()
-    return ActionResult(replies=[reply])
+    except roster.NotYours as exc:  # another manager's preview: theirs stays
+        return ActionResult(toast=exc.text, alert=True)
+    return _done(reply, replace=True)
 
 
 async def _match(ctx: ActionContext, rest: str) -> ActionResult:
@@ -48,6 +55,7 @@ async def _match(ctx: ActionContext, rest: str) -> ActionResult:
     cls = await classes.get_class(ctx.db, int(parts[0]))
     if cls is None:
         return actions.expired()
+    reply: Reply | None
     try:
         if len(parts) == 1:
             reply = await roster.member_picker(ctx.db, ctx.person, cls, ctx.lang)
@@ -59,7 +67,7 @@ async def _match(ctx: ActionContext, rest: str) -> ActionResult:
             )
     except Forbidden:
         return _refused()
-    return ActionResult(replies=[reply], replace=len(parts) > 1)
+    return _done(reply, replace=len(parts) > 1)
 
 
 async def _export(ctx: ActionContext, rest: str) -> ActionResult:
@@ -67,6 +75,9 @@ async def _export(ctx: ActionContext, rest: str) -> ActionResult:
     if cls is None:
         return actions.expired()
     try:
+        if not ctx.private:  # rooms and phones: never into a group, whoever taps
+            await permissions.require(ctx.db, ctx.person, cls.id, MANAGERS)
+            return ActionResult(toast=_("Please use this command in a private chat with me."))
         return ActionResult(replies=[await roster.export(ctx.db, ctx.person, cls, ctx.lang)])
     except Forbidden:
         return _refused()
@@ -82,7 +93,7 @@ async def _attach(ctx: ActionContext, rest: str) -> ActionResult:
         )
     except Forbidden:
         return _refused()
-    return ActionResult(replies=[reply], replace=True)
+    return _done(reply, replace=True)
 
 
 async def _picture(ctx: ActionContext, rest: str) -> ActionResult:

@@ -69,17 +69,17 @@ def _label(cls: TrainingClass, s: Session, topics: dict[int, Topic], lang: str) 
 
 async def attach(
     db: Database, person: Person, material_id: int, session_id: int, *, lang: str
-) -> Reply:
-    """Tie the waiting document to the chosen session (and its topic)."""
+) -> Reply | None:
+    """Tie the waiting document to the chosen session (and its topic); tapped again, says
+    it is done. None when the document or the session is gone (a stale or forged button)."""
     found = await store.get(db, material_id)
     with use_lang(lang):
-        gone = Reply.text(_("This button is no longer active."))
         if found is None:
-            return gone
+            return None
         await permissions.require(db, person, found.class_id, MANAGERS)
         cls = await classes.get_class(db, found.class_id)
         if cls is None or cls.live_version_id is None:
-            return gone
+            return None
         session = next(
             (
                 s
@@ -88,10 +88,13 @@ async def attach(
             ),
             None,
         )
-        if session is None or not await store.attach(
-            db, material_id, session.key, session.topic_number
-        ):
-            return gone
+        if session is None:
+            return None
+        attached = await store.attach(db, material_id, session.key, session.topic_number)
+        if not attached:
+            again = await store.get(db, material_id)
+            if again is None or again.state != "attached" or again.session_key != session.key:
+                return None
         topics = {t.number: t for t in await classes.topics(db, cls)}
         return Reply.text(
             _("Attached “{title}” to {session}. Trainees get it with /materials.").format(

@@ -36,6 +36,14 @@ CONFIRM, CANCEL = "pkr:ok:", "pkr:no:"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+class NotYours(Exception):
+    """A manager tapped another manager's preview: ``text`` is answered to them alone."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
 def problems_reply(error: ScheduleProblems, lang: str) -> Reply:
     """Every problem of a refused trainees file, with sheet, row and column."""
     with use_lang(lang):
@@ -275,18 +283,35 @@ async def stage_from_schedule_upload(
         return None
 
 
+def _closed() -> Reply:
+    return Reply.text(_("This preview is no longer waiting. Nothing was changed by this tap."))
+
+
+async def _own_preview(db: Database, person: Person, pending_id: int) -> store.PendingRoster | None:
+    """The previewed list if it exists (None: a forged or unknown id), after checking the
+    tapper manages its class now (:class:`Forbidden`) and is the one who sent it
+    (:class:`NotYours`)."""
+    found = await store.pending(db, pending_id)
+    if found is None:
+        return None
+    await permissions.require(db, person, found.class_id, MANAGERS)
+    if found.person_id != person.id:
+        raise NotYours(_("This preview is no longer waiting. Nothing was changed by this tap."))
+    return found
+
+
 async def confirm(
     db: Database, person: Person, pending_id: int, *, now: dt.datetime, lang: str
-) -> Reply:
-    """Apply a previewed roster (all rows or none) and audit it."""
-    found = await store.pending(db, pending_id)
+) -> Reply | None:
+    """Apply a previewed roster (all rows or none) and audit it; None if there is no such
+    preview. Raises :class:`Forbidden` or :class:`NotYours` for anyone but its sender."""
     with use_lang(lang):
-        closed = Reply.text(
-            _("This preview is no longer waiting. Nothing was changed by this tap.")
-        )
-        if found is None or found.person_id != person.id or found.state != "pending":
+        found = await _own_preview(db, person, pending_id)
+        if found is None:
+            return None
+        closed = _closed()
+        if found.state != "pending":
             return closed
-        await permissions.require(db, person, found.class_id, MANAGERS)
         if now >= found.expires_at:
             await store.close(db, pending_id, "cancelled")
             return closed
@@ -315,17 +340,14 @@ async def confirm(
         return Reply(blocks=(Block((done,)),), buttons=((button,),))
 
 
-async def cancel(db: Database, person: Person, pending_id: int, lang: str) -> Reply:
-    found = await store.pending(db, pending_id)
+async def cancel(db: Database, person: Person, pending_id: int, lang: str) -> Reply | None:
+    """Drop a previewed roster; like :func:`confirm`, only its sender may."""
     with use_lang(lang):
-        if (
-            found is None
-            or found.person_id != person.id
-            or not await store.close(db, pending_id, "cancelled")
-        ):
-            return Reply.text(
-                _("This preview is no longer waiting. Nothing was changed by this tap.")
-            )
+        found = await _own_preview(db, person, pending_id)
+        if found is None:
+            return None
+        if not await store.close(db, pending_id, "cancelled"):
+            return _closed()
         return Reply.text(_("Cancelled. The trainees list was not changed."))
 
 
@@ -349,9 +371,11 @@ async def member_picker(db: Database, person: Person, cls: TrainingClass, lang: 
 
 async def row_picker(
     db: Database, person: Person, cls: TrainingClass, member_id: int, lang: str
-) -> Reply:
-    """Rows not matched to anyone yet, as buttons, for one member."""
+) -> Reply | None:
+    """Rows not matched to anyone yet, as buttons, for one member (None: not a member)."""
     await permissions.require(db, person, cls.id, MANAGERS)
+    if await people.get_membership(db, cls.id, member_id) is None:
+        return None
     rows = [e for e in await store.entries(db, cls.id) if e.person_id is None]
     with use_lang(lang):
         if not rows:
@@ -374,18 +398,20 @@ async def match(
     *,
     now: dt.datetime,
     lang: str,
-) -> Reply:
-    """Tie a member to a row (audited)."""
+) -> Reply | None:
+    """Tie a member to a row nobody holds (audited); tapped again, says it is done. None when
+    the member or the row is gone, or the row is someone else's (a stale or forged button)."""
     await permissions.require(db, person, cls.id, MANAGERS)
     member = await people.get_membership(db, cls.id, member_id)
     entry = await store.entry(db, cls.id, entry_id)
     with use_lang(lang):
-        if (
-            member is None
-            or entry is None
-            or not await store.match(db, cls.id, entry_id, member_id)
-        ):
-            return Reply.text(_("This button is no longer active."))
+        if member is None or entry is None:
+            return None
+        done = _("Matched: row {row} ({name}).").format(row=entry.row_no, name=entry.name)
+        if entry.person_id == member_id:
+            return Reply.text(done)
+        if not await store.match(db, cls.id, entry_id, member_id):
+            return None
         await audit.record(
             db,
             action="roster.match",
@@ -395,9 +421,7 @@ async def match(
             now=now,
             details={"row": entry.row_no, "person": member_id},
         )
-        return Reply.text(
-            _("Matched: row {row} ({name}).").format(row=entry.row_no, name=entry.name)
-        )
+        return Reply.text(done)
 
 
 async def invite_links(

@@ -126,16 +126,25 @@ async def replace(db: Database, class_id: int, new: list[RosterEntry]) -> None:
         )
 
 
-async def match(db: Database, class_id: int, entry_id: int, person_id: int | None) -> bool:
-    """Tie a roster row to a member (untying any other row of theirs); False if no row."""
+async def match(db: Database, class_id: int, entry_id: int, person_id: int) -> bool:
+    """Tie a roster row nobody holds to a member (untying any other row of theirs).
+
+    False, and nothing changed, if there is no such row or it is someone else's already
+    (a stale picker or a forged button never hands one trainee's card to another).
+    """
     async with db.transaction() as conn:
-        if person_id is not None:
-            await conn.execute(
-                "UPDATE roster SET person_id = NULL WHERE class_id = ? AND person_id = ?",
-                (class_id, person_id),
-            )
         cur = await conn.execute(
-            "UPDATE roster SET person_id = ? WHERE class_id = ? AND id = ?",
+            "SELECT person_id FROM roster WHERE class_id = ? AND id = ?", (class_id, entry_id)
+        )
+        row = await cur.fetchone()
+        if row is None or row[0] is not None:
+            return False
+        await conn.execute(
+            "UPDATE roster SET person_id = NULL WHERE class_id = ? AND person_id = ?",
+            (class_id, person_id),
+        )
+        cur = await conn.execute(
+            "UPDATE roster SET person_id = ? WHERE class_id = ? AND id = ? AND person_id IS NULL",
             (person_id, class_id, entry_id),
         )
         return cur.rowcount > 0

@@ -30,8 +30,11 @@ from bot.clock import FakeClock
 from bot.domain import Channel, Person, Role, localized
 from bot.evaluation import uploads as sheet_uploads
 from bot.people import groups, invites, members
+from bot.pocket import materials
+from bot.pocket import roster as pocket_roster
 from bot.schedule import uploads
 from bot.store import Database, people
+from bot.store import roster as roster_store
 from bot.store.versions import save_version
 from bot.telegram.context import BotApp
 from bot.telegram.offline_api import message_json, tap_json, user_json
@@ -68,6 +71,7 @@ MEMBERS_A = {TRAINEE_A, MANAGER_A, ADMIN_A}
 
 POINTERS = {
     "Please use this command in a private chat with me.": "private",
+    "Your card holds personal details: please ask me in a private chat.": "private",
     "Please send schedule files in a private chat.": "private",
     "Please use /linkgroup inside the group chat.": "group",
 }
@@ -79,6 +83,11 @@ REFUSALS = {
 EXPIRED = {
     "This button is no longer active.",
     "This departure is no longer in the schedule.",
+}
+NOT_JOINED = {
+    "You have not joined a class yet. Please open the invitation link your class manager sent you.",
+    "This group is not linked to a class yet. A class manager can link it by writing "
+    "/linkgroup here.",
 }
 APOLOGY = "Sorry, something went wrong on my side. Please try again in a moment."
 
@@ -96,6 +105,28 @@ class World:
     """Telegram user id → person id."""
     sheet: int = 0
     """A results sheet of A staged by its admin (issue 17)."""
+    pending_roster: int = 0
+    """A trainees list for A, previewed by MANAGER_A and waiting for Confirm."""
+    entry: int = 0
+    """A row of A's live trainees list that nobody is matched to yet."""
+    material: int = 0
+    """A document MANAGER_A is attaching to one of A's sessions (waiting for the pick)."""
+    session: int = 0
+    """The id of one of A's sessions (a choice of the attach picker)."""
+
+
+MONDAY = "2024-07-15"
+"""The Monday of the class's week (the week picture's button)."""
+ROOM_OWN, PHONE_OWN = "R-701", "+84 911 000 701"
+"""The trainee of A's own card: only they (and A's managers) may ever read these."""
+ROOM_OTHER, PHONE_OTHER = "R-702", "+84 911 000 702"
+"""Another row of A's list: read only by A's managers (the whole list)."""
+ROSTER_CSV = (
+    "Name,Room,Bus,Seat,Phone\n"
+    f"trainee of A,{ROOM_OWN},1,12,{PHONE_OWN}\n"
+    f"Nguyen Van Unmatched,{ROOM_OTHER},2,3,{PHONE_OTHER}\n"
+).encode()
+DOCUMENT = {"file_id": "DOC1", "file_unique_id": "uDOC1", "file_name": "cd1.pdf", "file_size": 1000}
 
 
 async def _person(db: Database, ext: int, name: str) -> Person:
@@ -140,6 +171,7 @@ async def _build(path: Path) -> World:
         ):
             await people.add_member(db, cls.id, made[ext].id, role, NOW)
             await people.set_active_class(db, made[ext].id, cls.id)
+        await people.set_active_class(db, made[GLOBAL].id, a.id)  # a global admin asking about A
         await members.remove(db, made[ADMIN_A], a, made[REMOVED].id, now=NOW, lang="en")
         await groups.link(
             db, made[MANAGER_A], a.id, channel=Channel.TELEGRAM, chat_id=str(LINKED), now=NOW
@@ -162,6 +194,18 @@ async def _build(path: Path) -> World:
         sheet = next(
             b.action for row in preview.buttons for b in row if b.action.startswith("sheet:ok:")
         )
+        # Issue 18: A's live trainees list (the trainee of A matched by name, one row not),
+        # a second list waiting for MANAGER_A's Confirm, a document waiting for its session.
+        manager = made[MANAGER_A]
+        live = await pocket_roster.stage(db, manager, a, ROSTER_CSV, "r.csv", now=NOW, lang="en")
+        await pocket_roster.confirm(db, manager, _number(live, "pkr:ok:"), now=NOW, lang="en")
+        entry = next(e for e in await roster_store.entries(db, a.id) if e.person_id is None)
+        waiting = await pocket_roster.stage(db, manager, a, ROSTER_CSV, "r.csv", now=NOW, lang="en")
+        picker = await materials.start_attach(
+            db, manager, a, title="Slides", file_id="DOC1", now=NOW, lang="en"
+        )
+        material, session = picker.buttons[0][0].action.split(":")[1:]
+        assert entry.id is not None
         return World(
             a=a.id,
             b=b.id,
@@ -170,9 +214,19 @@ async def _build(path: Path) -> World:
             announcement_a=ann.id,
             people={ext: p.id for ext, p in made.items()},
             sheet=int(sheet.rsplit(":", 1)[1]),
+            pending_roster=_number(waiting, "pkr:ok:"),
+            entry=entry.id,
+            material=int(material),
+            session=int(session),
         )
     finally:
         await db.close()
+
+
+def _number(reply: Any, prefix: str) -> int:
+    """The id at the end of the reply's button whose data starts with ``prefix``."""
+    action = next(b.action for row in reply.buttons for b in row if b.action.startswith(prefix))
+    return int(action.rsplit(":", 1)[1])
 
 
 @pytest.fixture(scope="module")
@@ -204,9 +258,20 @@ def chat_of(actor: int, chat: str) -> dict[str, Any]:
     return {"id": LINKED if chat == "linked group" else UNLINKED, "type": "group", "title": "G"}
 
 
-async def say(app: BotApp, actor: int, text: str, chat: str, *, edited: bool = False) -> None:
+async def say(
+    app: BotApp,
+    actor: int,
+    text: str,
+    chat: str,
+    *,
+    edited: bool = False,
+    reply_to: dict[str, Any] | None = None,
+) -> None:
     data = message_json(
-        text, user_json(actor, ACTORS.get(actor, "X"), "en"), chat=chat_of(actor, chat)
+        text,
+        user_json(actor, ACTORS.get(actor, "X"), "en"),
+        chat=chat_of(actor, chat),
+        reply_to=reply_to,
     )
     if edited:
         data["edited_message"] = data.pop("message")
@@ -225,12 +290,28 @@ async def tap(app: BotApp, actor: int, data: str, chat: str) -> None:
     await feed(app, update)
 
 
+def personal(request: RecordingRequest) -> str | None:
+    """Whose personal data (room, phone) the answer shows: ``roster`` (A's whole list),
+    ``card`` (the trainee of A's own card only), or None."""
+    shown = " ".join(c.text for c in request.messages())
+    if ROOM_OTHER in shown or PHONE_OTHER in shown:
+        return "roster"
+    if ROOM_OWN in shown or PHONE_OWN in shown:
+        return "card"
+    return None
+
+
 def command_outcome(request: RecordingRequest) -> str:
     texts = [c.text for c in request.messages()]
     assert APOLOGY not in texts, "ended in the error handler"
     if not texts:
         return "silent"
+    shown = personal(request)
+    if shown is not None:
+        return shown
     last = texts[-1]
+    if last in NOT_JOINED:
+        return "not joined"
     for pointer, outcome in POINTERS.items():
         if last == pointer:
             return outcome
@@ -250,6 +331,9 @@ def tap_outcome(request: RecordingRequest) -> str:
     if text in EXPIRED:
         assert not touched, "an expired tap must not edit or send anything"
         return "expired"
+    if text in POINTERS:
+        assert not touched, "a tap pointed elsewhere must not edit or send anything"
+        return POINTERS[text]
     return "allowed"
 
 
@@ -284,7 +368,74 @@ def group_only(linked: set[int], unlinked: set[int]) -> Expect:
     return expect
 
 
+def each(default: str, cases: dict[str, set[int]] | None = None) -> dict[int, str]:
+    """``default`` for every actor but those listed under another outcome."""
+    table = dict.fromkeys(ACTORS, default)
+    for outcome, actors in (cases or {}).items():
+        table.update(dict.fromkeys(actors, outcome))
+    return table
+
+
+def per_chat(private: dict[int, str], linked: dict[int, str], unlinked: dict[int, str]) -> Expect:
+    return {"private": private, "linked group": linked, "unlinked group": unlinked}.__getitem__
+
+
+OUTSIDERS = {STRANGER, REMOVED}
+"""Nobody's class in a private chat: told to open their invitation link."""
+OF_B = {MANAGER_B, ADMIN_B}
+"""Their own class (B) is the one they ask about in a private chat."""
+
+
+def pocket_question() -> Expect:
+    """/contacts, /materials: for the class asked about, in private or in its linked group."""
+    return per_chat(each("allowed", {"not joined": OUTSIDERS}), each("allowed"), each("not joined"))
+
+
+def roster_command(managers: str) -> Expect:
+    """/roster [links]: A's managers get the list (``managers``), its trainee their own card,
+    B's managers B's list; in a group only a pointer to the private chat."""
+    return per_chat(
+        each(
+            "allowed",
+            {managers: MANAGERS_A, "card": {TRAINEE_A}, "not joined": OUTSIDERS},
+        ),
+        each("private"),
+        each("not joined"),
+    )
+
+
+AS_REPLY_TO_DOCUMENT = {"/attach"}
+"""Commands sent as a reply to a document (a PDF of the lecture)."""
+
 COMMANDS: dict[str, Expect] = {
+    # Issue 18, the pocket. Personal data (rooms, phones) only to its owner and A's managers,
+    # only in a private chat: /me in a group points to the private chat, for everyone.
+    "/me": per_chat(
+        each("allowed", {"card": {TRAINEE_A}, "not joined": OUTSIDERS}),
+        each("private"),
+        each("not joined"),
+    ),
+    "/contacts": pocket_question(),
+    "/materials": pocket_question(),
+    # The same in plain words; a group hears only words addressed to the bot.
+    "my room": per_chat(
+        each("allowed", {"card": {TRAINEE_A}, "not joined": OUTSIDERS}),
+        each("silent"),
+        each("silent"),
+    ),
+    "@classbot_test_bot my room": per_chat(
+        each("allowed", {"card": {TRAINEE_A}, "not joined": OUTSIDERS}),
+        each("private"),
+        each("not joined"),
+    ),
+    "/roster": roster_command("roster"),
+    "/roster links": roster_command("allowed"),  # one invite per row: names, no rooms
+    # Attaching a document to a session: the managers of the class it is for.
+    "/attach": per_chat(
+        each("allowed", {"refused": {TRAINEE_A}, "not joined": OUTSIDERS}),
+        each("refused", {"allowed": MANAGERS_A}),
+        each("not joined"),
+    ),
     f"/members {A_CODE}": private_only(MANAGERS_A),
     f"/invite {A_CODE}": private_only(MANAGERS_A),
     f"/invite {A_CODE} trainee 5 2": private_only(MANAGERS_A),
@@ -341,7 +492,15 @@ async def test_every_privileged_command(
     async with fresh(template, tmp_path) as (app, request, _db):
         for actor in ACTORS:
             request.clear()
-            await say(app, actor, _fill(command, world), chat)
+            document = None
+            if command in AS_REPLY_TO_DOCUMENT:
+                document = {
+                    "message_id": 5,
+                    "date": 0,
+                    "chat": chat_of(actor, chat),
+                    "document": DOCUMENT,
+                }
+            await say(app, actor, _fill(command, world), chat, reply_to=document)
             outcomes[actor] = command_outcome(request)
     expected = COMMANDS[command](chat)
     assert {ACTORS[a]: o for a, o in outcomes.items()} == {
@@ -362,7 +521,30 @@ def day_expect(chat: str) -> dict[int, str]:
     return {a: "allowed" if a in allowed else "expired" for a in ACTORS}
 
 
+def private_taps(allowed: set[int]) -> Expect:
+    """Personal data (the trainees list as a file): ``allowed`` get it in a private chat only;
+    in a group their tap points to the private chat; everyone else is refused."""
+
+    def expect(chat: str) -> dict[int, str]:
+        outcome = "allowed" if chat == "private" else "private"
+        return {a: outcome if a in allowed else "refused" for a in ACTORS}
+
+    return expect
+
+
 BUTTONS: dict[str, Expect] = {
+    # Issue 18, the pocket: a previewed trainees list is its uploader's to confirm or cancel.
+    "pkr:ok:{pending_roster}": taps_everywhere({MANAGER_A}),
+    "pkr:no:{pending_roster}": taps_everywhere({MANAGER_A}),
+    # Matching members to rows (names only): A's managers, wherever the picker is.
+    "pkm:{a}": taps_everywhere(MANAGERS_A),
+    "pkm:{a}:{target_trainee}": taps_everywhere(MANAGERS_A),
+    "pkm:{a}:{target_trainee}:{entry}": taps_everywhere(MANAGERS_A),
+    "pkx:{a}": private_taps(MANAGERS_A),
+    "pkx:{b}": private_taps(MANAGERS_B),
+    "pka:{material}:{session}": taps_everywhere(MANAGERS_A),
+    # The week as a picture: who may page through A's days may see A's week.
+    "pkw:{a}:{monday}": day_expect,
     "upl:ok:{upload}": taps_everywhere({ADMIN_A}),  # only the admin who staged it
     "upl:no:{upload}": taps_everywhere({ADMIN_A}),
     "inv:new:{a}:trainee": taps_everywhere(MANAGERS_A),
@@ -410,15 +592,31 @@ def _data(pattern: str, world: World) -> str:
         announcement=world.announcement_a,
         target_trainee=world.people[TARGET_TRAINEE],
         sheet=world.sheet,
+        pending_roster=world.pending_roster,
+        entry=world.entry,
+        material=world.material,
+        session=world.session,
+        monday=MONDAY,
     )
 
 
 def test_the_matrix_covers_every_button_shape() -> None:
     from bot import buttons
 
-    tried = {
-        buttons.parse(_data(p, World(1, 2, 3, 4, 5, {TARGET_TRAINEE: 6}, sheet=7))) for p in BUTTONS
-    }
+    world = World(
+        1,
+        2,
+        3,
+        4,
+        5,
+        {TARGET_TRAINEE: 6},
+        sheet=7,
+        pending_roster=8,
+        entry=9,
+        material=10,
+        session=11,
+    )
+    tried = {buttons.parse(_data(p, world)) for p in BUTTONS}
     names = {p.name for p in tried if p is not None}
     assert names >= {p.name for p in buttons.PATTERNS} - {"bcast:lang"}
 
@@ -472,7 +670,8 @@ async def test_malformed_and_forged_buttons_are_no_longer_active(
 ) -> None:
     """8: huge integers, impossible dates, junk: answered "no longer active", no traceback."""
     world = template[1]
-    variants = malformed(_data(pattern, world))
+    real = {_data(p, world) for p in BUTTONS}  # pkm:<a>:<b> is pkm:<a>:<b>:<c> cut short
+    variants = [v for v in malformed(_data(pattern, world)) if v not in real]
     assert variants
     async with fresh(template, tmp_path) as (app, request, _db):
         for actor in (MANAGER_A, GLOBAL, STRANGER):
@@ -674,3 +873,51 @@ async def test_one_manager_cannot_flood_past_the_hourly_cap(
             (world.people[MANAGER_A],),
         )
         assert sent[0][0] == 3
+
+
+async def test_a_stale_or_forged_match_never_hands_a_card_to_someone_else(
+    template: tuple[Path, World], tmp_path: Path
+) -> None:
+    """A manager's row picker offers free rows only; a stale one (another manager matched the
+    row meanwhile) or a forged ``pkm:`` naming the trainee of A's row must not move their card
+    (room, phone) to another member: no longer active, nothing changed."""
+    world = template[1]
+    async with fresh(template, tmp_path) as (app, request, db):
+        held = next(e for e in await roster_store.entries(db, world.a) if e.person_id is not None)
+        assert held.person_id == world.people[TRAINEE_A]
+        await tap(
+            app, MANAGER_A, f"pkm:{world.a}:{world.people[TARGET_TRAINEE]}:{held.id}", "private"
+        )
+        assert tap_outcome(request) == "expired"
+        assert await roster_store.entry_of(db, world.a, world.people[TRAINEE_A]) == held
+        assert await roster_store.entry_of(db, world.a, world.people[TARGET_TRAINEE]) is None
+
+
+async def test_a_trainees_preview_is_confirmed_once_and_only_while_its_sender_manages(
+    template: tuple[Path, World], tmp_path: Path
+) -> None:
+    """The role is read when the tap runs: a manager demoted after sending the list can no
+    longer confirm it; while they manage, a second Confirm changes nothing and says so."""
+    world = template[1]
+    confirm = f"pkr:ok:{world.pending_roster}"
+    async with fresh(template, tmp_path) as (app, request, db):
+        await tap(app, MANAGER_A, confirm, "private")
+        assert tap_outcome(request) == "allowed"
+        before = await db.fetchall("SELECT COUNT(*) FROM audit_log")
+        request.clear()
+        await tap(app, MANAGER_A, confirm, "private")
+        assert tap_outcome(request) == "allowed"  # in place: no longer waiting
+        assert "no longer waiting" in request.messages()[-1].text
+        assert await db.fetchall("SELECT COUNT(*) FROM audit_log") == before
+    (tmp_path / "again").mkdir()
+    async with fresh(template, tmp_path / "again") as (app, request, db):
+        await say(app, ADMIN_A, f"/demote {A_CODE} {world.people[MANAGER_A]}", "private")
+        membership = await people.get_membership(db, world.a, world.people[MANAGER_A])
+        assert membership is not None and membership.role is Role.TRAINEE
+        request.clear()
+        await tap(app, MANAGER_A, confirm, "private")
+        assert tap_outcome(request) == "refused"
+        state = await db.fetchall(
+            "SELECT state FROM pending_rosters WHERE id = ?", (world.pending_roster,)
+        )
+        assert state[0][0] == "pending"

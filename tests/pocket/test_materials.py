@@ -36,7 +36,10 @@ async def test_attach_then_choose_the_session_then_trainees_get_it(
     done = await dispatch(ctx(db, seeded.manager, clock), topic1.action)
     assert "Attached “Slides CĐ1.pdf”" in done.replies[0].plain() and done.replace
     again = await dispatch(ctx(db, seeded.manager, clock), topic1.action)
-    assert "no longer active" in again.replies[0].plain()
+    assert "Attached “Slides CĐ1.pdf”" in again.replies[0].plain()  # done: says so again
+    other = next(row[0] for row in asked.buttons if row[0] is not topic1)
+    stale = await dispatch(ctx(db, seeded.manager, clock), other.action)
+    assert stale.replies == [] and stale.toast == "This button is no longer active."
 
     on_telegram = await materials.materials_reply(
         db, seeded.cls, None, lang="en", channel=Channel.TELEGRAM
@@ -59,7 +62,8 @@ async def test_a_trainee_cannot_attach(db: Database, seeded: Seeded, clock: Fake
         db, seeded.manager, seeded.cls, title="x", file_id="D", now=clock.now(), lang="en"
     )
     tap = await dispatch(ctx(db, seeded.trainee, clock), asked.buttons[0][0].action)
-    assert "only the class managers" in tap.replies[0].plain()
+    # answered to the tapper alone: the picker stays as it is
+    assert tap.replies == [] and tap.alert and "only the class managers" in str(tap.toast)
     assert await materials.materials_reply(
         db, seeded.cls, None, lang="en", channel=Channel.TELEGRAM
     ) == [

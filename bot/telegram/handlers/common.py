@@ -229,9 +229,10 @@ async def button(update: Update, context: BotContext) -> None:
         now=context.now(),
         channel=Channel.TELEGRAM,
         group_class_id=context.group_class_id,
+        private=not context.in_group,
     )
     result = await actions.dispatch(ctx, query.data or "")
-    await query.answer(result.toast)
+    await query.answer(result.toast, show_alert=result.alert)
     replies = list(result.replies)
     message = query.message
     if result.replace and replies and message is not None:
