@@ -10,18 +10,20 @@ here (:func:`help_reply`, :func:`myclass_reply`).
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 
 from bot import actions
 from bot.actions import ActionContext, ActionResult
 from bot.agenda import views as agenda
 from bot.agenda.cards import venue_time_label
-from bot.agenda.intents import Intent, IntentKind
+from bot.agenda.intents import Intent, IntentKind, parse
+from bot.agenda.matching import ScheduleIndex
 from bot.domain import LANGS, Role, TrainingClass
 from bot.i18n import LANG_NAMES, N_, _, use_lang
 from bot.people import preferences
 from bot.people.permissions import ROLE_NAMES
 from bot.replies import Block, Reply
-from bot.store import people
+from bot.store import classes, people
 from bot.store.database import Database
 
 CHANNEL_KINDS = frozenset({IntentKind.LANG, IntentKind.CLASS})
@@ -196,3 +198,38 @@ async def _choose_lang(ctx: ActionContext, rest: str) -> ActionResult:
 
 
 actions.register("lang:", _choose_lang)
+
+
+_indexes: weakref.WeakKeyDictionary[Database, dict[int, ScheduleIndex]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def schedule_index(db: Database, cls: TrainingClass) -> ScheduleIndex | None:
+    """The live version's words, indexed once per version (versions never change once saved)."""
+    version = cls.live_version_id
+    if version is None:
+        return None
+    per_db = _indexes.setdefault(db, {})
+    found = per_db.get(version)
+    if found is None:
+        sessions = await classes.version_sessions(db, version)
+        topics = await agenda.class_topics(db, cls)
+        found = per_db[version] = ScheduleIndex(sessions, topics.values())
+    return found
+
+
+async def understand(
+    db: Database, cls: TrainingClass | None, text: str, now: dt.datetime
+) -> Intent | None:
+    """What ``text`` asks, read against the class's own dates and schedule (the one parser).
+
+    Every channel calls this: dates resolve in the class's local time and within its
+    dates when they can, and the places, titles and lecturers named in the question
+    resolve to their session or topic. Without a class: the words alone.
+    """
+    if cls is None:
+        return parse(text, now.date())
+    index = await schedule_index(db, cls)
+    today = cls.local_now(now).date()
+    return parse(text, today, span=(cls.first_day, cls.last_day), index=index)
