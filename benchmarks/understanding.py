@@ -174,7 +174,8 @@ def main() -> None:
             for o in outcomes:
                 if not o.ok:
                     c = o.case
-                    print(f"MISS {c.lang}:{c.line} [{c.cls}] {c.text!r}: want {c.expected}, got {o.got}")
+                    where = f"{c.lang}:{c.line} [{c.cls}] {c.text!r}"
+                    print(f"MISS {where}: want {c.expected}, got {o.got}")
     total = sum(len(o) for o in results.values())
     passed = sum(o.ok for outcomes in results.values() for o in outcomes)
     for lang, rate in rates(results).items():

@@ -61,6 +61,7 @@ ACTION_MODULES: list[str] = [
     "bot.reminders.rollcall",
     "bot.reminders.settings",
     "bot.announcements.status",
+    "bot.agenda.briefs",  # visit:<class>:<session>, a visit's full card (issue 15)
     # Add the module that registers your prefix here (announcements: "ack:", roll call: "checkin:").
 ]
 

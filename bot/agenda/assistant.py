@@ -14,9 +14,10 @@ import weakref
 
 from bot import actions
 from bot.actions import ActionContext, ActionResult
+from bot.agenda import briefs
 from bot.agenda import views as agenda
 from bot.agenda.cards import venue_time_label
-from bot.agenda.intents import Intent, IntentKind, parse
+from bot.agenda.intents import SMALL_TALK, Intent, IntentKind, parse
 from bot.agenda.matching import ScheduleIndex
 from bot.domain import LANGS, Role, TrainingClass
 from bot.i18n import LANG_NAMES, N_, _, use_lang
@@ -165,10 +166,29 @@ async def answer(
             return [await agenda.topic_view(db, cls, intent.number, lang)]
         case IntentKind.VISITS:
             return await agenda.visits_view(db, cls, now, lang, limit=intent.number, day=intent.day)
+        case IntentKind.BRING | IntentKind.MEETING | IntentKind.SESSION if intent.session:
+            found = await briefs.session_view(db, cls, intent.kind, intent.session, lang)
+            if found is not None:
+                return found
+            return await answer(db, cls, Intent(intent.kind, day=intent.day), lang=lang, now=now)
         case IntentKind.BRING:
             return await agenda.bring_view(db, cls, now, lang, intent.day)
         case IntentKind.MEETING:
             return await agenda.meeting_view(db, cls, now, lang, intent.day)
+        case IntentKind.SESSION:
+            return [await agenda.next_view(db, cls, now, lang)]
+        case IntentKind.RETURN:
+            return await briefs.return_view(db, cls, now, lang, intent.day, intent.session)
+        case IntentKind.COUNTDOWN:
+            return [await briefs.countdown_view(db, cls, now, lang)]
+        case IntentKind.START | IntentKind.LECTURERS:
+            return [await briefs.day_brief(db, cls, intent.kind, intent.day or today, lang)]
+        case IntentKind.WHERE:
+            return [await briefs.where_view(db, cls, now, lang, intent.day)]
+        case IntentKind.SETLANG:
+            return [briefs.language_offer(intent.lang or lang, lang)]
+        case kind if kind in SMALL_TALK:
+            return [briefs.courtesy_reply(kind, lang)]
         case IntentKind.OPENING | IntentKind.CLOSING:
             return [await agenda.ceremony_view(db, cls, intent.kind is IntentKind.CLOSING, lang)]
         case IntentKind.HELP:

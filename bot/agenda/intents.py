@@ -300,7 +300,8 @@ _GOING = _words(
 )  # fmt: skip
 _GOING_LAO = _lao("ໄປໃສ", "ໄປບ່ອນໃດ")
 _NEXT = _words(
-    r"tiep theo", r"sap toi", r"sap dien ra", r"(?:lan|dot|chuyen|khao sat)(?: \S+){0,3} toi", r"ke tiep", r"buoi (?:sau|toi|tiep)", r"toi la",
+    r"tiep theo", r"sap toi", r"sap dien ra", r"(?:lan|dot|chuyen|khao sat)(?: \S+){0,3} toi",
+    r"ke tiep", r"buoi (?:sau|toi|tiep)",
     r"bay gio", r"dang (?:hoc|dien ra)", r"next", r"coming up", r"now", r"right now",
 )  # fmt: skip
 _NEXT_LAO = _lao("ຕໍ່ໄປ", "ຖັດໄປ", "ຕອນນີ້", "ດຽວນີ້", "ເທື່ອໜ້າ", "ຄັ້ງໜ້າ")
@@ -395,9 +396,9 @@ def _lao_keywords() -> tuple[str, ...]:
     """Every Lao keyword of the patterns above, longest first (taken out before matching)."""
     found: set[str] = {"ແດ່", "ເຈົ້າ", "ຕ້ອງ", "ໄປ", "ວັນໃດ", "ມື້ໃດ", "ຈັກໂມງ", "ຮຽນ", "ເລື່ອງ"}
     for value in globals().values():
-        if isinstance(value, tuple) and value and all(isinstance(v, str) for v in value):
-            if any(not v.isascii() for v in value):
-                found.update(value)
+        strings = isinstance(value, tuple) and all(isinstance(v, str) for v in value)
+        if strings and any(not v.isascii() for v in value):
+            found.update(value)
     return tuple(sorted(found, key=len, reverse=True))
 
 

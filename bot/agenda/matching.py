@@ -13,6 +13,7 @@ their full name, or by their given name after a title ("thầy Hùng", "Dr Hung"
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -33,26 +34,178 @@ HONORIFICS = (
 """Words before a lecturer's given name: "thầy Hùng", "cô Mai", "Dr Hung"."""
 
 GENERIC_WORDS = frozenset(
-    """
-    a ai anh ba bai bao bay bo buoi ca cac can cho chi chieu chua co con cua cung da dang
-    day de den di dau do duoc em gi gio hoc hom hoi khi khong ko la lai len lich luc mai
-    may minh mot nao nay ngay nhe nhung nhu o oi phai qua ra roi sang sau se tai the thi
-    thu toi trong tu tuan va vao ve voi vay xe
-    the an and are at be by can do does for from go going how i in is it me my of on or
-    our please should the to we what when where which who will with you your about
-    tour visit visits trip trips session sessions lecture lectures topic topics class
-    bring wear pack back get return time today tomorrow week day
-    ngay thu chu nhat sang chieu toi
-    """.split()
+    [
+        "a",
+        "ai",
+        "anh",
+        "ba",
+        "bai",
+        "bao",
+        "bay",
+        "bo",
+        "buoi",
+        "ca",
+        "cac",
+        "can",
+        "cho",
+        "chi",
+        "chieu",
+        "chua",
+        "co",
+        "con",
+        "cua",
+        "cung",
+        "da",
+        "dang",
+        "day",
+        "de",
+        "den",
+        "di",
+        "dau",
+        "do",
+        "duoc",
+        "em",
+        "gi",
+        "gio",
+        "hoc",
+        "hom",
+        "hoi",
+        "khi",
+        "khong",
+        "ko",
+        "la",
+        "lai",
+        "len",
+        "lich",
+        "luc",
+        "mai",
+        "may",
+        "minh",
+        "mot",
+        "nao",
+        "nay",
+        "ngay",
+        "nhe",
+        "nhung",
+        "nhu",
+        "o",
+        "oi",
+        "phai",
+        "qua",
+        "ra",
+        "roi",
+        "sang",
+        "sau",
+        "se",
+        "tai",
+        "the",
+        "thi",
+        "thu",
+        "toi",
+        "trong",
+        "tu",
+        "tuan",
+        "va",
+        "vao",
+        "ve",
+        "voi",
+        "vay",
+        "xe",
+        "the",
+        "an",
+        "and",
+        "are",
+        "at",
+        "be",
+        "by",
+        "can",
+        "do",
+        "does",
+        "for",
+        "from",
+        "go",
+        "going",
+        "how",
+        "i",
+        "in",
+        "is",
+        "it",
+        "me",
+        "my",
+        "of",
+        "on",
+        "or",
+        "our",
+        "please",
+        "should",
+        "the",
+        "to",
+        "we",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "will",
+        "with",
+        "you",
+        "your",
+        "about",
+        "tour",
+        "visit",
+        "visits",
+        "trip",
+        "trips",
+        "session",
+        "sessions",
+        "lecture",
+        "lectures",
+        "topic",
+        "topics",
+        "class",
+        "bring",
+        "wear",
+        "pack",
+        "back",
+        "get",
+        "return",
+        "time",
+        "today",
+        "tomorrow",
+        "week",
+        "day",
+        "ngay",
+        "thu",
+        "chu",
+        "nhat",
+        "sang",
+        "chieu",
+        "toi",
+    ]
 )
 """Words that name nothing on their own (question words, particles, the programme's own words)."""
 
 GENERIC_PAIRS = frozenset(
-    """
-    chuyen_de khao_sat thuc_te tham_quan di_thuc bai_giang hoi_truong ha_noi thanh_pho
-    lich_hoc bat_dau trang_phuc nghi_trua an_trua field_visit study_trip the_capital
-    hanoi_s
-    """.split()
+    [
+        "chuyen_de",
+        "khao_sat",
+        "thuc_te",
+        "tham_quan",
+        "di_thuc",
+        "bai_giang",
+        "hoi_truong",
+        "ha_noi",
+        "thanh_pho",
+        "lich_hoc",
+        "bat_dau",
+        "trang_phuc",
+        "nghi_trua",
+        "an_trua",
+        "field_visit",
+        "study_trip",
+        "the_capital",
+        "hanoi_s",
+    ]
 )
 """Word pairs the programme's own vocabulary uses everywhere ("khảo sát", "thực tế")."""
 
@@ -188,10 +341,10 @@ class ScheduleIndex:
             if _LAO_CHAR.search(norm):
                 lao.append(norm.replace(" ", ""))
             else:
-                latin += _WORD.findall(norm) + ["|"]
+                latin += [*_WORD.findall(norm), "|"]
         if lecturer:
             words, given = _lecturer_names(lecturer, self._normalize)
-            latin += _WORD.findall(words) + ["|"]
+            latin += [*_WORD.findall(words), "|"]
         return Entry(sessions, topic, tuple(latin), "|".join(lao), given)
 
     # --- Latin
@@ -236,8 +389,11 @@ class ScheduleIndex:
         for i, entry in enumerate(self.entries):
             for given in entry.given_names:
                 m = re.search(
-                    r"\b(?:" + "|".join(HONORIFICS) + r")\.?\s+(?:\w+\s+){0,2}?"
-                    + re.escape(given) + r"\b",
+                    r"\b(?:"
+                    + "|".join(HONORIFICS)
+                    + r")\.?\s+(?:\w+\s+){0,2}?"
+                    + re.escape(given)
+                    + r"\b",
                     norm,
                 )
                 if m and i not in found:
@@ -302,9 +458,7 @@ class ScheduleIndex:
         best = max(scores)
         if best < 2.0:
             return None
-        top = sorted(
-            (i for i, s in enumerate(scores) if s >= best * 0.8), key=lambda i: -scores[i]
-        )
+        top = sorted((i for i, s in enumerate(scores) if s >= best * 0.8), key=lambda i: -scores[i])
         return Found(tuple(self.entries[i] for i in top))
 
 
@@ -324,4 +478,4 @@ def _alike(word: str, other: str) -> bool:
 
 
 def _pairs(words: tuple[str, ...] | list[str]) -> set[str]:
-    return {f"{a}_{b}" for a, b in zip(words, words[1:], strict=False) if "|" not in (a, b)}
+    return {f"{a}_{b}" for a, b in itertools.pairwise(words) if "|" not in (a, b)}

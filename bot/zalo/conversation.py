@@ -9,7 +9,7 @@ Order of understanding a text message:
    invitation link joins a class (:func:`bot.people.invites.redeem`);
 3. ``/link`` gives a code to link this Zalo account with Telegram and
    ``/link CODE`` uses one made on Telegram (:mod:`bot.people.linking`);
-4. anything else goes through :func:`bot.agenda.intents.parse` and
+4. anything else goes through :func:`bot.agenda.assistant.understand` (the one parser) and
    :func:`bot.agenda.assistant.answer`, exactly like on Telegram.
 
 A first contact is asked for their language (numbered choices). Stickers,
@@ -29,7 +29,7 @@ from typing import Any
 
 from bot import actions
 from bot.actions import ActionContext
-from bot.agenda import assistant, intents
+from bot.agenda import assistant
 from bot.agenda.intents import IntentKind
 from bot.clock import Clock
 from bot.domain import Channel, Person, Role, TrainingClass
@@ -230,8 +230,7 @@ class Conversation:
 
     async def _ask(self, person: Person, text: str, lang: str, now: dt.datetime) -> list[Reply]:
         found = await preferences.active_class(self.db, person)
-        today = found[0].local_now(now).date() if found else now.date()
-        intent = intents.parse(text, today)
+        intent = await assistant.understand(self.db, found[0] if found else None, text, now)
         if intent is None and text.startswith("/"):
             command = text.split()[0]
             return [
