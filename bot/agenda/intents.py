@@ -106,6 +106,8 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff"))
 _PUNCTUATION = re.compile(r"[?!,;()\[\]\"“”«»…]+")
 
 
+_DOTS = re.compile(r"(?<!\d)\.+|\.+(?!\d)")
+"""Full stops and ellipses, but not the dot of a date ("15.7")."""
 _LATIN_MARKS = re.compile(r"(?<=[\u0000-\u024f])[\u0300-\u036f]+")
 _DIGITS = {ord(c): str(unicodedata.digit(c)) for c in "໐໑໒໓໔໕໖໗໘໙"}
 
@@ -119,7 +121,9 @@ def normalize(text: str) -> str:
         for old, new in _LAO_SPELLINGS.items():
             result = result.replace(old, new)
         result = result.replace("’", "'")
-    return " ".join(_PUNCTUATION.sub(" ", result).split())
+        result = "".join(" " if unicodedata.category(c) == "So" else c for c in result)
+    result = _DOTS.sub(" ", _PUNCTUATION.sub(" ", result))
+    return " ".join(result.split())
 
 
 def _words(*patterns: str) -> re.Pattern[str]:
@@ -370,12 +374,14 @@ _BYE = _words(
     r"see you",
 )  # fmt: skip
 _BYE_LAO = _lao("ລາກ່ອນ", "ພົບກັນໃໝ່", "ນອນຫຼັບຝັນດີ")
-_ACK = _words(
-    r"ok(?:e|ay|ie)?", r"vang", r"da", r"duoc(?: roi)?", r"dc", r"(?:da )?hieu roi", r"ro roi",
-    r"got it", r"great", r"noted", r"understood", r"fine", r"alright", r"good", r"perfect",
-    r"roger", r"on", r"tot", r"tuyet",
-)  # fmt: skip
-_ACK_LAO = _lao("ໂອເຄ", "ໄດ້ເຈົ້າ", "ຮັບຊາບ", "ເຂົ້າໃຈແລ້ວ", "ແມ່ນແລ້ວ", "ເຈົ້າ")
+# "ok", "dạ em hiểu rồi", "ໂອເຄເຈົ້າ": only when nothing but such words is written ("tôi đã
+# lên xe", "I'm on the bus" are check-ins).
+_ACK = re.compile(
+    r"^(?:(?:ok(?:e|ay|ie)?|vang|da|duoc|dc|roi|hieu|ro|got it|great|noted|understood|fine|"
+    r"alright|good|perfect|roger|tot|tuyet|a|ak|nhe|nha|em|anh|chi|ban|bot|oi|thanks?|"
+    r"thank you|cam on|very|sure|cool|yes|yep|vay|the|a)\s*)+$"
+)
+_ACK_LAO = _lao("ໂອເຄ", "ໄດ້ເຈົ້າ", "ຮັບຊາບ", "ເຂົ້າໃຈແລ້ວ", "ແມ່ນແລ້ວ", "ເຈົ້າ", "ໄດ້", "ແລ້ວ", "ຂອບໃຈ")
 _COURTESY_ONLY = 6
 """A courtesy is a short message: more words than this and it asks something."""
 
@@ -388,7 +394,10 @@ def _vocabulary() -> frozenset[str]:
     words: set[str] = set(_TYPO_ALSO.split())
     for value in globals().values():
         if isinstance(value, re.Pattern) and value.pattern.isascii():
-            words.update(re.findall(r"[a-z]{2,}", value.pattern))
+            for word, optional in re.findall(r"([a-z]{2,})(\??)", value.pattern):
+                words.add(word)
+                if optional:  # "lecturers?": "lecturer" too
+                    words.add(word[:-1])
     return frozenset(words)
 
 
@@ -579,11 +588,23 @@ def _fix_typos(norm: str, extra: frozenset[str] = frozenset()) -> str:
         words[i] = w
         if len(w) < 4 or not w.isascii() or not w.isalpha() or w in known:
             continue
-        close = {k for k in known if len(k) >= 4 and edit_distance(w, k) <= 1}
-        if len(close) == 1:
-            words[i] = close.pop()
+        close = [k for k in known if len(k) >= 4 and edit_distance(w, k) <= 1]
+        # Of several, the parser's own word, then the one sharing the longest start, then
+        # the one of the same length; two words of the schedule alike are left alone.
+        ranked = sorted(
+            (-(k in _KNOWN), -_common_start(w, k), abs(len(k) - len(w)), k) for k in close
+        )
+        if ranked and (len(ranked) == 1 or ranked[0][:3] != ranked[1][:3] or ranked[1][0]):
+            words[i] = ranked[0][3]
             changed = True
     return " ".join(words) if changed or words != norm.split() else norm
+
+
+def _common_start(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
 
 
 def _matches(pattern: re.Pattern[str], lao_words: tuple[str, ...], norm: str, lao: str) -> bool:
@@ -610,10 +631,14 @@ def _courtesy(norm: str, lao: str) -> IntentKind | None:
         (_THANKS, _THANKS_LAO, IntentKind.THANKS),
         (_BYE, _BYE_LAO, IntentKind.BYE),
         (_GREETING, _GREETING_LAO, IntentKind.GREETING),
-        (_ACK, _ACK_LAO, IntentKind.ACK),
     ):
         if _matches(pattern, words, norm, lao):
             return kind
+    rest = lao
+    for word in sorted(_ACK_LAO, key=len, reverse=True):
+        rest = rest.replace(word, "")
+    if _ACK.match(norm) or (rest != lao and not rest):
+        return IntentKind.ACK
     return None
 
 
@@ -747,3 +772,8 @@ def parse(
 
 _KNOWN = _vocabulary()
 _LAO_KEYWORDS = _lao_keywords()
+
+
+def known_words() -> frozenset[str]:
+    """The Latin words the parser itself understands (its patterns' vocabulary)."""
+    return _KNOWN

@@ -469,12 +469,15 @@ _SYLLABLE = re.compile(
 
 
 def _alike(word: str, other: str) -> bool:
-    """The same word, one edit apart, or the same English stem ("economy", "economic")."""
+    """The same word, one edit apart, or the same English stem ("economy", "economic"),
+    even with a slip in it ("ecnoomy")."""
     if word == other:
         return True
     if len(other) >= 5 and edit_distance(word, other) <= 1:
         return True
-    return len(word) >= 6 and len(other) >= 6 and word[:5] == other[:5]
+    if len(word) < 6 or len(other) < 6:
+        return False
+    return word[:5] == other[:5] or edit_distance(word[:6], other[:6]) <= 1
 
 
 def _pairs(words: tuple[str, ...] | list[str]) -> set[str]:

@@ -79,9 +79,9 @@ def test_day_buttons_step_within_the_class_dates() -> None:
     assert first.buttons == ((Button("Tue, Jul 16 ▶", "day:7:2024-07-16"),),)
     middle = agenda.day_reply(cls, D(2024, 7, 16), schedule.sessions, schedule.topics, "vi")
     assert [b.action for b in middle.buttons[0]] == ["day:7:2024-07-15", "day:7:2024-07-17"]
-    assert middle.buttons[0][0].label == "◀ Th 2, 15 thg 7"
+    assert middle.buttons[0][0].label == "◀ T2 15/7"  # as Vietnamese trainees write a day
     after = agenda.day_reply(cls, D(2024, 8, 1), schedule.sessions, schedule.topics, "en")
-    assert after.buttons == ((Button("◀ Wed, Jul 17", "day:7:2024-07-17"),),)
+    assert after.buttons == ((Button("Nearest class day: Wed, Jul 17", "day:7:2024-07-17"),),)
 
 
 def test_digest_rendering_has_no_buttons() -> None:
@@ -134,7 +134,7 @@ def test_guangzhou_times_are_labelled_utc_plus_8(lang: str, expected: str) -> No
         (
             "lo",
             "ຕາຕະລາງ ວັນອາທິດ, 21 ກັນຍາ 2025\nວັນດັ່ງກ່າວຢູ່ນອກໄລຍະເວລາຂອງການຝຶກອົບຮົມ; "
-            "ການຝຶກອົບຮົມຈັດຂຶ້ນໃນວັນທີ 19/09/2025 – 20/09/2025.",
+            "ການຝຶກອົບຮົມຈັດຂຶ້ນໃນວັນທີ 19 – 20 ກັນຍາ 2025.",
         ),
         (
             "en",
@@ -147,6 +147,8 @@ def test_day_outside_the_class(lang: str, expected: str) -> None:
     schedule = guangzhou_schedule()
     reply = agenda.day_reply(schedule.cls, D(2025, 9, 21), schedule.sessions, (), lang)
     assert reply.plain() == expected
+    # The nearest class day is one tap away.
+    assert [b.action for b in reply.buttons[0]] == [f"day:{schedule.cls.id}:2025-09-20"]
 
 
 def test_empty_day_inside_the_class() -> None:
@@ -193,12 +195,17 @@ def test_week_is_compact_and_skips_days_outside_the_class() -> None:
         "Monday, July 15, 2024\n"
         "08:00–09:00 · 🎓 Opening ceremony\n"
         "09:15–11:30 · Topic 1: Party building and rectification\n"
-        "13:30–17:00 · 🚌 Visit: smart operations centre\n"
-        "   Departure 13:15 from Hotel lobby\n\n"
+        "13:30–17:00 · 🚌 Visit: smart operations centre · bus 13:15\n\n"
         "Tuesday, July 16, 2024\n"
         "08:00–11:30 · Topic 2: Digital transformation in Hanoi\n\n"
         "Wednesday, July 17, 2024\n"
         "15:00–16:30 · 🎓 Closing ceremony"
+    ]
+    # One line per session, no meeting point; each day's details one tap away.
+    assert [b.action for b in replies[-1].buttons[0]] == [
+        "day:0:2024-07-15",
+        "day:0:2024-07-16",
+        "day:0:2024-07-17",
     ]
 
 
@@ -416,6 +423,7 @@ async def test_visits_bring_and_meeting_point(db: Database, clock: FakeClock) ->
     [bring] = await agenda.bring_view(db, seeded.cls, clock.now(), "lo")
     assert bring.plain() == (
         "🚌 ທັດສະນະສຶກສາ ສູນບັນຊາການອັດສະລິຍະ\nວັນຈັນ, 15 ກໍລະກົດ 2024\n"
+        "ເວລາທ້ອງຖິ່ນບ່ອນຝຶກອົບຮົມ: ເວລາ ຫວຽດນາມ (GMT+7)\n"
         "ອອກເດີນທາງເວລາ 13:15 ຈາກ ໂຖງໂຮງແຮມ\nສິ່ງທີ່ຕ້ອງນຳໄປ: ບັດນັກຮຽນ\nການແຕ່ງກາຍ: ເສື້ອເຊີດ"
     )
     [meeting] = await agenda.meeting_view(db, seeded.cls, clock.now(), "vi")
@@ -458,7 +466,11 @@ async def test_bring_and_meeting_for_a_named_day(db: Database, clock: FakeClock)
     # Without a day: the next departure only; "the next visit": one card of all of them.
     [monday] = await agenda.bring_view(db, cls, now, "en")
     assert "Monday, July 15, 2024" in monday.plain()
-    assert len(await agenda.visits_view(db, cls, now, "en")) == 10
+    # All visits: one compact message, a line and a button per visit (not 10 cards and pins).
+    [listed] = await agenda.visits_view(db, cls, now, "en")
+    assert len(listed.blocks[0].lines) == 10 and listed.location is None
+    assert len(listed.plain()) < 1200
+    assert [b.action for row in listed.buttons for b in row][0] == f"visit:{cls.id}:visit-ho-chi-minh"
     [first] = await agenda.visits_view(db, cls, now, "en", limit=1)
     assert "Monday, July 15, 2024" in first.plain()
     [trip] = await agenda.visits_view(db, cls, now, "en", day=D(2024, 7, 21))

@@ -56,7 +56,7 @@ async def test_the_sample_is_imported_once_and_the_user_enrolled(tmp_path: Path)
 
 
 async def test_a_chosen_demo_day_and_the_location_of_a_visit(tmp_path: Path) -> None:
-    text = await run_chat(tmp_path, "3\n/today\n/visits\n", today=dt.date(2024, 7, 16))
+    text = await run_chat(tmp_path, "3\n/today\n/meeting\n", today=dt.date(2024, 7, 16))
     assert "Schedule for Tuesday, July 16, 2024" in text
     assert "📍 " in text  # the meeting point of the next field visit
 

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.agenda import intents
+from bot.agenda import assistant
 from bot.clock import FakeClock
 from bot.domain import Channel, Role
 from bot.people import invites
@@ -171,10 +171,10 @@ async def test_a_failing_service_gets_an_apology_not_silence(
     await _say(talk, zalo_server, code)
     await _say(talk, zalo_server, "3")
 
-    def broken(text: str, today: object) -> None:
+    async def broken(*args: object) -> None:
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(intents, "parse", broken)
+    monkeypatch.setattr(assistant, "understand", broken)
     answer = await _say(talk, zalo_server, "lịch hôm nay")
     assert answer == ["Sorry, something went wrong on my side. Please try again in a moment."]
 

@@ -255,8 +255,9 @@ async def test_a_day_outside_the_class_gets_a_helpful_answer(
 ) -> None:
     await feed(app, message_update("/day 20/7", user_id=TRAINEE))
     [call] = request_recorder.messages(TRAINEE)
-    assert "15/07/2024 – 17/07/2024" in call.text
-    assert call.buttons == [[("◀ ພຸດ 17 ກ.ລ.", "day:1:2024-07-17")]]
+    assert "15 – 17 ກໍລະກົດ 2024" in call.text
+    # The nearest class day, one tap away.
+    assert [action for _label, action in call.buttons[0]] == ["day:1:2024-07-17"]
 
 
 async def test_today_uses_the_class_local_date(
