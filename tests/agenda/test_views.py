@@ -470,7 +470,7 @@ async def test_bring_and_meeting_for_a_named_day(db: Database, clock: FakeClock)
     [listed] = await agenda.visits_view(db, cls, now, "en")
     assert len(listed.blocks[0].lines) == 10 and listed.location is None
     assert len(listed.plain()) < 1200
-    assert [b.action for row in listed.buttons for b in row][0] == f"visit:{cls.id}:visit-ho-chi-minh"
+    assert listed.buttons[0][0].action == f"visit:{cls.id}:visit-ho-chi-minh"
     [first] = await agenda.visits_view(db, cls, now, "en", limit=1)
     assert "Monday, July 15, 2024" in first.plain()
     [trip] = await agenda.visits_view(db, cls, now, "en", day=D(2024, 7, 21))
