@@ -31,7 +31,7 @@ from bot.agenda.cards import (
 )
 from bot.agenda.intents import IntentKind
 from bot.domain import LANGS, Session, SessionKind, Topic, TrainingClass
-from bot.i18n import LANG_NAMES, N_, _, current_lang, use_lang
+from bot.i18n import LANG_NAMES, N_, _, babel_locale, current_lang, use_lang
 from bot.people import permissions
 from bot.replies import Block, Button, Reply
 from bot.store import classes
@@ -59,7 +59,10 @@ def language_offer(code: str, lang: str) -> Reply:
     if code not in LANGS:
         code = lang
     with use_lang(lang):
-        text = _("Shall I answer in {language} from now on?").format(language=LANG_NAMES[code])
+        name = babel_locale(lang).languages.get(code, LANG_NAMES[code])
+        if lang == "vi":  # "bằng tiếng Việt", mid-sentence
+            name = name[:1].lower() + name[1:]
+        text = _("Shall I answer in {language} from now on?").format(language=name)
         label = _("Yes: {language}").format(language=LANG_NAMES[code])
     return Reply(blocks=Reply.text(text).blocks, buttons=((Button(label, f"lang:{code}"),),))
 
