@@ -17,7 +17,7 @@ from bot.actions import ActionContext, ActionResult
 from bot.agenda import briefs
 from bot.agenda import views as agenda
 from bot.agenda.cards import venue_time_label
-from bot.agenda.intents import SMALL_TALK, Intent, IntentKind, parse
+from bot.agenda.intents import SMALL_TALK, Intent, IntentKind, normalize, parse
 from bot.agenda.matching import ScheduleIndex
 from bot.domain import LANGS, Role, TrainingClass
 from bot.i18n import LANG_NAMES, N_, _, use_lang
@@ -235,7 +235,7 @@ async def schedule_index(db: Database, cls: TrainingClass) -> ScheduleIndex | No
     if found is None:
         sessions = await classes.version_sessions(db, version)
         topics = await agenda.class_topics(db, cls)
-        found = per_db[version] = ScheduleIndex(sessions, topics.values())
+        found = per_db[version] = ScheduleIndex(sessions, topics.values(), normalize)
     return found
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
+from babel import Locale
+
 from bot import actions
 from bot.actions import ActionContext, ActionResult
 from bot.agenda import views
@@ -59,7 +61,7 @@ def language_offer(code: str, lang: str) -> Reply:
     if code not in LANGS:
         code = lang
     with use_lang(lang):
-        name = babel_locale(lang).languages.get(code, LANG_NAMES[code])
+        name = Locale.parse(babel_locale(lang)).languages.get(code, LANG_NAMES[code])
         if lang == "vi":  # "bằng tiếng Việt", mid-sentence
             name = name[:1].lower() + name[1:]
         text = _("Shall I answer in {language} from now on?").format(language=name)

@@ -18,7 +18,7 @@ from enum import StrEnum
 
 from babel import dates as babel_dates
 
-from bot.agenda.matching import Found, ScheduleIndex
+from bot.agenda.matching import Found, ScheduleIndex, edit_distance
 
 
 class IntentKind(StrEnum):
@@ -578,8 +578,6 @@ def _named_day(
 
 def _fix_typos(norm: str, extra: frozenset[str] = frozenset()) -> str:
     """Words one edit away from exactly one word the parser knows, put right ("lcih" → "lich")."""
-    from bot.agenda.matching import edit_distance
-
     known = _KNOWN | extra
     words = norm.split()
     changed = False

@@ -287,18 +287,19 @@ def _lecturer_names(lecturer: str, normalize: Callable[[str], str]) -> tuple[str
 
 
 class ScheduleIndex:
-    """The words of one schedule version, ready to be matched against questions."""
+    """The words of one schedule version, ready to be matched against questions.
+
+    ``normalize`` is the parser's own (:func:`bot.agenda.intents.normalize`), so that the
+    schedule and the questions are compared in the same form.
+    """
 
     def __init__(
         self,
         sessions: Sequence[Session],
         topics: Iterable[Topic],
-        normalize: Callable[[str], str] | None = None,
+        normalize: Callable[[str], str],
     ) -> None:
-        from bot.agenda.intents import normalize as default_normalize
-
-        norm = normalize or default_normalize
-        self._normalize = norm
+        self._normalize = normalize
         by_number = {t.number: t for t in topics}
         entries: list[Entry] = []
         lectures: dict[int, list[Session]] = {}

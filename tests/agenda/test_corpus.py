@@ -63,7 +63,7 @@ def _schedule(letter: str) -> tuple[Schedule, ScheduleIndex, dt.date]:
     name, local = understanding.CLASSES[letter]
     path = understanding.SCHEDULES / name
     schedule = build_schedule(read_file(path.read_bytes(), path.name), None)
-    index = ScheduleIndex(schedule.sessions, schedule.topics)
+    index = ScheduleIndex(schedule.sessions, schedule.topics, normalize)
     return schedule, index, local.date()
 
 
