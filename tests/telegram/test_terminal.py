@@ -77,9 +77,10 @@ def test_the_readme_command_opens_the_chat_on_a_fresh_directory(tmp_path: Path) 
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    # No usable locale: the greeting, like the answers, is in the class's language (Lao).
-    assert result.stdout.startswith("classbot: ການສົນທະນາໃນໜ້າຈໍຄຳສັ່ງ ກັບຫ້ອງຝຶກອົບຮົມຕົວຢ່າງ VTE-HN-2024")
-    assert "[1] Tiếng Việt  [2] ✓ ພາສາລາວ  [3] English" in result.stdout  # the class's default
+    # No language from the environment: the first screen is in English, and English is
+    # offered first; the person picks Lao (2) and is answered in Lao.
+    assert result.stdout.startswith("classbot terminal chat on the sample class VTE-HN-2024")
+    assert "[1] Tiếng Việt  [2] ພາສາລາວ  [3] ✓ English" in result.stdout
     assert result.stdout.count("ຕາຕະລາງ ວັນຈັນ, 15 ກໍລະກົດ 2024") == 2
     assert (tmp_path / "classbot.db").is_file()
     assert result.stderr == ""
