@@ -178,6 +178,7 @@ _BRING = _words(
     r"wear",
     r"dress code",
     r"what to take",
+    r"do i need (?:my|a|an|to bring|to take)",
 )
 _BRING_LAO = _lao(
     "ເອົາຫຍັງ", "ນຳຫຍັງ", "ຕ້ອງເອົາ", "ຄວນເອົາ", "ກຽມຫຍັງ", "ນຸ່ງ", "ແຕ່ງກາຍ", "ຊຸດຫຍັງ",
@@ -189,17 +190,21 @@ _MEETING = _words(
     r"diem (?:tap trung|hen|don|xuat phat)",
     r"(?:tap trung|don|len xe|gap nhau) (?:o|tai) (?:dau|cho nao)",
     r"may (?:gio|h) (?:thi )?(?:di|len xe|khoi hanh|xuat phat|xe chay|ra san bay|tap trung)",
+    r"(?:di|tap trung|len xe|don|khoi hanh) (?:luc |vao luc |tu )?may (?:gio|h)",
     r"xuat phat",
     r"khoi hanh",
     r"xe (?:chay|don|do|o dau|dau)",
     r"meeting point",
     r"departure(?: time| point)?",
-    r"pick ?up (?:point|time)",
-    r"where(?: \S+){0,4} (?:meet|leave|depart|gather|bus|coach)",
+    r"where(?:'s)?(?: \S+){0,5} (?:meet|leave|depart|gather|bus|coach)",
     r"(?:what time|when)(?: \S+){0,4} (?:bus|coach|leave|leaves|depart|departs)",
+    r"what time (?:do|does|will|shall) we (?:go|head|set off)",
+    r"pick ?up",
     r"(?:bus|coach) (?:leave|leaves|leaving|depart|departs|on|time)",
     r"^bus",
 )
+_MEETING_LAO_GO = re.compile(r"^ໄປ.{3,}ຈັກໂມງ$")
+"""'ໄປກວາງນິງຈັກໂມງ': when do we go there."""
 _MEETING_LAO = _lao(
     "ຈຸດນັດພົບ", "ນັດພົບ", "ລົດອອກ", "ລົດເມອອກ", "ຂຶ້ນລົດຢູ່ໃສ", "ຂຶ້ນລົດບ່ອນໃດ", "ຂຶ້ນລົດຈັກໂມງ",
     "ອອກເດີນທາງ", "ຈຸດລວມ", "ລວມຕົວ", "ອອກຈັກໂມງ",
@@ -234,7 +239,10 @@ _START = _words(
     r"the day) (?:start|begin|starting)",
     r"start(?:ing)? time", r"first session", r"(?:class|classes|lessons?) starts?",
 )  # fmt: skip
-_START_LAO = _lao("ເລີ່ມຈັກໂມງ", "ເຂົ້າຮຽນຈັກໂມງ", "ເລີ່ມຮຽນຈັກໂມງ", "ຮຽນຈັກໂມງ", "ເລີ່ມຕອນໃດ")
+_START_LAO = _lao(
+    "ເລີ່ມຈັກໂມງ", "ເຂົ້າຮຽນຈັກໂມງ", "ເລີ່ມຮຽນຈັກໂມງ", "ຮຽນຈັກໂມງ", "ເລີ່ມຕອນໃດ", "ໄປຮອດຈັກໂມງ",
+    "ຕ້ອງຮອດຈັກໂມງ", "ມາຮອດຈັກໂມງ",
+)  # fmt: skip
 
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _NUM_DATE = re.compile(r"(?<![\d:])(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}|\d{2}))?(?![\d:])")
@@ -281,14 +289,21 @@ _TODAY = _words(
     r"this (?:morning|afternoon|evening)",
 )
 
+_TODAY_LAO = _lao("ມື້ນີ້", "ຕອນເຊົ້ານີ້", "ຕອນບ່າຍນີ້", "ຕອນແລງນີ້", "ຄືນນີ້", "ແລງນີ້")
+
 # "When is the closing ceremony?": the day of that ceremony.
 _OPENING = _words(r"khai giang", r"khai mac", r"opening(?: ceremony| session| day)?")
 _OPENING_LAO = _lao("ພິທີເປີດ", "ເປີດຫ້ອງ", "ເປີດການຝຶກອົບຮົມ")
 _CLOSING = _words(
     r"be giang", r"be mac", r"closing(?: ceremony| session| day)?", r"graduation",
-    r"last day", r"ngay cuoi",
+    r"last day", r"ngay cuoi", r"(?:lop|lop hoc|khoa hoc|khoa) (?:\S+ )?ket thuc",
+    r"ket thuc (?:khoa hoc|lop|ngay nao|khi nao|luc nao|hom nao)",
+    r"(?:class|course|training) (?:ends?|finish(?:es)?)", r"when does (?:the )?(?:class|course) end",
 )  # fmt: skip
-_CLOSING_LAO = _lao("ພິທີປິດ", "ປິດຫ້ອງ", "ປິດການຝຶກອົບຮົມ", "ມື້ສຸດທ້າຍ")
+_CLOSING_LAO = _lao(
+    "ພິທີປິດ", "ປິດຫ້ອງ", "ປິດການຝຶກອົບຮົມ", "ມື້ສຸດທ້າຍ", "ຈົບຫຼັກສູດ", "ສິ້ນສຸດການຝຶກອົບຮົມ",
+    "ຈົບການຝຶກອົບຮົມ",
+)  # fmt: skip
 
 _WEEK = _words(r"tuan(?: nay)?", r"(?:this )?week(?:ly)?", r"whole week")
 _WEEK_LAO = _lao("ອາທິດ")
@@ -316,6 +331,7 @@ _WHERE = _words(
     r"phong (?:nao|so may|hoc)", r"hoi truong nao",
     r"where (?:is|are|do we have) (?:the |our |my )?(?:class|classes|lecture|classroom|lesson)",
     r"where (?:do|will|shall) we (?:study|learn|have (?:class|the lecture))",
+    r"where'?s? (?:is )?(?:the |our )?(?:lecture|class|classroom|hall|room|lecture hall)\b",
     r"(?:which|what) (?:room|hall|classroom|building)",
 )  # fmt: skip
 _WHERE_LAO = _lao(
@@ -328,11 +344,11 @@ _TOPICS = _words(
 )  # fmt: skip
 _TOPICS_LAO = _lao("ຫົວຂໍ້", "ບົດບັນຍາຍ")
 _TOPICAL = _words(r"chuyen de", r"bai(?: giang| hoc)?", r"topics?", r"lectures?", r"cd")
-_FLIGHT = re.compile(r"\b(?:chuyen )?bay (?=ve|di|sang|tu)")
+_FLIGHT = re.compile(r"\b(?:chuyen )?bay (?=ve|di|sang|tu)|\b(?=ve nuoc\b)")
 
 
 def _flights(norm: str) -> str:
-    """'bay về' (fly back) as the schedule's English says it: 'flight'."""
+    """'bay về' (fly back), 'về nước' (home) as the schedule's English says it: 'flight'."""
     return _FLIGHT.sub("flight ", norm)
 
 
@@ -346,6 +362,8 @@ _HELP = _words(
     r"giup(?: do)?", r"tro giup", r"huong dan", r"cach dung", r"help", r"how do i",
     r"what can you do", r"commands?", r"lam (?:duoc|dc) (?:gi|j|nhung gi)",
     r"how (?:do i|to) use", r"what do you do", r"what are you",
+    r"what can (?:this|the) (?:bot|thing|assistant) do", r"how does (?:this|it) work",
+    r"co the (?:lam|giup) (?:gi|j|duoc gi)", r"lam gi duoc", r"giup (?:duoc )?gi",
 )  # fmt: skip
 _HELP_LAO = _lao("ຊ່ວຍ", "ແນະນຳ", "ວິທີໃຊ້", "ເຮັດຫຍັງໄດ້", "ຊ່ວຍຫຍັງໄດ້")
 _SCHEDULE = _words(
@@ -571,7 +589,7 @@ def _named_day(
         return None
     if _TOMORROW.search(norm) or "ມື້ອື່ນ" in lao:
         return IntentKind.TOMORROW, today + dt.timedelta(days=1)
-    if _TODAY.search(norm) or "ມື້ນີ້" in lao:
+    if _TODAY.search(norm) or _has(lao, _TODAY_LAO):
         return IntentKind.TODAY, today
     return None
 
@@ -693,8 +711,8 @@ def parse(
     found: Found | None = None
     if index is not None:
         bare = norm.replace(" ", "")
-        for word in _LAO_KEYWORDS:
-            bare = bare.replace(word, "|")
+        for word in _LAO_KEYWORDS:  # "#": never in the schedule's text (which uses "|")
+            bare = bare.replace(word, "#")
         topical = _matches(_TOPICAL, _TOPICS_LAO, norm, norm.replace(" ", ""))
         found = index.find(_flights(norm), bare, _KNOWN, topical=topical)
         if found is not None and found.by_lecturer:  # "cô Mai" is no "mai" (tomorrow)
@@ -715,7 +733,8 @@ def parse(
         (_BRING, _BRING_LAO, IntentKind.BRING),
         (_MEETING, _MEETING_LAO, IntentKind.MEETING),
     ):
-        if _matches(pattern, words, norm, lao):
+        going = kind is IntentKind.MEETING and bool(_MEETING_LAO_GO.search(lao))
+        if going or _matches(pattern, words, norm, lao):
             return Intent(kind, day=day, session=_visit_key(found, kind, today, day))
     if _RETURN.search(norm) or _RETURN_LAO.search(lao):
         key = _visit_key(found, IntentKind.RETURN, today, day)

@@ -187,6 +187,12 @@ GENERIC_WORDS = frozenset(
 
 GENERIC_PAIRS = frozenset(
     [
+        "chuong_trinh",
+        "lich_trinh",
+        "gioi_thieu",
+        "khoa_hoc",
+        "lop_hoc",
+        "hoc_vien",
         "chuyen_de",
         "khao_sat",
         "thuc_te",
@@ -340,7 +346,8 @@ class ScheduleIndex:
         for text in texts:
             norm = self._normalize(text)
             if _LAO_CHAR.search(norm):
-                lao.append(norm.replace(" ", ""))
+                # Lao writers space between phrases: no stretch may cross one.
+                lao.append(norm.replace(" ", "|"))
             else:
                 latin += [*_WORD.findall(norm), "|"]
         if lecturer:
