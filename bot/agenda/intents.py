@@ -298,7 +298,8 @@ _CLOSING = _words(
     r"be giang", r"be mac", r"closing(?: ceremony| session| day)?", r"graduation",
     r"last day", r"ngay cuoi", r"(?:lop|lop hoc|khoa hoc|khoa) (?:\S+ )?ket thuc",
     r"ket thuc (?:khoa hoc|lop|ngay nao|khi nao|luc nao|hom nao)",
-    r"(?:class|course|training) (?:ends?|finish(?:es)?)", r"when does (?:the )?(?:class|course) end",
+    r"(?:class|course|training) (?:ends?|finish(?:es)?)",
+    r"when does (?:the )?(?:class|course) end",
 )  # fmt: skip
 _CLOSING_LAO = _lao(
     "ພິທີປິດ", "ປິດຫ້ອງ", "ປິດການຝຶກອົບຮົມ", "ມື້ສຸດທ້າຍ", "ຈົບຫຼັກສູດ", "ສິ້ນສຸດການຝຶກອົບຮົມ",
