@@ -101,7 +101,12 @@ COMMANDS: dict[str, IntentKind] = {
 MAX_QUESTION = 300
 """Characters of a message that are parsed: a question is short; a pasted text is not one."""
 
-_LAO_SPELLINGS = {"\u0edc": "\u0eab\u0e99", "\u0edd": "\u0eab\u0ea1", "\u0ecd\u0eb2": "\u0eb3"}
+_LAO_SPELLINGS = {
+    "\u0edc": "\u0eab\u0e99",
+    "\u0edd": "\u0eab\u0ea1",
+    "\u0ecd\u0eb2": "\u0eb3",
+    "ກີ່ໂມງ": "ຈັກໂມງ",  # "what time", as many write it
+}
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff"))
 _PUNCTUATION = re.compile(r"[?!,;()\[\]\"“”«»…]+")
 
@@ -142,16 +147,16 @@ def _has(lao: str, words: tuple[str, ...]) -> bool:
 # Specific numbers first: "chuyên đề 3", "topic 3", "ຫົວຂໍ້ທີ 3".
 _TOPIC_N = re.compile(
     r"\b(?:chuyen de|cd|topic|lecture|bai)\s*(?:so|no\.?|number|#|thu)?\s*(\d{1,3})\b"
-    r"(?!\s*(?:/|gio|h\b|phut|ngay|thang))"
+    r"(?!\s*(?:/|gio|h\b|phut))"
 )
 _TOPIC_N_LAO = re.compile(r"(?:ຫົວຂໍ້(?:ບັນຍາຍ)?|ບົດ)(?:ທີ)?(\d{1,3})")
 
 # "Answer in Vietnamese": the language asked for, confirmed by a button.
 _SETLANG = re.compile(
-    r"\b(?:(?:tra loi|noi|dung|chuyen sang|doi sang|sang|bang|viet|chat|rep|reply|answer|"
+    r"\b(?:(?:tra loi|noi|dung|chuyen sang|doi sang|sang|bang|viet|chat|rep|reply|answer|ban|"
     r"respond|speak|talk|write|switch to|change to|use|in)\b(?: \S+){0,3}? "
     r"(?:(tieng viet|vietnamese)|(tieng lao|lao|laotian)|(tieng anh|english))\b|"
-    r"(?:(tieng viet|vietnamese)|(tieng lao)|(tieng anh|english)) "
+    r"(?:(tieng viet|vietnamese)|(tieng lao|lao|laotian)|(tieng anh|english)) "
     r"(?:duoc khong|dc ko|duoc ko|di|nhe|please|pls|plz))"
 )
 _SETLANG_LAO = {
@@ -164,6 +169,7 @@ _COUNTDOWN = _words(
     r"may (?:phut|tieng) nua", r"bao nhieu (?:phut|tieng) nua",
     r"how (?:long|much time|many (?:minutes|mins|hours)) (?:until|till|til|before|to|left)",
     r"how (?:long|much time) (?:is )?left", r"time left", r"countdown",
+    r"time (?:until|till|before|to) (?:the )?(?:next|class|lecture|start)", r"how much longer",
 )  # fmt: skip
 _COUNTDOWN_LAO = _lao("ອີກດົນ", "ອີກຈັກນາທີ", "ອີກຈັກຊົ່ວໂມງ", "ອີກຈັກໂມງ", "ຍັງເຫຼືອຈັກນາທີ")
 
@@ -179,6 +185,7 @@ _BRING = _words(
     r"dress code",
     r"what to take",
     r"do i need (?:my|a|an|to bring|to take)",
+    r"(?:phai|nen|co can) mang",
 )
 _BRING_LAO = _lao(
     "ເອົາຫຍັງ", "ນຳຫຍັງ", "ຕ້ອງເອົາ", "ຄວນເອົາ", "ກຽມຫຍັງ", "ນຸ່ງ", "ແຕ່ງກາຍ", "ຊຸດຫຍັງ",
@@ -203,7 +210,7 @@ _MEETING = _words(
     r"(?:bus|coach) (?:leave|leaves|leaving|depart|departs|on|time)",
     r"^bus",
 )
-_MEETING_LAO_GO = re.compile(r"^ໄປ.{3,}ຈັກໂມງ$")
+_MEETING_LAO_GO = re.compile(r"ໄປ(?!ຮອດ)(?:.{3,})?ຈັກໂມງ$")
 """'ໄປກວາງນິງຈັກໂມງ': when do we go there."""
 _MEETING_LAO = _lao(
     "ຈຸດນັດພົບ", "ນັດພົບ", "ລົດອອກ", "ລົດເມອອກ", "ຂຶ້ນລົດຢູ່ໃສ", "ຂຶ້ນລົດບ່ອນໃດ", "ຂຶ້ນລົດຈັກໂມງ",
@@ -217,7 +224,7 @@ _RETURN = _words(
     r"return(?:s|ing)?(?: time)?",
     r"(?:get|come|be|are we|will we be) back",
 )  # fmt: skip
-_RETURN_LAO = re.compile(r"ກັບ.{0,15}ຈັກໂມງ|ກັບມາຮອດ|ກັບຄືນ|ກັບເມືອ")
+_RETURN_LAO = re.compile(r"ກັບ.{0,15}(?:ຈັກໂມງ|ມື້ໃດ|ວັນໃດ)|ກັບມາຮອດ|ກັບຄືນ|ກັບເມືອ")
 
 _LECTURERS = _words(
     r"giang vien", r"bao cao vien", r"giao vien", r"dien gia", r"thay nao", r"co nao",
@@ -306,8 +313,11 @@ _CLOSING_LAO = _lao(
     "ຈົບການຝຶກອົບຮົມ",
 )  # fmt: skip
 
-_WEEK = _words(r"tuan(?: nay)?", r"(?:this )?week(?:ly)?", r"whole week")
-_WEEK_LAO = _lao("ອາທິດ")
+_WEEK = _words(
+    r"tuan(?: nay)?", r"(?:this )?week(?:ly)?", r"whole week", r"ca khoa", r"full schedule",
+    r"whole schedule", r"toan bo lich",
+)  # fmt: skip
+_WEEK_LAO = _lao("ອາທິດ", "ຕາຕະລາງທັງໝົດ")
 _VISITS = _words(
     r"khao sat", r"thuc te", r"tham quan", r"thuc dia", r"chuyen di", r"di tham",
     r"visits?", r"field ?trips?", r"trips?", r"excursions?", r"study tours?",
@@ -317,6 +327,7 @@ _VISITS_LAO = _lao("ທັດສະນະ", "ລົງພື້ນທີ່", "�
 _GOING = _words(
     r"di (?:dau|nhung dau|tham gi|cho nao)",
     r"where (?:are|do|will|shall) we (?:go|going|visit|visiting|heading|head)",
+    r"(?:go|going|goes) (?:anywhere|somewhere)",
 )  # fmt: skip
 _GOING_LAO = _lao("ໄປໃສ", "ໄປບ່ອນໃດ")
 _NEXT = _words(
@@ -365,17 +376,32 @@ _HELP = _words(
     r"how (?:do i|to) use", r"what do you do", r"what are you",
     r"what can (?:this|the) (?:bot|thing|assistant) do", r"how does (?:this|it) work",
     r"co the (?:lam|giup) (?:gi|j|duoc gi)", r"lam gi duoc", r"giup (?:duoc )?gi",
+    r"(?:dung|su dung) (?:bot )?(?:nhu )?(?:the nao|ntn|sao)", r"how (?:does|do) (?:this|it|i)",
 )  # fmt: skip
-_HELP_LAO = _lao("ຊ່ວຍ", "ແນະນຳ", "ວິທີໃຊ້", "ເຮັດຫຍັງໄດ້", "ຊ່ວຍຫຍັງໄດ້")
+_HELP_LAO = _lao("ຊ່ວຍ", "ແນະນຳ", "ວິທີໃຊ້", "ເຮັດຫຍັງໄດ້", "ຊ່ວຍຫຍັງໄດ້", "ໃຊ້ແນວໃດ")
 _SCHEDULE = _words(
     r"lich(?: hoc| trinh)?", r"chuong trinh", r"co gi", r"co j", r"hoc gi", r"hoc j",
     r"schedule", r"agenda", r"programme", r"program", r"timetable", r"what'?s on",
     r"whats on", r"vao (?:lop|hoc)", r"plan", r"what (?:do|are) we (?:have|doing)",
-    r"anything on", r"hoat dong", r"co hoc", r"hoc khong",
+    r"anything on", r"hoat dong", r"co hoc", r"hoc khong", r"an trua", r"nghi trua", r"an toi",
+    r"lunch", r"dinner",
 )  # fmt: skip
 _SCHEDULE_LAO = _lao(
     "ຕາຕະລາງ", "ມີຫຍັງ", "ໂປຣແກຣມ", "ແຜນການ", "ເຂົ້າຮຽນ", "ຮຽນຫຍັງ", "ມີຮຽນ", "ກິດຈະກຳ",
+    "ເຂົ້າທ່ຽງ", "ພັກບໍ",
 )  # fmt: skip
+
+# The end of the day ("mấy giờ xong", "ເລີກຮຽນຈັກໂມງ"): that day's programme.
+_DAY_END = _words(
+    r"may (?:gio|h) (?:thi )?(?:xong|tan|ket thuc|nghi)", r"(?:xong|tan hoc|ket thuc) luc may",
+    r"(?:finish|finishes|end|ends)(?: today| tomorrow)?", r"over for the day",
+)  # fmt: skip
+_DAY_END_LAO = _lao("ເລີກ", "ສິ້ນສຸດຈັກໂມງ", "ແລ້ວຈັກໂມງ")
+# "chào buổi tối" is a greeting, not "buổi tới" (the next session), which reads the same.
+_GREETING_FIRST = re.compile(r"^(?:xin )?chao buoi (?:sang|trua|chieu|toi)\b")
+# "When is the next visit", "bao giờ đi khảo sát": the next one.
+_WHEN = _words(r"bao gio", r"bh", r"khi nao", r"luc nao", r"hom nao", r"ngay nao", r"when")
+_WHEN_LAO = _lao("ມື້ໃດ", "ວັນໃດ", "ເມື່ອໃດ", "ຕອນໃດ")
 
 # Courtesies, matched only when nothing else is asked ("cảm ơn, mai học gì" is a question).
 _THANKS = _words(
@@ -405,7 +431,12 @@ _COURTESY_ONLY = 6
 """A courtesy is a short message: more words than this and it asks something."""
 
 _TYPO_ALSO = "lich hoc hom nay ngay mai tuan sau tomorrow today schedule week visit bring"
-_SYNONYMS = {"fly": "flight", "flying": "flight", "plane": "flight", "flights": "flight"}
+_SYNONYMS = {
+    "fly": "flight", "flying": "flight", "plane": "flight", "flights": "flight",
+    "airport": "flight", "tommorow": "tomorrow", "tomorow": "tomorrow", "tommorrow": "tomorrow",
+    "2moro": "tomorrow", "2morrow": "tomorrow", "tmrw": "tomorrow", "2day": "today",
+    "tdy": "today", "shedule": "schedule", "wats": "what's", "whats": "what's",
+}  # fmt: skip
 
 
 def _vocabulary() -> frozenset[str]:
@@ -719,6 +750,11 @@ def parse(
         if found is not None and found.by_lecturer:  # "cô Mai" is no "mai" (tomorrow)
             norm = " ".join(norm.replace(found.by_lecturer, " ").split())
     lao = norm.replace(" ", "")
+    short = len(norm.split()) <= 4
+    if _GREETING_FIRST.search(norm) and short:
+        return Intent(IntentKind.GREETING)
+    if short and _matches(_BYE, _BYE_LAO, norm, lao):  # "see you tomorrow"
+        return Intent(IntentKind.BYE)
     if (m := _TOPIC_N.search(norm)) or (m := _TOPIC_N_LAO.search(lao)):
         return Intent(IntentKind.TOPIC, number=int(m[1]))
     if (code := _setlang(norm, lao)) is not None:
@@ -749,6 +785,9 @@ def parse(
             return Intent(IntentKind.TOPIC, number=topic.number)
         if (key := _visit_key(found, IntentKind.SESSION, today)) is not None:
             return Intent(IntentKind.SESSION, session=key)
+    if _matches(_DAY_END, _DAY_END_LAO, norm, lao):
+        when = day or today
+        return Intent(IntentKind.DAY, day=when) if when != today else Intent(IntentKind.TODAY)
     for pattern, words, kind in (
         (_LECTURERS, _LECTURERS_LAO, IntentKind.LECTURERS),
         (_START, _START_LAO, IntentKind.START),
@@ -780,7 +819,9 @@ def parse(
         (_SCHEDULE, _SCHEDULE_LAO, IntentKind.TODAY),
     ):
         if _matches(pattern, words, norm, lao):
-            if kind is IntentKind.VISITS and _matches(_NEXT, _NEXT_LAO, norm, lao):
+            if kind is IntentKind.VISITS and (
+                _matches(_NEXT, _NEXT_LAO, norm, lao) or _matches(_WHEN, _WHEN_LAO, norm, lao)
+            ):
                 return Intent(kind, number=1)  # "when is the next visit": that one only
             return Intent(kind)
     if (courtesy := _courtesy(norm, lao)) is not None:
