@@ -146,6 +146,18 @@ def departure_line(cls: TrainingClass, session: Session, lang: str) -> str | Non
     return None
 
 
+COMPACT_TITLE = 64
+"""Characters of a title in one-line lists (the week); the whole title is one tap away."""
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, with '…'."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:-–")
+    return cut + "…"
+
+
 def session_lines(
     cls: TrainingClass,
     session: Session,
@@ -161,6 +173,8 @@ def session_lines(
     """
     topic = topics.get(session.topic_number) if session.topic_number is not None else None
     title = session_title(cls, session, topic, lang)
+    if compact:
+        title = shorten(title, COMPACT_TITLE)
     lines = [f"{span(session)} · {mark(session.kind)}{title}"]
     if compact:
         if session.kind.needs_departure and session.departure is not None:

@@ -20,6 +20,7 @@ from types import MappingProxyType
 
 from bot import actions
 from bot.agenda.cards import (
+    COMPACT_TITLE,
     bring_card,
     clock,
     date_range,
@@ -29,6 +30,7 @@ from bot.agenda.cards import (
     meeting_card,
     session_lines,
     short_day,
+    shorten,
     text_of,
     venue_time_label,
 )
@@ -440,7 +442,7 @@ def visits_list(cls: TrainingClass, visits: Sequence[Session], lang: str) -> Rep
         buttons: list[Button] = []
         for s in visits:
             leaves = s.departure or s.start
-            title = text_of(cls, s.title, lang)
+            title = shorten(text_of(cls, s.title, lang), COMPACT_TITLE)
             lines.append(f"{short_day(s.day)} · {clock(leaves)} · {title}")
             buttons.append(Button(f"🚌 {short_day(s.day)}", f"visit:{cls.id}:{s.key}"))
         rows = tuple(tuple(buttons[i : i + 3]) for i in range(0, len(buttons), 3))

@@ -221,3 +221,25 @@ async def test_a_member_who_skipped_the_language_question_still_gets_answers(
     await _say(talk, zalo_server, await _code(db, seeded, talk.clock))  # type: ignore[arg-type]
     answer = await _say(talk, zalo_server, "ມື້ນີ້")  # no language chosen: the class's Lao
     assert len(answer) == 1 and "ພິທີເປີດການຝຶກອົບຮົມ" in answer[0]
+
+
+async def test_zalo_understands_through_the_same_parser_as_telegram(
+    talk: Conversation, zalo_server: FakeZaloServer, db: Database, seeded: Seeded
+) -> None:
+    """Courtesies, pointed answers, "mấy" without marks and a language request, on Zalo."""
+    code = await _code(db, seeded, talk.clock)  # type: ignore[arg-type]
+    await _say(talk, zalo_server, code)
+    await _say(talk, zalo_server, "1")  # Vietnamese
+    [hello] = await _say(talk, zalo_server, "xin chào")
+    assert hello.startswith("Xin chào Anh/Chị!")
+    [thanks] = await _say(talk, zalo_server, "cảm ơn ạ")
+    assert "hỗ trợ" in thanks
+    # Monday 15 July, 06:00 in Hanoi: "thứ 2" is today, not the 2nd of a month.
+    [start] = await _say(talk, zalo_server, "thu 2 may gio vao hoc")
+    assert "Buổi đầu tiên bắt đầu lúc 08:00" in start
+    [back] = await _say(talk, zalo_server, "mấy giờ về")
+    assert back.splitlines()[1].startswith("Trở về từ") and "17:30" in back
+    [offer] = await _say(talk, zalo_server, "can you answer in English")
+    assert "1. Đồng ý: English" in offer
+    [done, *_rest] = await _say(talk, zalo_server, "1")
+    assert done == "I will write to you in English from now on."
