@@ -282,6 +282,13 @@ _LAO_WEEKDAYS = {
     "ວັນສຸກ": 4, "ວັນເສົາ": 5, "ເສົາ": 5, "ວັນອາທິດ": 6,
 }  # fmt: skip
 
+# "next Wednesday", "thứ tư tới", "ວັນພຸດໜ້າ": not today, when today is that day.
+_NEXT_WEEKDAY = re.compile(
+    r"\bnext (?:" + "|".join(_EN_WEEKDAYS) + r")\b|\b(?:thu \S+|t[2-7]|cn|chu nhat) toi\b"
+)
+_NEXT_WEEKDAY_LAO = re.compile(
+    r"(?:" + "|".join(w for w in _LAO_WEEKDAYS if w.startswith("ວັນ")) + r")ຫນ້າ"
+)
 _LAO_WEEKDAYS_LONGEST_FIRST = sorted(_LAO_WEEKDAYS.items(), key=lambda kv: -len(kv[0]))
 
 _DAY_AFTER = _words(r"ngay (?:kia|mot)", r"mot", r"day after tomorrow")
@@ -612,7 +619,10 @@ def _named_day(
         if next_week:
             monday = today - dt.timedelta(days=today.weekday()) + dt.timedelta(days=7)
             return IntentKind.DAY, monday + dt.timedelta(days=weekday[0])
-        return IntentKind.DAY, _upcoming(today, weekday[0])
+        upcoming = _upcoming(today, weekday[0])
+        if upcoming == today and (_NEXT_WEEKDAY.search(norm) or _NEXT_WEEKDAY_LAO.search(lao)):
+            upcoming += dt.timedelta(days=7)  # "next Wednesday" on a Wednesday
+        return IntentKind.DAY, upcoming
     if _DAY_AFTER.search(norm) or "ມື້ຮື" in lao:
         return IntentKind.DAY, today + dt.timedelta(days=2)
     if _YESTERDAY.search(norm) or "ມື້ວານ" in lao:
