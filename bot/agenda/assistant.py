@@ -23,7 +23,7 @@ from bot.domain import LANGS, Role, TrainingClass
 from bot.i18n import LANG_NAMES, N_, _, use_lang
 from bot.people import preferences
 from bot.people.permissions import ROLE_NAMES
-from bot.replies import Block, Reply
+from bot.replies import Block, Button, Reply
 from bot.store import classes, people
 from bot.store.database import Database
 
@@ -102,6 +102,30 @@ def help_reply(role: Role, lang: str) -> Reply:
             )
         )
         return Reply(blocks=tuple(blocks))
+
+
+def about_reply(lang: str) -> Reply:
+    """'What can you do?': a few lines, with every command one tap away."""
+    with use_lang(lang):
+        text = _(
+            "I answer questions about your class: the programme of a day or a week, the next "
+            "session and how long until it, the lecturers and the rooms, the field visits "
+            "(departure, meeting point, what to bring, return) and the lecture topics. "
+            "Ask in your own words, in Vietnamese, Lao or English."
+        )
+        return Reply(
+            blocks=Reply.text(text).blocks, buttons=((Button(_("All commands"), "help:"),),)
+        )
+
+
+async def _help(ctx: ActionContext, rest: str) -> ActionResult:
+    """``help:``: the help of the person's role in their active class."""
+    found = await preferences.active_class(ctx.db, ctx.person)
+    role = found[1] if found else Role.TRAINEE
+    return ActionResult(replies=[help_reply(role, ctx.lang)])
+
+
+actions.register("help:", _help)
 
 
 def myclass_reply(cls: TrainingClass, role: Role, lang: str) -> Reply:
@@ -193,6 +217,8 @@ async def answer(
             return [await agenda.ceremony_view(db, cls, intent.kind is IntentKind.CLOSING, lang)]
         case IntentKind.HELP:
             return [help_reply(role, lang)]
+        case IntentKind.ABOUT:
+            return [about_reply(lang)]
         case IntentKind.MYCLASS:
             return [myclass_reply(cls, role, lang)]
     raise ValueError(f"{intent.kind} is answered by the channel")

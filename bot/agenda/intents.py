@@ -47,6 +47,7 @@ class IntentKind(StrEnum):
     WHERE = "where"
     SESSION = "session"
     SETLANG = "setlang"
+    ABOUT = "about"
     GREETING = "greeting"
     THANKS = "thanks"
     ACK = "ack"
@@ -377,15 +378,20 @@ _MYCLASS = _words(r"lop (?:cua )?(?:toi|em|minh)", r"thong tin lop", r"my class"
 _MYCLASS_LAO = _lao("ຫ້ອງຂອງຂ້ອຍ", "ຂໍ້ມູນຫ້ອງ", "ຫ້ອງຮຽນຂອງຂ້ອຍ")
 _LANG = _words(r"ngon ngu", r"doi tieng", r"language", r"tieng (?:viet|lao|anh)", r"english")
 _LANG_LAO = _lao("ພາສາ")
+# "What can you do?": a short answer, the full list of commands one tap away.
+_ABOUT = _words(
+    r"what can (?:you|this bot|the bot|this thing|the assistant|this assistant) do",
+    r"what do you do", r"what are you", r"who are you",
+    r"lam (?:duoc|dc) (?:gi|j|nhung gi)", r"co the (?:lam|giup) (?:gi|j|duoc gi)",
+    r"lam gi duoc", r"giup (?:duoc )?(?:gi|j|nhung gi)", r"ban la ai", r"bot la gi",
+)  # fmt: skip
+_ABOUT_LAO = _lao("ເຮັດຫຍັງໄດ້", "ຊ່ວຍຫຍັງໄດ້", "ເຈົ້າແມ່ນໃຜ")
 _HELP = _words(
     r"giup(?: do)?", r"tro giup", r"huong dan", r"cach dung", r"help", r"how do i",
-    r"what can you do", r"commands?", r"lam (?:duoc|dc) (?:gi|j|nhung gi)",
-    r"how (?:do i|to) use", r"what do you do", r"what are you",
-    r"what can (?:this|the) (?:bot|thing|assistant) do", r"how does (?:this|it) work",
-    r"co the (?:lam|giup) (?:gi|j|duoc gi)", r"lam gi duoc", r"giup (?:duoc )?gi",
+    r"commands?", r"how (?:do i|to) use", r"how does (?:this|it) work",
     r"(?:dung|su dung) (?:bot )?(?:nhu )?(?:the nao|ntn|sao)", r"how (?:does|do) (?:this|it|i)",
 )  # fmt: skip
-_HELP_LAO = _lao("ຊ່ວຍ", "ແນະນຳ", "ວິທີໃຊ້", "ເຮັດຫຍັງໄດ້", "ຊ່ວຍຫຍັງໄດ້", "ໃຊ້ແນວໃດ")
+_HELP_LAO = _lao("ຊ່ວຍ", "ແນະນຳ", "ວິທີໃຊ້", "ໃຊ້ແນວໃດ")
 _SCHEDULE = _words(
     r"lich(?: hoc| trinh)?", r"chuong trinh", r"co gi", r"co j", r"hoc gi", r"hoc j",
     r"schedule", r"agenda", r"programme", r"program", r"timetable", r"what'?s on",
@@ -825,6 +831,7 @@ def parse(
         (_CLASS, _CLASS_LAO, IntentKind.CLASS),
         (_MYCLASS, _MYCLASS_LAO, IntentKind.MYCLASS),
         (_LANG, _LANG_LAO, IntentKind.LANG),
+        (_ABOUT, _ABOUT_LAO, IntentKind.ABOUT),
         (_HELP, _HELP_LAO, IntentKind.HELP),
         (_SCHEDULE, _SCHEDULE_LAO, IntentKind.TODAY),
     ):

@@ -61,7 +61,7 @@ def _text(replies: list[Reply]) -> str:
         ("A", "ຕ້ອງນຸ່ງຊຸດຫຍັງໄປ", "lo", ["ການແຕ່ງກາຍ"], []),
         ("B", "mốt đi đâu", "vi", ["Nam Sa", "13:15"], []),
         ("B", "khi nào bay về Hà Nội", "vi", ["Bay từ Quảng Châu về Hà Nội", "07:30"], []),
-        ("A", "bot làm được gì", "vi", ["/today"], []),
+        ("A", "bot làm được gì", "vi", ["lịch học trong ngày", "tiếng Lào"], ["/remind"]),
         # To the point: the countdown, the return time, the lecturers, the start.
         ("A", "còn bao lâu nữa thì vào học", "vi", ["30 phút", "08:00"], ["Báo cáo viên"]),
         ("A", "mấy giờ về", "vi", ["17:45"], ["Đề nghị mang theo"]),
@@ -106,6 +106,12 @@ async def test_courtesies_get_a_short_polite_answer(
     for lang in ("vi", "lo", "en"):
         [reply] = await assistant.answer(db, cls, intent, lang=lang, now=now)
         assert 0 < len(reply.plain()) < 200
+
+
+async def test_what_can_you_do_is_short_with_every_command_one_tap_away(db: Database) -> None:
+    [about] = await ask(db, "A", "what can you do", "en")
+    assert len(about.plain()) < 400
+    assert [b.action for row in about.buttons for b in row] == ["help:"]
 
 
 async def test_answer_in_vietnamese_is_offered_with_a_confirm(db: Database) -> None:
