@@ -286,6 +286,8 @@ async def return_view(
         visits, note = await views.visits_asked(db, cls, now, lang, day)
     if not visits:
         return [note] if note else [views.no_visits(lang)]
+    if all(s.return_time is None for s in visits):  # a flight home: its card says it all
+        return ([note] if note else []) + [departure_card(cls, s, lang) for s in visits]
     with use_lang(lang):
         return ([note] if note else []) + [return_reply(cls, visits)]
 

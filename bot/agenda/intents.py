@@ -388,10 +388,12 @@ _ABOUT = _words(
 _ABOUT_LAO = _lao("ເຮັດຫຍັງໄດ້", "ຊ່ວຍຫຍັງໄດ້", "ເຈົ້າແມ່ນໃຜ")
 _HELP = _words(
     r"giup(?: do)?", r"tro giup", r"huong dan", r"cach dung", r"help", r"how do i",
+    r"(?:ko|k|khong|chua) hieu", r"(?:don'?t|do not|didn'?t) (?:understand|get it)",
+    r"confused",
     r"commands?", r"how (?:do i|to) use", r"how does (?:this|it) work",
     r"(?:dung|su dung) (?:bot )?(?:nhu )?(?:the nao|ntn|sao)", r"how (?:does|do) (?:this|it|i)",
 )  # fmt: skip
-_HELP_LAO = _lao("ຊ່ວຍ", "ແນະນຳ", "ວິທີໃຊ້", "ໃຊ້ແນວໃດ")
+_HELP_LAO = _lao("ຊ່ວຍ", "ແນະນຳ", "ວິທີໃຊ້", "ໃຊ້ແນວໃດ", "ບໍ່ເຂົ້າໃຈ")
 _SCHEDULE = _words(
     r"lich(?: hoc| trinh)?", r"chuong trinh", r"co gi", r"co j", r"hoc gi", r"hoc j",
     r"schedule", r"agenda", r"programme", r"program", r"timetable", r"what'?s on",
@@ -422,8 +424,13 @@ _THANKS = _words(
     r"cheers", r"appreciated?",
 )  # fmt: skip
 _THANKS_LAO = _lao("ຂອບໃຈ", "ຂອບໃຈຫຼາຍ")
+_THANKS_FOR = re.compile(
+    r"^(?:ok |okay |alright )?(?:thanks?|thank you|cam on)(?: \S+){0,3} "
+    r"(?:for (?:your |the |all )?help(?:ing)?|vi da giup|da giup do)"
+)
 _GREETING = _words(
     r"xin chao", r"chao(?! mung)", r"alo", r"a lo", r"hello", r"hi", r"hey", r"hiya",
+    r"(?:bot|ad|admin|anh|chi|em) oi",
     r"good (?:morning|afternoon|evening|day)", r"greetings",
 )  # fmt: skip
 _GREETING_LAO = _lao("ສະບາຍດີ")
@@ -771,6 +778,8 @@ def parse(
         return Intent(IntentKind.GREETING)
     if short and _matches(_BYE, _BYE_LAO, norm, lao):  # "see you tomorrow"
         return Intent(IntentKind.BYE)
+    if _THANKS_FOR.search(norm):  # "thanks for your help" is no call for help
+        return Intent(IntentKind.THANKS)
     if (m := _TOPIC_N.search(norm)) or (m := _TOPIC_N_LAO.search(lao)):
         return Intent(IntentKind.TOPIC, number=int(m[1]))
     if (code := _setlang(norm, lao)) is not None:

@@ -489,4 +489,47 @@ def _alike(word: str, other: str) -> bool:
 
 
 def _pairs(words: tuple[str, ...] | list[str]) -> set[str]:
-    return {f"{a}_{b}" for a, b in itertools.pairwise(words) if "|" not in (a, b)}
+    """Consecutive word pairs, leaving out any with a word that names nothing ("for the")."""
+    return {
+        f"{a}_{b}"
+        for a, b in itertools.pairwise(words)
+        if "|" not in (a, b) and a not in FUNCTION_WORDS and b not in FUNCTION_WORDS
+    }
+
+
+FUNCTION_WORDS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "for",
+        "to",
+        "of",
+        "and",
+        "in",
+        "on",
+        "at",
+        "is",
+        "are",
+        "we",
+        "you",
+        "i",
+        "my",
+        "our",
+        "with",
+        "from",
+        "by",
+        "or",
+        "cho",
+        "cua",
+        "va",
+        "la",
+        "o",
+        "tai",
+        "voi",
+        "nhe",
+        "thi",
+        "ma",
+    ]
+)
+"""Words that join others ("for the", "của"): no pair with one of them names anything."""
