@@ -37,7 +37,7 @@ class Settings:
     reminded once."""
     paid_broadcast: bool = False
     zalo_bot_token: str = field(default="", repr=False)
-    zalo_api_url: str = "https://bot-api.zapps.me"
+    zalo_api_url: str = "https://bot-api.zaloplatforms.com"
     zalo_webhook_secret: str = field(default="", repr=False)
     zalo_webhook_url: str = ""
     zalo_webhook_port: int = 8444
@@ -63,7 +63,7 @@ class Settings:
             ack_reminder_minutes=float(env.get("ACK_REMINDER_MINUTES", "30")),
             paid_broadcast=_flag(env.get("PAID_BROADCAST")),
             zalo_bot_token=env.get("ZALO_BOT_TOKEN", ""),
-            zalo_api_url=env.get("ZALO_API_URL", "https://bot-api.zapps.me"),
+            zalo_api_url=env.get("ZALO_API_URL", "https://bot-api.zaloplatforms.com"),
             zalo_webhook_secret=env.get("ZALO_WEBHOOK_SECRET", ""),
             zalo_webhook_url=env.get("ZALO_WEBHOOK_URL", ""),
             zalo_webhook_port=int(env.get("ZALO_WEBHOOK_PORT", "8444")),

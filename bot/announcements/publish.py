@@ -108,7 +108,8 @@ def render(ann: Announcement, lang: str, class_title: str, sender_name: str) -> 
         blocks = (head, *body_blocks(ann.body, lang))
         buttons: tuple[tuple[Button, ...], ...] = ()
         if ann.needs_ack:
-            blocks += (Block(lines=(_("Please tap “Received” to confirm you have read this."),)),)
+            confirm = _("Please confirm with “Received” that you have read this.")
+            blocks += (Block(lines=(confirm,)),)
             buttons = ((Button(_("✅ Received"), f"ack:{ann.id}"),),)
     return Reply(blocks=blocks, buttons=buttons, media=ann.media)
 

@@ -302,5 +302,35 @@ MIGRATIONS: list[list[str]] = [
         WHERE block NOT LIKE '{%'
         """,
     ],
+    # Issue 16 (Zalo as a full channel): Zalo updates already handled (a webhook Zalo
+    # re-posts, or a restart, must not answer twice), a class manager's /broadcast draft
+    # on Zalo (a conversation that survives restarts), and failed sends per Zalo chat
+    # (a member is marked unreachable only on failures that last).
+    [
+        """
+        CREATE TABLE zalo_seen_updates (
+            message_id TEXT PRIMARY KEY,
+            seen_at TEXT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE zalo_drafts (
+            chat_id TEXT PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+            step TEXT NOT NULL,
+            data TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE zalo_send_failures (
+            chat_id TEXT PRIMARY KEY,
+            first_failed_at TEXT NOT NULL,
+            last_failed_at TEXT NOT NULL,
+            failures INTEGER NOT NULL,
+            last_error TEXT NOT NULL DEFAULT ''
+        )
+        """,
+    ],
 ]
 """Each entry is one migration: a list of statements run in one transaction."""

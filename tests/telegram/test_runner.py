@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import socket
 
@@ -14,6 +15,7 @@ from bot.telegram.app import build_application, running
 from bot.telegram.context import settle
 from bot.telegram.runner import secrets_of, webhook_options
 from tests.helpers.app import app_settings
+from tests.helpers.cldr import day
 from tests.helpers.sample import seed
 from tests.helpers.telegram import RecordingRequest, message_update
 
@@ -83,7 +85,7 @@ async def test_the_webhook_refuses_a_wrong_secret_and_serves_the_right_one(
             await app.update_queue.join()
             await settle(app)
             [answer] = request_recorder.sent("sendMessage", 501)
-            assert "15 ກໍລະກົດ 2024" in answer.text
+            assert day(dt.date(2024, 7, 15), "lo") in answer.text
         finally:
             await app.updater.stop()
 
