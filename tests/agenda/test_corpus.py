@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from benchmarks import understanding
-from bot.agenda import intents
+from bot.agenda import phrases
 from bot.agenda.intents import Intent, normalize, parse
 from bot.agenda.matching import ScheduleIndex, edit_distance
 from bot.domain import Schedule
@@ -162,7 +162,7 @@ def test_a_one_letter_typo_in_a_long_word_gets_the_same_answer(
     original, typo = normalize(words[i]), normalize(word)
     # A slip that lands as near another word the bot knows ("lectuer": "lecture" or
     # "lecturer"?) cannot be told apart by anyone; those are not asked.
-    known = intents.known_words() | _schedule(case.cls)[1].vocabulary
+    known = phrases.known_words() | _schedule(case.cls)[1].vocabulary
     assume(original in known)  # a slip in a word the bot knows, not in a variant of one
     assume(all(k == original or edit_distance(typo, k) > 1 for k in known))
     words[i] = word
