@@ -131,7 +131,7 @@ MEETING_LAO_GO = re.compile(r"ໄປ(?!ຮອດ)(?:.{3,})?ຈັກໂມງ$")
 """'ໄປກວາງນິງຈັກໂມງ': when do we go there."""
 MEETING_LAO = _lao(
     "ຈຸດນັດພົບ", "ນັດພົບ", "ລົດອອກ", "ລົດເມອອກ", "ຂຶ້ນລົດຢູ່ໃສ", "ຂຶ້ນລົດບ່ອນໃດ", "ຂຶ້ນລົດຈັກໂມງ",
-    "ອອກເດີນທາງ", "ຈຸດລວມ", "ລວມຕົວ", "ອອກຈັກໂມງ",
+    "ອອກເດີນທາງ", "ຈຸດລວມ", "ລວມຕົວ", "ອອກຈັກໂມງ", "ອອກຈາກໃສ", "ອອກຈາກບ່ອນໃດ",
 )  # fmt: skip
 
 # "When do we get back?": the return time of that visit.
@@ -362,7 +362,9 @@ ACK = re.compile(
     r"alright|good|perfect|roger|tot|tuyet|a|ak|nhe|nha|em|anh|chi|ban|bot|oi|thanks?|"
     r"thank you|cam on|very|sure|cool|yes|yep|vay|the|a)\s*)+$"
 )
-ACK_LAO = _lao("ໂອເຄ", "ໄດ້ເຈົ້າ", "ຮັບຊາບ", "ເຂົ້າໃຈແລ້ວ", "ແມ່ນແລ້ວ", "ເຈົ້າ", "ໄດ້", "ແລ້ວ", "ຂອບໃຈ")
+ACK_LAO = _lao(
+    "ໂອເຄ", "ໄດ້ເຈົ້າ", "ຮັບຊາບ", "ເຂົ້າໃຈແລ້ວ", "ແມ່ນແລ້ວ", "ເຈົ້າ", "ໄດ້", "ແລ້ວ", "ຂອບໃຈ", "ໄດ້ເລີຍ", "ເລີຍ"
+)
 COURTESY_ONLY = 6
 """A courtesy is a short message: more words than this and it asks something."""
 
