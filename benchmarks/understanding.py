@@ -176,6 +176,18 @@ def main() -> None:
                     c = o.case
                     where = f"{c.lang}:{c.line} [{c.cls}] {c.text!r}"
                     print(f"MISS {where}: want {c.expected}, got {o.got}")
+    # The channels ask the pocket (issue 18: card, contacts, materials, roster, picture)
+    # before this parser; messages it takes are answered by it instead.
+    from bot.pocket.words import parse as pocket_parse
+
+    taken = [
+        f"{o.case.lang}: {o.case.text!r}"
+        for outcomes in results.values()
+        for o in outcomes
+        if pocket_parse(o.case.text) is not None
+    ]
+    if taken and not args.quiet:
+        print(f"answered by the pocket before the parser: {len(taken)} ({'; '.join(taken)})")
     total = sum(len(o) for o in results.values())
     passed = sum(o.ok for outcomes in results.values() for o in outcomes)
     for lang, rate in rates(results).items():

@@ -38,14 +38,18 @@ async def test_a_registered_prefix_gets_the_rest_of_the_action(
         seen.append(rest)
         return ActionResult([Reply.text("ok")], toast="done")
 
-    actions.register("testprobe:", handler)
+    actions.load_modules()
+    original = actions._handlers.pop("remind:")
+    actions.register("remind:", handler)
     try:
-        actions.register("testprobe:", handler)  # registering the same handler again is harmless
-        result = await actions.dispatch(ctx(db, seeded, clock), "testprobe:a:b")
-        assert seen == ["a:b"] and result.toast == "done" and not result.replace
-        assert "testprobe:" in actions.prefixes()
+        actions.register("remind:", handler)  # registering the same handler again is harmless
+        result = await actions.dispatch(ctx(db, seeded, clock), "remind:off")
+        assert seen == ["off"] and result.toast == "done" and not result.replace
+        # Only data of the button's shape (bot.buttons) reaches the handler.
+        assert (await actions.dispatch(ctx(db, seeded, clock), "remind:maybe")).toast
+        assert seen == ["off"]
     finally:
-        actions._handlers.pop("testprobe:")
+        actions._handlers["remind:"] = original
     assert {"day:", "lang:", "class:"} <= set(actions.prefixes())
 
 
@@ -55,6 +59,8 @@ def test_prefixes_must_be_well_formed_and_unique() -> None:
 
     with pytest.raises(ValueError, match="end with ':'"):
         actions.register("nocolon", other)
+    with pytest.raises(ValueError, match="no pattern"):
+        actions.register("testprobe:", other)
     with pytest.raises(ValueError, match="already registered"):
         actions.register("day:", other)
 

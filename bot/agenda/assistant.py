@@ -39,6 +39,9 @@ TRAINEE_COMMANDS: tuple[tuple[str, str], ...] = (
     ("topics", N_("The lecture topics")),
     ("topic", N_("One topic in detail, e.g. /topic 3")),
     ("visits", N_("Upcoming field visits: departure, meeting point, what to bring")),
+    ("me", N_("My card: room, bus and seat, group leader")),
+    ("contacts", N_("Whom to call: hotline, class managers, hospital, embassy")),
+    ("materials", N_("Materials of the lectures, e.g. /materials 3")),
     ("myclass", N_("About your class")),
     ("class", N_("Choose the active class")),
     ("lang", N_("Choose the language")),
@@ -48,6 +51,8 @@ TRAINEE_COMMANDS: tuple[tuple[str, str], ...] = (
 )
 MANAGER_COMMANDS: tuple[tuple[str, str], ...] = (
     ("broadcast", N_("Send an announcement to the class")),
+    ("roster", N_("The trainees list: rooms, buses, seats; load it from a file")),
+    ("attach", N_("Reply to a document with /attach to give it to a session")),
     ("report", N_("Delivery and read report of announcements")),
     ("rollcall", N_("Roll call: who is on the bus for the next departure")),
     ("settings", N_("The class's reminder times, e.g. /settings digest 06:30")),
@@ -114,12 +119,12 @@ def about_reply(lang: str) -> Reply:
             "Ask in your own words, in Vietnamese, Lao or English."
         )
         return Reply(
-            blocks=Reply.text(text).blocks, buttons=((Button(_("All commands"), "help:"),),)
+            blocks=Reply.text(text).blocks, buttons=((Button(_("All commands"), "help:all"),),)
         )
 
 
 async def _help(ctx: ActionContext, rest: str) -> ActionResult:
-    """``help:``: the help of the person's role in their active class."""
+    """``help:all``: the help of the person's role in their active class."""
     found = await preferences.active_class(ctx.db, ctx.person)
     role = found[1] if found else Role.TRAINEE
     return ActionResult(replies=[help_reply(role, ctx.lang)])
@@ -179,7 +184,8 @@ async def answer(
         case IntentKind.DAY:
             return [await agenda.day_view(db, cls, intent.day or today, lang)]
         case IntentKind.WEEK:
-            return await agenda.week_view(db, cls, intent.day or today, lang)
+            shown = await agenda.week_view(db, cls, intent.day or today, lang)
+            return agenda.offer_picture(cls, intent.day or today, shown, lang)
         case IntentKind.NEXT:
             return [await agenda.next_view(db, cls, now, lang)]
         case IntentKind.TOPICS:

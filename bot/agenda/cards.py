@@ -18,6 +18,7 @@ from babel import dates as babel_dates
 
 from bot.domain import Localized, Session, SessionKind, Topic, TrainingClass, pick
 from bot.i18n import (
+    N_,
     _,
     babel_locale,
     current_lang,
@@ -27,6 +28,7 @@ from bot.i18n import (
     use_lang,
 )
 from bot.replies import Block, Location, Reply
+from bot.store.contacts import SessionExtra
 
 INDENT = "   "
 """Detail lines under a session line."""
@@ -297,3 +299,21 @@ def format_duration(delta: dt.timedelta) -> str:
     else:
         text = _unit(dt.timedelta(minutes=mins), "minute")
     return text
+
+
+SPOKEN_NAMES: dict[str, str] = {"vi": N_("Vietnamese"), "lo": N_("Lao"), "en": N_("English")}
+"""Language names in the reader's language ("tiếng Lào"), for interpreters and cards."""
+
+
+def interpreter_line(cls: TrainingClass, extra: SessionExtra | None, lang: str) -> str | None:
+    """'Interpreter: Ms Khamla (into Lao)', for readers whose language is not the lecture's."""
+    if extra is None or not extra.interpreter:
+        return None
+    lecture = extra.lecture_lang or cls.default_lang
+    if lang == lecture:
+        return None
+    into = extra.interpret_into
+    if into is not None and into in SPOKEN_NAMES:
+        language = _(SPOKEN_NAMES[into])
+        return _("Interpreter: {name} (into {lang})").format(name=extra.interpreter, lang=language)
+    return _("Interpreter: {name}").format(name=extra.interpreter)

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import MappingProxyType
 
 from bot import actions
+from bot.agenda import cards
 from bot.agenda.cards import (
     COMPACT_TITLE,
     bring_card,
@@ -39,6 +40,8 @@ from bot.i18n import _, use_lang
 from bot.people import permissions
 from bot.replies import Block, Button, Reply
 from bot.store import classes
+from bot.store import contacts as extras_store
+from bot.store.contacts import SessionExtra
 from bot.store.database import Database
 
 __all__ = [
@@ -174,6 +177,7 @@ async def day_view(db: Database, cls: TrainingClass, day: dt.date, lang: str) ->
         sessions = await classes.sessions_on(db, cls, day) if _in_class(cls, day) else []
         topics = await class_topics(db, cls) if any(s.topic_number for s in sessions) else {}
         found = day_reply(cls, day, sessions, topics, lang)
+        found = await annotate_day(db, cls, sessions, found, lang)
         if len(per_db) >= DAY_CACHE_SIZE:
             del per_db[next(iter(per_db))]
         per_db[key] = found
@@ -534,3 +538,64 @@ async def _day(ctx: actions.ActionContext, rest: str) -> actions.ActionResult:
 
 
 actions.register("day:", _day)
+
+
+async def annotate_day(
+    db: Database, cls: TrainingClass, sessions: list[Session], reply: Reply, lang: str
+) -> Reply:
+    """The day view with each session's interpreter line, for readers who need it.
+
+    The day view has one block per session after its heading block, in order.
+    """
+    extras = await extras_store.session_extras(db, cls.id)
+    if not extras or len(reply.blocks) != len(sessions) + 1:
+        return reply
+    return _with_interpreters(cls, sessions, reply, extras, lang)
+
+
+def _with_interpreters(
+    cls: TrainingClass,
+    sessions: list[Session],
+    reply: Reply,
+    extras: Mapping[str, SessionExtra],
+    lang: str,
+) -> Reply:
+    blocks = [reply.blocks[0]]
+    changed = False
+    with use_lang(lang):
+        for session, block in zip(sessions, reply.blocks[1:], strict=True):
+            line = cards.interpreter_line(cls, extras.get(session.key), lang)
+            if line:
+                changed = True
+                block = Block((*block.lines, cards.INDENT + line), block.title)
+            blocks.append(block)
+    if not changed:
+        return reply
+    return Reply(
+        blocks=tuple(blocks), buttons=reply.buttons, location=reply.location, media=reply.media
+    )
+
+
+def picture_button(cls: TrainingClass, day: dt.date, lang: str) -> Button:
+    monday = day - dt.timedelta(days=day.weekday())
+    with use_lang(lang):
+        return Button(_("🖼 Picture"), f"pkw:{cls.id}:{monday.isoformat()}")
+
+
+def offer_picture(cls: TrainingClass, day: dt.date, replies: list[Reply], lang: str) -> list[Reply]:
+    """The week's replies with the picture button first under the last one (before the days)."""
+    monday = day - dt.timedelta(days=day.weekday())
+    if not replies or monday > cls.last_day or monday + dt.timedelta(days=6) < cls.first_day:
+        return replies
+    last = replies[-1]
+    button = picture_button(cls, day, lang)
+    return [
+        *replies[:-1],
+        Reply(
+            blocks=last.blocks,
+            buttons=((button,), *last.buttons),
+            location=last.location,
+            document=last.document,
+            media=last.media,
+        ),
+    ]

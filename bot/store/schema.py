@@ -332,5 +332,99 @@ MIGRATIONS: list[list[str]] = [
         )
         """,
     ],
+    # Issue 14: global admin is ADMIN_IDS (recomputed at each start: admin_configured)
+    # plus explicit, audited promotions (admin_promoted, revoked by /demote); a removed
+    # member's old invitation links no longer admit them (removals).
+    [
+        "ALTER TABLE persons ADD COLUMN admin_promoted INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE persons ADD COLUMN admin_configured INTEGER NOT NULL DEFAULT 0",
+        """
+        UPDATE persons SET admin_promoted = 1 WHERE id IN (
+            SELECT CAST(json_extract(details, '$.person') AS INTEGER) FROM audit_log
+            WHERE action = 'member.promote' AND json_extract(details, '$.to') = 'global admin')
+        """,
+        "UPDATE persons SET admin_configured = 1 WHERE is_admin = 1 AND admin_promoted = 0",
+        """
+        CREATE TABLE removals (
+            class_id INTEGER NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+            person_id INTEGER NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+            removed_at TEXT NOT NULL,
+            removed_by INTEGER REFERENCES persons(id) ON DELETE SET NULL,
+            last_invite_id INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (class_id, person_id)
+        )
+        """,
+    ],
+    # Issue 18 (what a trainee carries in their pocket): the roster (room, bus, seat …),
+    # rosters waiting for Confirm, the class's contacts, per-session interpreter and
+    # material links read from the workbook, and documents attached by managers.
+    [
+        """
+        CREATE TABLE roster (
+            id INTEGER PRIMARY KEY,
+            class_id INTEGER NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+            row_no INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            unit TEXT NOT NULL DEFAULT '',
+            room TEXT NOT NULL DEFAULT '',
+            roommate TEXT NOT NULL DEFAULT '',
+            bus TEXT NOT NULL DEFAULT '',
+            seat TEXT NOT NULL DEFAULT '',
+            leader TEXT NOT NULL DEFAULT '',
+            lang TEXT,
+            phone TEXT NOT NULL DEFAULT '',
+            person_id INTEGER REFERENCES persons(id) ON DELETE SET NULL,
+            invite_hash TEXT,
+            UNIQUE (class_id, row_no)
+        )
+        """,
+        "CREATE UNIQUE INDEX roster_person ON roster (class_id, person_id) "
+        "WHERE person_id IS NOT NULL",
+        "CREATE UNIQUE INDEX roster_invite ON roster (invite_hash) WHERE invite_hash IS NOT NULL",
+        """
+        CREATE TABLE pending_rosters (
+            id INTEGER PRIMARY KEY,
+            class_id INTEGER NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+            person_id INTEGER NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+            rows TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN
+                ('pending', 'applied', 'cancelled')),
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE class_contacts (
+            class_id INTEGER PRIMARY KEY REFERENCES classes(id) ON DELETE CASCADE,
+            data TEXT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE session_extras (
+            class_id INTEGER NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+            session_key TEXT NOT NULL,
+            interpreter TEXT NOT NULL DEFAULT '',
+            interpret_into TEXT,
+            lecture_lang TEXT,
+            links TEXT NOT NULL DEFAULT '[]',
+            PRIMARY KEY (class_id, session_key)
+        )
+        """,
+        """
+        CREATE TABLE materials (
+            id INTEGER PRIMARY KEY,
+            class_id INTEGER NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+            session_key TEXT,
+            topic_number INTEGER,
+            title TEXT NOT NULL,
+            file_id TEXT,
+            link TEXT,
+            state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'attached')),
+            added_by INTEGER REFERENCES persons(id) ON DELETE SET NULL,
+            added_at TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX materials_class ON materials (class_id, state)",
+    ],
 ]
 """Each entry is one migration: a list of statements run in one transaction."""

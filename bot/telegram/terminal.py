@@ -102,6 +102,8 @@ class TerminalRequest(LocalBotApi):
     def sent_message(self, method: str, params: Mapping[str, Any]) -> dict[str, Any]:
         """Print what a send or an edit shows (text and buttons, a place, a file)."""
         message = super().sent_message(method, params)
+        if method == "sendPhoto":  # the week as a picture: shown as a mark, its caption below
+            self._print("🖼 " + _("(a picture)"))
         if method in ("sendMessage", "editMessageText") or params.get("caption"):
             self._show(params, message["message_id"], edited=method.startswith("edit"))
         elif method == "sendVenue":

@@ -21,6 +21,7 @@ from bot.config import Settings
 from bot.outbox.sender import DeliveryError
 from bot.outbox.worker import DeliveryWorker
 from bot.store.database import Database
+from bot.zalo import pictures
 from bot.zalo.client import POLL_TIMEOUT, ZaloClient
 from bot.zalo.conversation import Conversation
 from bot.zalo.sender import ZALO_LIMITS, ZaloSender
@@ -73,9 +74,11 @@ class ZaloChannel:
                 path=path,
             )
             await self.webhook.start()
+            pictures.activate(url)  # the same server hands Zalo the pictures the bot made
             await self.client.set_webhook(registered, self.secret)
             log.info("event=zalo_webhook_registered path=%s", path)
             return
+        pictures.activate(None)
         try:
             await self.client.delete_webhook()
         except DeliveryError as exc:  # no webhook was set: nothing to remove

@@ -26,7 +26,7 @@ from typing import Any
 
 import httpx
 
-from bot.logs import RedactSecrets
+from bot import logs
 from bot.outbox.sender import Rejected, RetryAfter, TransientError
 
 DEFAULT_API_URL = "https://bot-api.zaloplatforms.com"
@@ -46,11 +46,8 @@ log = logging.getLogger(__name__)
 
 
 def redact_in_logs(secret: str) -> None:
-    """Make sure ``secret`` never reaches the logs of httpx or httpcore."""
-    for name in ("httpx", "httpcore"):
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, RedactSecrets) and secret in f.secrets for f in logger.filters):
-            logger.addFilter(RedactSecrets([secret]))
+    """Make sure ``secret`` never reaches the logs (the one filter of :mod:`bot.logs`)."""
+    logs.add_secrets([secret])
 
 
 class DeliveryUncertain(TransientError):

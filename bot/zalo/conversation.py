@@ -49,7 +49,7 @@ from bot.replies import Reply
 from bot.store import choices, people
 from bot.store import zalo as zalo_store
 from bot.store.database import Database
-from bot.zalo import broadcast, joining, managers
+from bot.zalo import broadcast, joining, managers, pocket_hook
 from bot.zalo.client import ZaloClient
 from bot.zalo.joining import invite_code, not_joined
 from bot.zalo.sender import Sleep, answer, person_lang
@@ -270,7 +270,9 @@ class Conversation:
             return await self._choice(turn, int(number[1]))
         code = invite_code(text)
         if code is not None:
-            return await joining.join(self.db, person, code, now)
+            replies = await joining.join(self.db, person, code, now)
+            await pocket_hook.joined(self.db, code, person)  # a roster row's own code
+            return replies
         link = _LINK_COMMAND.match(text)
         if link is not None:
             return await self._link(person, incoming, link[1].strip(), now)
@@ -286,6 +288,9 @@ class Conversation:
 
     async def _ask(self, person: Person, text: str, lang: str, now: dt.datetime) -> list[Reply]:
         found = await preferences.active_class(self.db, person)
+        pocket = await pocket_hook.answer(self.db, person, found, text, lang, now)
+        if pocket is not None:
+            return pocket
         intent = await assistant.understand(self.db, found[0] if found else None, text, now)
         if intent is None and text.startswith("/"):
             command = text.split()[0]

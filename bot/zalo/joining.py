@@ -34,6 +34,10 @@ INVITE_PROBLEMS: dict[invites.InviteProblem, str] = {
     invites.InviteProblem.REVOKED: N_(
         "This invitation code has been withdrawn. Please ask your class manager for a new code."
     ),
+    invites.InviteProblem.REMOVED: N_(
+        "You were removed from this class, so this invitation no longer admits you. "
+        "Please ask the class managers if you should rejoin."
+    ),
 }
 
 

@@ -49,6 +49,13 @@ def render(reply: Reply, limit: int = TEXT_LIMIT) -> Rendered:
             photo_url = ref
         else:
             parts.append(_("(This message has an attachment that Zalo cannot show.)"))
+    if reply.picture is not None:
+        parts.append(
+            _(
+                "I cannot send this picture on Zalo at the moment; it can be opened on "
+                "Telegram, or write “this week” to read the week as text."
+            )
+        )
     if reply.location is not None:
         parts.append(_location_text(reply.location))
     if reply.document is not None:

@@ -46,6 +46,7 @@ from bot.replies import Reply
 from bot.store import choices, classes, people
 from bot.store import zalo as zalo_store
 from bot.store.database import Database
+from bot.zalo import pictures
 from bot.zalo.client import DeliveryUncertain, PlatformError, ZaloClient
 from bot.zalo.render import Rendered, render
 
@@ -100,6 +101,7 @@ async def send_reply(
     in this call. Once the last part is out, a reply's buttons replace the
     chat's pending numbered choices.
     """
+    reply = pictures.as_link(reply)
     with use_lang(lang):
         rendered = render(reply)
     last = ""

@@ -29,6 +29,7 @@ import tornado.netutil
 import tornado.web
 
 from bot.outbox.sender import DeliveryError, RetryAfter, TransientError
+from bot.zalo import pictures
 from bot.zalo.client import POLL_TIMEOUT, ZaloClient
 
 log = logging.getLogger(__name__)
@@ -103,7 +104,10 @@ class WebhookServer:
         self.handle = handle
         self._pending: set[asyncio.Task[None]] = set()
         app = tornado.web.Application(
-            [(path, _WebhookHandler, {"accept": self.accept, "secret": secret})]
+            [
+                (path, _WebhookHandler, {"accept": self.accept, "secret": secret}),
+                (pictures.ROUTE, pictures.PictureHandler),  # the week as a picture (issue 18)
+            ]
         )
         self._server = tornado.httpserver.HTTPServer(app, max_body_size=MAX_BODY)
 

@@ -156,7 +156,7 @@ def test_commands_for_menus() -> None:
     names = [name for name, _ in assistant.commands_for(Role.TRAINEE, "lo")]
     assert names[:3] == ["today", "tomorrow", "week"]
     assert dict(assistant.commands_for(Role.ADMIN, "vi"))["export"] == "Xuất lịch học"
-    assert len(assistant.commands_for(Role.ADMIN, "en")) == 13 + 8 + 7
+    assert len(assistant.commands_for(Role.ADMIN, "en")) == 16 + 10 + 7
 
 
 @pytest.mark.parametrize(

@@ -119,7 +119,7 @@ async def test_courtesies_get_a_short_polite_answer(
 async def test_what_can_you_do_is_short_with_every_command_one_tap_away(db: Database) -> None:
     [about] = await ask(db, "A", "what can you do", "en")
     assert len(about.plain()) < 400
-    assert [b.action for row in about.buttons for b in row] == ["help:"]
+    assert [b.action for row in about.buttons for b in row] == ["help:all"]
 
 
 async def test_answer_in_vietnamese_is_offered_with_a_confirm(db: Database) -> None:

@@ -114,3 +114,27 @@ def test_template_and_backup(run, tmp_path: Path) -> None:  # type: ignore[no-un
     with sqlite3.connect(copy) as conn:
         assert conn.execute("SELECT code FROM classes").fetchall() == [("VTE-HN-2024",)]
     assert run("backup", str(tmp_path / "cli.db"))[0] == 2
+
+
+def test_the_database_its_journals_backups_and_exports_are_owner_only(  # type: ignore[no-untyped-def]
+    run, tmp_path: Path
+) -> None:
+    """They hold names, Telegram ids and chat ids: mode 0600 whatever the umask."""
+    import os
+
+    old = os.umask(0o022)
+    try:
+        run("import", str(sample_path()))
+        copy = tmp_path / "copy.db"
+        export = tmp_path / "out.csv"
+        assert run("backup", str(copy))[0] == 0
+        assert run("export", "VTE-HN-2024", "--format", "csv", "-o", str(export))[0] == 0
+    finally:
+        os.umask(old)
+    db = tmp_path / "cli.db"
+    files = [db, copy, export] + [
+        p for p in (tmp_path / "cli.db-wal", tmp_path / "cli.db-shm") if p.exists()
+    ]
+    assert {f.name: oct(f.stat().st_mode & 0o777) for f in files} == {
+        f.name: "0o600" for f in files
+    }

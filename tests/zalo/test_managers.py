@@ -197,8 +197,10 @@ async def test_a_manager_linked_on_telegram_and_zalo_uses_either(
 
 async def test_invitation_links_are_listed_and_revoked_by_number_on_zalo(day: Day) -> None:
     await day.say(MANAGER, "/invite trainee 5 2")
-    await day.say(MANAGER, "/invite")
-    (listing,) = await day.say(MANAGER, "3")  # existing links
+    (menu,) = await day.say(MANAGER, "/invite")
+    # A manager makes trainee links only: 1 = a trainee link, 2 = the existing links.
+    assert "3." not in menu
+    (listing,) = await day.say(MANAGER, "2")
     assert "1. " in listing
     (revoked,) = await day.say(MANAGER, "1")  # revoke the first active one
     assert "#" in revoked

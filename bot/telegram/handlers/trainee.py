@@ -16,7 +16,9 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.agenda import assistant
 from bot.agenda.intents import IntentKind
+from bot.domain import Channel
 from bot.i18n import _
+from bot.pocket import ask as pocket_ask
 from bot.replies import Reply
 from bot.telegram.context import BotApp, BotContext, in_turn
 from bot.telegram.handlers import common
@@ -94,6 +96,21 @@ async def _answer(update: Update, context: BotContext, message: Message) -> None
         return
     cls = found[0]
     now = context.now()
+    if context.person is not None:  # issue 18: card, contacts, materials, roster, picture
+        pocket = await pocket_ask.answer(
+            context.store,
+            context.person,
+            found,
+            question_text(message),
+            lang=context.lang,
+            now=now,
+            channel=Channel.TELEGRAM,
+            private=not context.in_group,
+            bot_username=context.settings.bot_username,
+        )
+        if pocket is not None:
+            await send(update, context, pocket)
+            return
     intent = await assistant.understand(context.store, cls, question_text(message), now)
     if intent is None:
         await send(update, context, hint())
