@@ -583,7 +583,7 @@ def picture_button(cls: TrainingClass, day: dt.date, lang: str) -> Button:
 
 
 def offer_picture(cls: TrainingClass, day: dt.date, replies: list[Reply], lang: str) -> list[Reply]:
-    """The week's replies with the picture button first under the last one (before the days)."""
+    """The week's replies with the picture button under the last one (after the days)."""
     monday = day - dt.timedelta(days=day.weekday())
     if not replies or monday > cls.last_day or monday + dt.timedelta(days=6) < cls.first_day:
         return replies
@@ -593,7 +593,7 @@ def offer_picture(cls: TrainingClass, day: dt.date, replies: list[Reply], lang: 
         *replies[:-1],
         Reply(
             blocks=last.blocks,
-            buttons=((button,), *last.buttons),
+            buttons=(*last.buttons, (button,)),
             location=last.location,
             document=last.document,
             media=last.media,
