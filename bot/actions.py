@@ -68,6 +68,7 @@ ACTION_MODULES: list[str] = [
     "bot.reminders.rollcall",
     "bot.reminders.settings",
     "bot.announcements.status",
+    "bot.agenda.briefs",  # visit:<class>:<session>, a visit's full card (issue 15)
     "bot.pocket.actions",  # issue 18: roster, materials, the week as a picture (pk*:)
     # Issue 17: sign-in and the register ("att:"), ratings ("rate:"), the evaluation form
     # ("ev:"), results and questions sheets ("sheet:").

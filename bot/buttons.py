@@ -144,6 +144,9 @@ PATTERNS: tuple[Pattern, ...] = (
     _p("ev", ID, ID, Choice((*STARS, "skip"))),
     _p("ev", ID, "go"),
     _p("sheet", Choice(("ok", "no")), ID),
+    # The assistant's short answers (bot.agenda.briefs, bot.agenda.assistant, issue 15).
+    _p("visit", ID, KEY),
+    _p("help", "all"),
     # Organisers' buttons (bot.handlers.admin).
     _p("upl", Choice(("ok", "no")), ID),
     _p("inv", "new", ID, Choice(ROLES)),

@@ -10,18 +10,21 @@ here (:func:`help_reply`, :func:`myclass_reply`).
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 
 from bot import actions
 from bot.actions import ActionContext, ActionResult
+from bot.agenda import briefs
 from bot.agenda import views as agenda
 from bot.agenda.cards import venue_time_label
-from bot.agenda.intents import Intent, IntentKind
+from bot.agenda.intents import SMALL_TALK, Intent, IntentKind, normalize, parse
+from bot.agenda.matching import ScheduleIndex
 from bot.domain import LANGS, Role, TrainingClass
 from bot.i18n import LANG_NAMES, N_, _, use_lang
 from bot.people import preferences
 from bot.people.permissions import ROLE_NAMES
-from bot.replies import Block, Reply
-from bot.store import people
+from bot.replies import Block, Button, Reply
+from bot.store import classes, people
 from bot.store.database import Database
 
 CHANNEL_KINDS = frozenset({IntentKind.LANG, IntentKind.CLASS})
@@ -114,6 +117,30 @@ def help_reply(role: Role, lang: str) -> Reply:
         return Reply(blocks=tuple(blocks))
 
 
+def about_reply(lang: str) -> Reply:
+    """'What can you do?': a few lines, with every command one tap away."""
+    with use_lang(lang):
+        text = _(
+            "I answer questions about your class: the programme of a day or a week, the next "
+            "session and how long until it, the lecturers and the rooms, the field visits "
+            "(departure, meeting point, what to bring, return) and the lecture topics. "
+            "Ask in your own words, in Vietnamese, Lao or English."
+        )
+        return Reply(
+            blocks=Reply.text(text).blocks, buttons=((Button(_("All commands"), "help:all"),),)
+        )
+
+
+async def _help(ctx: ActionContext, rest: str) -> ActionResult:
+    """``help:all``: the help of the person's role in their active class."""
+    found = await preferences.active_class(ctx.db, ctx.person)
+    role = found[1] if found else Role.TRAINEE
+    return ActionResult(replies=[help_reply(role, ctx.lang)])
+
+
+actions.register("help:", _help)
+
+
 def myclass_reply(cls: TrainingClass, role: Role, lang: str) -> Reply:
     """The class's name, code, dates, venue, time zone and the person's role in it."""
     with use_lang(lang):
@@ -177,14 +204,35 @@ async def answer(
             return [await agenda.topic_view(db, cls, intent.number, lang)]
         case IntentKind.VISITS:
             return await agenda.visits_view(db, cls, now, lang, limit=intent.number, day=intent.day)
+        case IntentKind.BRING | IntentKind.MEETING | IntentKind.SESSION if intent.session:
+            found = await briefs.session_view(db, cls, intent.kind, intent.session, lang)
+            if found is not None:
+                return found
+            return await answer(db, cls, Intent(intent.kind, day=intent.day), lang=lang, now=now)
         case IntentKind.BRING:
             return await agenda.bring_view(db, cls, now, lang, intent.day)
         case IntentKind.MEETING:
             return await agenda.meeting_view(db, cls, now, lang, intent.day)
+        case IntentKind.SESSION:
+            return [await agenda.next_view(db, cls, now, lang)]
+        case IntentKind.RETURN:
+            return await briefs.return_view(db, cls, now, lang, intent.day, intent.session)
+        case IntentKind.COUNTDOWN:
+            return [await briefs.countdown_view(db, cls, now, lang)]
+        case IntentKind.START | IntentKind.LECTURERS:
+            return [await briefs.day_brief(db, cls, intent.kind, intent.day or today, lang)]
+        case IntentKind.WHERE:
+            return [await briefs.where_view(db, cls, now, lang, intent.day)]
+        case IntentKind.SETLANG:
+            return [briefs.language_offer(intent.lang or lang, lang)]
+        case kind if kind in SMALL_TALK:
+            return [briefs.courtesy_reply(kind, lang)]
         case IntentKind.OPENING | IntentKind.CLOSING:
             return [await agenda.ceremony_view(db, cls, intent.kind is IntentKind.CLOSING, lang)]
         case IntentKind.HELP:
             return [help_reply(role, lang)]
+        case IntentKind.ABOUT:
+            return [about_reply(lang)]
         case IntentKind.MYCLASS:
             return [myclass_reply(cls, role, lang)]
     raise ValueError(f"{intent.kind} is answered by the channel")
@@ -210,3 +258,38 @@ async def _choose_lang(ctx: ActionContext, rest: str) -> ActionResult:
 
 
 actions.register("lang:", _choose_lang)
+
+
+_indexes: weakref.WeakKeyDictionary[Database, dict[int, ScheduleIndex]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def schedule_index(db: Database, cls: TrainingClass) -> ScheduleIndex | None:
+    """The live version's words, indexed once per version (versions never change once saved)."""
+    version = cls.live_version_id
+    if version is None:
+        return None
+    per_db = _indexes.setdefault(db, {})
+    found = per_db.get(version)
+    if found is None:
+        sessions = await classes.version_sessions(db, version)
+        topics = await agenda.class_topics(db, cls)
+        found = per_db[version] = ScheduleIndex(sessions, topics.values(), normalize)
+    return found
+
+
+async def understand(
+    db: Database, cls: TrainingClass | None, text: str, now: dt.datetime
+) -> Intent | None:
+    """What ``text`` asks, read against the class's own dates and schedule (the one parser).
+
+    Every channel calls this: dates resolve in the class's local time and within its
+    dates when they can, and the places, titles and lecturers named in the question
+    resolve to their session or topic. Without a class: the words alone.
+    """
+    if cls is None:
+        return parse(text, now.date())
+    index = await schedule_index(db, cls)
+    today = cls.local_now(now).date()
+    return parse(text, today, span=(cls.first_day, cls.last_day), index=index)

@@ -13,7 +13,7 @@ Order of understanding a text message:
    ``/link CODE`` uses one made on Telegram (:mod:`bot.people.linking`);
 5. ``/remind``, ``/quiet`` and the class managers' commands
    (:mod:`bot.zalo.managers`);
-6. anything else goes through :func:`bot.agenda.intents.parse` and
+6. anything else goes through :func:`bot.agenda.assistant.understand` (the one parser) and
    :func:`bot.agenda.assistant.answer`, exactly like on Telegram.
 
 A first contact is asked for their language in all three languages at once
@@ -37,7 +37,7 @@ from typing import Any
 
 from bot import actions
 from bot.actions import ActionContext
-from bot.agenda import assistant, intents
+from bot.agenda import assistant
 from bot.agenda.intents import IntentKind
 from bot.clock import Clock
 from bot.config import Settings
@@ -291,11 +291,10 @@ class Conversation:
 
     async def _ask(self, person: Person, text: str, lang: str, now: dt.datetime) -> list[Reply]:
         found = await preferences.active_class(self.db, person)
-        today = found[0].local_now(now).date() if found else now.date()
         pocket = await pocket_hook.answer(self.db, person, found, text, lang, now)
         if pocket is not None:
             return pocket
-        intent = intents.parse(text, today)
+        intent = await assistant.understand(self.db, found[0] if found else None, text, now)
         if intent is None and text.startswith("/"):
             command = text.split()[0]
             return [

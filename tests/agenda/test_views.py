@@ -82,9 +82,10 @@ def test_day_buttons_step_within_the_class_dates() -> None:
     assert first.buttons == ((Button(f"{short_day(D(2024, 7, 16), 'en')} ▶", "day:7:2024-07-16"),),)
     middle = agenda.day_reply(cls, D(2024, 7, 16), schedule.sessions, schedule.topics, "vi")
     assert [b.action for b in middle.buttons[0]] == ["day:7:2024-07-15", "day:7:2024-07-17"]
-    assert middle.buttons[0][0].label == f"◀ {short_day(D(2024, 7, 15), 'vi')}"
+    assert middle.buttons[0][0].label == "◀ T2 15/7"  # as Vietnamese trainees write a day
     after = agenda.day_reply(cls, D(2024, 8, 1), schedule.sessions, schedule.topics, "en")
-    assert after.buttons == ((Button(f"◀ {short_day(D(2024, 7, 17), 'en')}", "day:7:2024-07-17"),),)
+    nearest = f"Nearest class day: {short_day(D(2024, 7, 17), 'en')}"
+    assert after.buttons == ((Button(nearest, "day:7:2024-07-17"),),)
 
 
 def test_digest_rendering_has_no_buttons() -> None:
@@ -137,7 +138,7 @@ def test_guangzhou_times_are_labelled_utc_plus_8(lang: str, expected: str) -> No
         (
             "lo",
             f"ຕາຕະລາງ {day(D(2025, 9, 21), 'lo')}\nວັນດັ່ງກ່າວຢູ່ນອກໄລຍະເວລາຂອງການຝຶກອົບຮົມ; "
-            f"ການຝຶກອົບຮົມຈັດຂຶ້ນໃນວັນທີ {date_range(D(2025, 9, 19), D(2025, 9, 20), 'lo')}.",
+            "ການຝຶກອົບຮົມຈັດຂຶ້ນໃນວັນທີ 19 – 20 ກັນຍາ 2025.",
         ),
         (
             "en",
@@ -150,6 +151,8 @@ def test_day_outside_the_class(lang: str, expected: str) -> None:
     schedule = guangzhou_schedule()
     reply = agenda.day_reply(schedule.cls, D(2025, 9, 21), schedule.sessions, (), lang)
     assert reply.plain() == expected
+    # The nearest class day is one tap away.
+    assert [b.action for b in reply.buttons[0]] == [f"day:{schedule.cls.id}:2025-09-20"]
 
 
 def test_empty_day_inside_the_class() -> None:
@@ -197,12 +200,17 @@ def test_week_is_compact_and_skips_days_outside_the_class() -> None:
         f"{day(D(2024, 7, 15), 'en')}\n"
         "08:00–09:00 · 🎓 Opening ceremony\n"
         "09:15–11:30 · Topic 1: Party building and rectification\n"
-        "13:30–17:00 · 🚌 Visit: smart operations centre\n"
-        "   Departure 13:15 from Hotel lobby\n\n"
+        "13:30–17:00 · 🚌 Visit: smart operations centre · bus 13:15\n\n"
         f"{day(D(2024, 7, 16), 'en')}\n"
         "08:00–11:30 · Topic 2: Digital transformation in Hanoi\n\n"
         f"{day(D(2024, 7, 17), 'en')}\n"
         "15:00–16:30 · 🎓 Closing ceremony"
+    ]
+    # One line per session, no meeting point; each day's details one tap away.
+    assert [b.action for b in replies[-1].buttons[0]] == [
+        "day:0:2024-07-15",
+        "day:0:2024-07-16",
+        "day:0:2024-07-17",
     ]
 
 
@@ -423,6 +431,7 @@ async def test_visits_bring_and_meeting_point(db: Database, clock: FakeClock) ->
     [bring] = await agenda.bring_view(db, seeded.cls, clock.now(), "lo")
     assert bring.plain() == (
         f"🚌 ທັດສະນະສຶກສາ ສູນບັນຊາການອັດສະລິຍະ\n{day(D(2024, 7, 15), 'lo')}\n"
+        f"ເວລາທ້ອງຖິ່ນບ່ອນຝຶກອົບຮົມ: {zone(VN, 'lo')}\n"
         "ອອກເດີນທາງເວລາ 13:15 ຈາກ ໂຖງໂຮງແຮມ\nສິ່ງທີ່ຕ້ອງນຳໄປ: ບັດນັກຮຽນ\nການແຕ່ງກາຍ: ເສື້ອເຊີດ"
     )
     [meeting] = await agenda.meeting_view(db, seeded.cls, clock.now(), "vi")
@@ -465,7 +474,11 @@ async def test_bring_and_meeting_for_a_named_day(db: Database, clock: FakeClock)
     # Without a day: the next departure only; "the next visit": one card of all of them.
     [monday] = await agenda.bring_view(db, cls, now, "en")
     assert day(D(2024, 7, 15), "en") in monday.plain()
-    assert len(await agenda.visits_view(db, cls, now, "en")) == 10
+    # All visits: one compact message, a line and a button per visit (not 10 cards and pins).
+    [listed] = await agenda.visits_view(db, cls, now, "en")
+    assert len(listed.blocks[0].lines) == 10 and listed.location is None
+    assert len(listed.plain()) < 1200
+    assert listed.buttons[0][0].action == f"visit:{cls.id}:visit-ho-chi-minh"
     [first] = await agenda.visits_view(db, cls, now, "en", limit=1)
     assert day(D(2024, 7, 15), "en") in first.plain()
     [trip] = await agenda.visits_view(db, cls, now, "en", day=D(2024, 7, 21))

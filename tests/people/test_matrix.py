@@ -560,6 +560,8 @@ BUTTONS: dict[str, Expect] = {
     "checkin:{a}:s3:2024-07-15": taps_everywhere(MEMBERS_A | {GLOBAL}, "expired"),
     "ack:{announcement}": taps_everywhere({TRAINEE_A, MANAGER_A}, "expired"),
     "day:{a}:2024-07-16": day_expect,
+    "visit:{a}:s3": day_expect,  # a visit's full card: like a day of the class
+    "help:all": taps_everywhere(set(ACTORS)),  # the commands: anyone may read them
     "class:{a}": taps_everywhere(MEMBERS_A, "expired"),
     "lang:en": taps_everywhere(set(ACTORS)),
     "remind:off": taps_everywhere(set(ACTORS)),

@@ -14,7 +14,8 @@ def test_week_picture_contacts_and_card_in_the_terminal_chat(tmp_path: Path) -> 
     env["LANG"] = "C.UTF-8"
     result = subprocess.run(
         [str(exe), "demo", "--today", "2024-07-15"],
-        input="3\n/week\n1\nhotline\nmy room\n/quit\n",
+        # /week: seven day buttons (issue 15), then the picture: the 8th.
+        input="3\n/week\n8\nhotline\nmy room\n/quit\n",
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -24,7 +25,7 @@ def test_week_picture_contacts_and_card_in_the_terminal_chat(tmp_path: Path) -> 
     )
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "[1] 🖼 Picture" in out
+    assert "[8] 🖼 Picture" in out
     assert "🖼 (a picture)\n\nVientiane cadres' class in Hanoi" in out
     assert "— Week of Jul 15" in out and "(1/2)" in out and "(2/2)" in out
     assert "The organisers have not given contact numbers for this class yet." in out

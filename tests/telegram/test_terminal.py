@@ -58,7 +58,7 @@ async def test_the_sample_is_imported_once_and_the_user_enrolled(tmp_path: Path)
 
 
 async def test_a_chosen_demo_day_and_the_location_of_a_visit(tmp_path: Path) -> None:
-    text = await run_chat(tmp_path, "3\n/today\n/visits\n", today=dt.date(2024, 7, 16))
+    text = await run_chat(tmp_path, "3\n/today\n/meeting\n", today=dt.date(2024, 7, 16))
     assert f"Schedule for {day(dt.date(2024, 7, 16), 'en')}" in text
     assert "📍 " in text  # the meeting point of the next field visit
 
@@ -79,9 +79,10 @@ def test_the_readme_command_opens_the_chat_on_a_fresh_directory(tmp_path: Path) 
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    # No usable locale: the greeting, like the answers, is in the class's language (Lao).
-    assert result.stdout.startswith("classbot: ການສົນທະນາໃນໜ້າຈໍຄຳສັ່ງ ກັບຫ້ອງຝຶກອົບຮົມຕົວຢ່າງ VTE-HN-2024")
-    assert "[1] Tiếng Việt  [2] ✓ ພາສາລາວ  [3] English" in result.stdout  # the class's default
+    # No language from the environment: the first screen is in English, and English is
+    # offered first; the person picks Lao (2) and is answered in Lao.
+    assert result.stdout.startswith("classbot terminal chat on the sample class VTE-HN-2024")
+    assert "[1] Tiếng Việt  [2] ພາສາລາວ  [3] ✓ English" in result.stdout
     assert result.stdout.count(f"ຕາຕະລາງ {day(dt.date(2024, 7, 15), 'lo')}") == 2
     assert (tmp_path / "classbot.db").is_file()
     assert result.stderr == ""

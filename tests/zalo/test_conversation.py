@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.agenda import intents
+from bot.agenda import assistant
 from bot.clock import FakeClock
 from bot.domain import Channel, Role
 from bot.people import invites
@@ -186,10 +186,10 @@ async def test_a_failing_service_gets_an_apology_not_silence(
     await _say(talk, zalo_server, code)
     await _say(talk, zalo_server, "3")
 
-    def broken(text: str, today: object) -> None:
+    async def broken(*args: object) -> None:
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(intents, "parse", broken)
+    monkeypatch.setattr(assistant, "understand", broken)
     answer = await _say(talk, zalo_server, "lịch hôm nay")
     assert answer == ["Sorry, something went wrong on my side. Please try again in a moment."]
 
@@ -272,3 +272,25 @@ async def test_one_chats_messages_are_answered_in_the_order_they_came(
     first, second = zalo_server.delivered(USER)
     assert "1. Tiếng Việt" in first and "English" in first
     assert "Tiếng Việt" not in second
+
+
+async def test_zalo_understands_through_the_same_parser_as_telegram(
+    talk: Conversation, zalo_server: FakeZaloServer, db: Database, seeded: Seeded
+) -> None:
+    """Courtesies, pointed answers, "mấy" without marks and a language request, on Zalo."""
+    code = await _code(db, seeded, talk.clock)  # type: ignore[arg-type]
+    await _say(talk, zalo_server, code)
+    await _say(talk, zalo_server, "1")  # Vietnamese
+    [hello] = await _say(talk, zalo_server, "xin chào")
+    assert hello.startswith("Xin chào Anh/Chị!")
+    [thanks] = await _say(talk, zalo_server, "cảm ơn ạ")
+    assert "hỗ trợ" in thanks
+    # Monday 15 July, 06:00 in Hanoi: "thứ 2" is today, not the 2nd of a month.
+    [start] = await _say(talk, zalo_server, "thu 2 may gio vao hoc")
+    assert "Buổi đầu tiên bắt đầu lúc 08:00" in start
+    [back] = await _say(talk, zalo_server, "mấy giờ về")
+    assert back.splitlines()[1].startswith("Trở về từ") and "17:30" in back
+    [offer] = await _say(talk, zalo_server, "can you answer in English")
+    assert "1. Đồng ý: English" in offer
+    [done, *_rest] = await _say(talk, zalo_server, "1")
+    assert done == "I will write to you in English from now on."
