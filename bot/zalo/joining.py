@@ -10,7 +10,7 @@ import datetime as dt
 import re
 
 from bot.agenda import assistant
-from bot.domain import LANGS, Person
+from bot.domain import LANGS, Channel, Person
 from bot.i18n import LANG_NAMES, N_, _, resolve_lang, use_lang
 from bot.people import invites
 from bot.people.permissions import ROLE_NAMES
@@ -98,7 +98,7 @@ async def join(db: Database, person: Person, code: str, now: dt.datetime) -> lis
         if person.lang is None:
             replies.append(language_question())
         else:
-            replies.append(assistant.help_reply(joined.role, lang))
+            replies.append(assistant.help_reply(joined.role, lang, Channel.ZALO))
     return replies
 
 

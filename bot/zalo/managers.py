@@ -1,4 +1,5 @@
-"""Class managers' commands on Zalo: /broadcast, /report, /rollcall, /members, /invite, /settings.
+"""Class managers' commands on Zalo: /broadcast, /report, /rollcall, /members, /invite, /settings,
+and /remove, /promote, /demote (by the member's number from /members).
 
 The same services and permission checks as on Telegram (:mod:`bot.announcements`,
 :mod:`bot.reminders`, :mod:`bot.people`): a person linked on both channels is one
@@ -33,6 +34,9 @@ COMMANDS = (
     "members",
     "invite",
     "settings",
+    "remove",
+    "promote",
+    "demote",
     "linkgroup",
     "upload",
     "newclass",
@@ -99,6 +103,12 @@ async def _class_command(turn: Turn, cls: TrainingClass, name: str, argument: st
         return [await rollcall.rollcall_view(db, person, cls, now, lang)]
     if name == "members":
         return [await organiser.members_view(db, person, cls, lang)]
+    if name in _MEMBER_COMMANDS:
+        number = argument.split()[0].lstrip("#") if argument.split() else ""
+        if not number.isdigit():
+            return [Reply.text(_("Whom? Write the member's number from /members."))]
+        service = _MEMBER_COMMANDS[name]
+        return [await service(db, person, cls, int(number), now=now, lang=lang)]
     if name == "settings":
         outcome = await reminder_settings.class_settings_command(
             db, person, cls, argument, now, lang
@@ -112,6 +122,14 @@ async def _class_command(turn: Turn, cls: TrainingClass, name: str, argument: st
         return [await invite_menu.menu(db, person, cls, lang)]
     role, uses, days = wanted
     return [await new_invite(turn, cls, role, uses=uses, days=days)]
+
+
+_MEMBER_COMMANDS = {
+    "remove": organiser.remove,
+    "promote": organiser.promote,
+    "demote": organiser.demote,
+}
+"""``/remove N``, ``/promote N``, ``/demote N``: the same services (and checks) as on Telegram."""
 
 
 async def new_invite(

@@ -215,3 +215,78 @@ async def test_a_question_after_a_stale_draft_is_still_answered(day: Day) -> Non
     assert "/broadcast" in notice and day.seeded.cls.title("vi") in answer
     row = await day.db.fetchone("SELECT COUNT(*) FROM announcements")
     assert row is not None and row[0] == 0
+
+
+ONLY_TELEGRAM_VI = "chỉ dùng được trên Telegram"
+NOT_ON_ZALO = ("/export", "/upload", "/versions", "/rollback", "/newclass", "/audit", "/template")
+
+
+async def _join_as_admin(day: Day, user: str = "zadmin") -> None:
+    code = (await invites.create(day.db, day.seeded.cls.id, Role.ADMIN, now=day.clock.now())).code
+    await day.say(user, code)
+    await day.say(user, "1")  # Tiếng Việt
+
+
+def _commands(text: str) -> list[str]:
+    return [line.split(" — ")[0] for line in text.splitlines() if line.startswith("/")]
+
+
+async def test_the_help_on_zalo_lists_only_commands_that_work_there(day: Day) -> None:
+    await _join_as_admin(day)
+    (manager_help,) = await day.say(MANAGER, "help")
+    (admin_help,) = await day.say("zadmin", "/help")
+    manager, admin = _commands(manager_help), _commands(admin_help)
+    assert {"/broadcast", "/report", "/rollcall", "/members", "/invite", "/remove"} <= set(manager)
+    assert "/promote" not in manager and "/demote" not in manager  # not a manager's to use
+    assert {"/promote", "/demote", "/remove"} <= set(admin)
+    for name in NOT_ON_ZALO:
+        assert name not in manager and name not in admin
+    assert "Telegram" in admin_help.split("/demote —")[1]  # where files, versions, audit are
+    # Every command the help names works on Zalo: none is answered "only on Telegram".
+    for name in admin:
+        answers = await day.say("zadmin", name)
+        assert answers, name
+        assert not any(ONLY_TELEGRAM_VI in a for a in answers), name
+        await day.say("zadmin", "/cancel")  # leave /broadcast's draft
+
+
+async def test_the_members_footer_names_only_commands_the_reader_may_use(day: Day) -> None:
+    await _join_as_admin(day)
+    (by_manager,) = await day.say(MANAGER, "/members")
+    (by_admin,) = await day.say("zadmin", "/members")
+    manager_footer, admin_footer = by_manager.splitlines()[-1], by_admin.splitlines()[-1]
+    assert "/remove" in manager_footer and "/promote" not in manager_footer
+    assert all(c in admin_footer for c in ("/promote", "/demote", "/remove"))
+
+
+async def test_remove_promote_and_demote_by_number_on_zalo(day: Day) -> None:
+    await _join_as_admin(day)
+    lo, vi = await _person_id(day.db, LO), await _person_id(day.db, VI)
+    (refused,) = await day.say(MANAGER, f"/promote {vi}")
+    assert "Telegram" not in refused and await _role(day, vi) is Role.TRAINEE
+    (promoted,) = await day.say("zadmin", f"/promote {vi}")
+    assert await _role(day, vi) is Role.MANAGER and "ztrainee-vi" in promoted
+    (demoted,) = await day.say("zadmin", f"/demote #{vi}")
+    assert await _role(day, vi) is Role.TRAINEE and "ztrainee-vi" in demoted
+    (whom,) = await day.say(MANAGER, "/remove")
+    assert "/members" in whom
+    (removed,) = await day.say(MANAGER, f"/remove {lo}")
+    assert "ztrainee-lo" in removed and await _role(day, lo) is None
+    entries = await day.db.fetchall(
+        "SELECT action FROM audit_log WHERE class_id = ? ORDER BY id", (day.seeded.cls.id,)
+    )
+    actions = [row[0] for row in entries]
+    assert actions[-3:] == ["member.promote", "member.demote", "member.remove"]
+
+
+async def _role(day: Day, person_id: int) -> Role | None:
+    membership = await people.get_membership(day.db, day.seeded.cls.id, person_id)
+    return membership.role if membership else None
+
+
+async def test_start_without_a_code_on_zalo_is_no_telegram_command(day: Day) -> None:
+    (help_text,) = await day.say(VI, "/start")
+    assert ONLY_TELEGRAM_VI not in help_text and "/today" in help_text
+    (stranger,) = await day.say("zstranger", "/start")
+    assert "ພາສາລາວ" in stranger and "English" in stranger  # how to join, in three languages
+    assert "Telegram" not in stranger
