@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain import Person, Role
-from bot.i18n import N_
+from bot.i18n import N_, _
+from bot.replies import Reply
 from bot.store import people
 from bot.store.database import Database
 
@@ -94,3 +95,10 @@ async def require_global_admin(db: Database, person: Person) -> None:
     fresh = await people.get_person(db, person.id)
     if fresh is None or not fresh.is_admin:
         raise Forbidden(person.id, None, (Role.ADMIN,))
+
+
+def refusal(exc: Forbidden) -> Reply:
+    """The polite refusal for ``exc``, naming who may do it (in the active language)."""
+    if Role.MANAGER in exc.needed:
+        return Reply.text(_("Sorry, only the class managers can do that."))
+    return Reply.text(_("Sorry, only the organisers of this class can do that."))

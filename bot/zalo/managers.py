@@ -19,7 +19,7 @@ from bot.domain import Role, TrainingClass
 from bot.i18n import _, format_instant
 from bot.people import invite_menu, invites, preferences
 from bot.people import members as organiser
-from bot.people.permissions import ROLE_NAMES, Forbidden
+from bot.people.permissions import ROLE_NAMES, Forbidden, refusal
 from bot.reminders import rollcall
 from bot.reminders import settings as reminder_settings
 from bot.replies import Reply
@@ -91,8 +91,8 @@ async def command(turn: Turn, name: str, argument: str) -> list[Reply]:
     cls = found[0]
     try:
         return await _class_command(turn, cls, name, argument)
-    except Forbidden:
-        return [broadcast.refused()]
+    except Forbidden as exc:
+        return [refusal(exc)]
 
 
 async def _class_command(turn: Turn, cls: TrainingClass, name: str, argument: str) -> list[Reply]:
@@ -172,6 +172,6 @@ async def invite_pick(turn: Turn, action: str) -> list[Reply]:
         roles = {r.value for r in Role}
         if cls is not None and parts[0] == "new" and len(parts) == 3 and parts[2] in roles:
             return [await new_invite(turn, cls, Role(parts[2]))]
-    except Forbidden:
-        return [broadcast.refused()]
+    except Forbidden as exc:
+        return [refusal(exc)]
     return [Reply.text(_("This choice is no longer available."))]

@@ -22,7 +22,7 @@ from bot.domain import Role, TrainingClass
 from bot.i18n import _
 from bot.people import invite_menu
 from bot.people import members as organiser
-from bot.people.permissions import Forbidden
+from bot.people.permissions import Forbidden, refusal
 from bot.replies import Reply
 from bot.schedule import exports, uploads
 from bot.store import classes
@@ -60,8 +60,8 @@ async def _run(update: Update, context: BotContext, action: Action) -> None:
         return
     try:
         reply = await action(context, cls)
-    except Forbidden:
-        reply = refused()
+    except Forbidden as exc:
+        reply = refusal(exc)
     except uploads.UploadRefused as exc:
         reply = exc.reply
     await send(update, context, reply)
@@ -232,8 +232,8 @@ async def audit(update: Update, context: BotContext) -> None:
     if context.args and context.args[0].lower() == "all":
         try:
             reply = await organiser.audit_view(context.store, person, None, context.lang)
-        except Forbidden:
-            reply = refused()
+        except Forbidden as exc:
+            reply = refusal(exc)
         await send(update, context, reply)
         return
 
@@ -321,8 +321,8 @@ async def button(update: Update, context: BotContext) -> None:
         return
     try:
         reply, changed = await _tap(context)
-    except Forbidden:
-        await query.answer(_plain(refused()), show_alert=True)
+    except Forbidden as exc:
+        await query.answer(_plain(refusal(exc)), show_alert=True)
         return
     except Expired:
         await query.answer(_("This button is no longer active."))
