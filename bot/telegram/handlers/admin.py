@@ -20,7 +20,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.domain import Role, TrainingClass
 from bot.i18n import _
-from bot.people import invite_menu
+from bot.people import invite_menu, permissions
 from bot.people import members as organiser
 from bot.people.permissions import Forbidden, refusal
 from bot.replies import Reply
@@ -78,7 +78,9 @@ async def _may_send_files(context: BotContext, kind: str) -> bool:
     if person is None:
         return False
     found = await current_class(context)
-    return person.is_admin or (kind == "upload" and found is not None and found[1] is Role.ADMIN)
+    return await permissions.may_send_schedule_files(
+        context.store, person, found[0].id if found else None, new_class=kind == "newclass"
+    )
 
 
 async def _ask_for_file(update: Update, context: BotContext, kind: str) -> None:
