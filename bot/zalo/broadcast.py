@@ -220,10 +220,17 @@ async def _send(turn: Turn, data: dict[str, Any]) -> list[Reply]:
     try:
         delay = dt.timedelta(minutes=turn.settings.ack_reminder_minutes)
         _ann, queued = await announcements.create(
-            turn.db, turn.person, new, turn.now, ack_delay=delay
+            turn.db,
+            turn.person,
+            new,
+            turn.now,
+            ack_delay=delay,
+            per_hour=turn.settings.announcements_per_hour,
         )
     except Forbidden:
         return [refused()]
+    except announcements.TooMany as exc:
+        return [announcements.too_many_reply(exc, turn.lang)]
     except EmptyAnnouncement:
         return [Reply.text(_("Please write the announcement."))]
     done = ngettext(

@@ -291,3 +291,18 @@ async def test_start_without_a_code_on_zalo_is_no_telegram_command(day: Day) -> 
     (stranger,) = await day.say("zstranger", "/start")
     assert "ພາສາລາວ" in stranger and "English" in stranger  # how to join, in three languages
     assert "Telegram" not in stranger
+
+
+async def test_the_per_hour_cap_holds_on_zalo_too(day: Day) -> None:
+    """Issue 14's per-manager cap applies to every channel: on Zalo as on Telegram."""
+    import dataclasses
+
+    day.talk.settings = dataclasses.replace(day.talk.settings, announcements_per_hour=2)
+    for text in ("Thông báo một.", "Thông báo hai.", "Thông báo ba."):
+        await day.say(MANAGER, f"/broadcast {text}")
+        await day.say(MANAGER, "3")  # no second language
+        await day.say(MANAGER, "1")  # whole class
+        (answer,) = await day.say(MANAGER, "2")  # ✅ Send
+    assert "2" in answer and "phút" in answer  # the cap, and when the next one may go
+    row = await day.db.fetchone("SELECT COUNT(*) FROM announcements")
+    assert row is not None and row[0] == 2
