@@ -231,6 +231,8 @@ async def _send(turn: Turn, data: dict[str, Any]) -> list[Reply]:
         return [refused()]
     except announcements.TooMany as exc:
         return [announcements.too_many_reply(exc, turn.lang)]
+    except announcements.NoRecipients:
+        return [announcements.no_recipients_reply(turn.lang)]
     except EmptyAnnouncement:
         return [Reply.text(_("Please write the announcement."))]
     done = ngettext(

@@ -281,6 +281,9 @@ async def preview_tap(update: Update, context: BotContext) -> int:
     except announcements.TooMany as exc:
         await send(update, context, announcements.too_many_reply(exc, context.lang))
         return _finish(context)
+    except announcements.NoRecipients:
+        await send(update, context, announcements.no_recipients_reply(context.lang))
+        return _finish(context)
     done = ngettext(
         "Sent to {n} person. They will receive it in a few seconds; /report shows who "
         "received and confirmed it.",
