@@ -140,20 +140,26 @@ async def new_invite(
     uses: int = invites.DEFAULT_USES,
     days: float = invites.DEFAULT_DAYS,
 ) -> Reply:
-    """A new invitation as text: the code to send to the Zalo bot, and the Telegram link."""
+    """A new invitation as text: the code to send to the Zalo bot, and the Telegram link when
+    this process serves Telegram too (``BOT_TOKEN``)."""
     made = await invites.create(
         turn.db, cls.id, role, now=turn.now, by=turn.person, uses=uses, days=days
     )
     lang = turn.lang
-    lines = (
+    lines = [
         _("Role: {role}").format(role=_(ROLE_NAMES[role])),
         _("Works {uses} times, until {until}.").format(
             uses=uses, until=format_instant(made.invite.expires_at, cls.timezone, lang)
         ),
         _("Invitation code: {code}").format(code=made.code),
         _("On Zalo: send this code to me in a private chat."),
-        _("On Telegram: open {link}").format(link=made.link(turn.settings.bot_username)),
-        _("Share this link only with the people it is meant for. /invite lists and revokes."),
+    ]
+    if turn.settings.bot_token:  # a Zalo-only bot has no Telegram side to link to
+        lines.append(
+            _("On Telegram: open {link}").format(link=made.link(turn.settings.bot_username))
+        )
+    lines.append(
+        _("Share this link only with the people it is meant for. /invite lists and revokes.")
     )
     return Reply.text(*lines, title=_("Invitation to {name}").format(name=cls.title(lang)))
 

@@ -4,6 +4,7 @@ trainee on Zalo next to the Telegram members of the sample class."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -165,7 +166,12 @@ async def test_members_invite_and_settings_on_zalo(day: Day) -> None:
     assert "1. " in menu
     (link,) = await day.say(MANAGER, "1")  # a trainee invitation
     code = next(line.split(": ", 1)[1] for line in link.splitlines() if line.startswith("Mã mời"))
-    assert f"?start={code}" in link  # the same code as a Telegram link
+    assert "t.me" not in link  # Zalo only: no Telegram bot to point to
+    day.talk.settings = dataclasses.replace(day.talk.settings, bot_token="1:abc")
+    await day.say(MANAGER, "/invite")
+    (both,) = await day.say(MANAGER, "1")
+    second = next(line.split(": ", 1)[1] for line in both.splitlines() if line.startswith("Mã mời"))
+    assert f"?start={second}" in both  # with Telegram served too: the same code as a link
     joined = await day.say("znew", code)
     assert day.seeded.cls.title("lo") in joined[0]
 
@@ -295,8 +301,6 @@ async def test_start_without_a_code_on_zalo_is_no_telegram_command(day: Day) -> 
 
 async def test_the_per_hour_cap_holds_on_zalo_too(day: Day) -> None:
     """Issue 14's per-manager cap applies to every channel: on Zalo as on Telegram."""
-    import dataclasses
-
     day.talk.settings = dataclasses.replace(day.talk.settings, announcements_per_hour=2)
     for text in ("Thông báo một.", "Thông báo hai.", "Thông báo ba."):
         await day.say(MANAGER, f"/broadcast {text}")
