@@ -272,3 +272,29 @@ async def test_one_chats_messages_are_answered_in_the_order_they_came(
     first, second = zalo_server.delivered(USER)
     assert "1. Tiếng Việt" in first and "English" in first
     assert "Tiếng Việt" not in second
+
+
+@pytest.mark.parametrize("lang", ["vi", "lo", "en"])
+def test_every_example_the_zalo_hints_quote_is_understood(lang: str) -> None:
+    """The hints tell people what to write (“help”, “lịch hôm nay”…): each quoted example,
+    in each language, must be something the bot understands, and the word for help is the
+    reader's own where the parser knows it (Lao readers were told to type “help”)."""
+    import datetime as dt
+    import re
+
+    from bot.agenda import intents
+    from bot.i18n import use_lang
+    from bot.zalo import conversation
+
+    with use_lang(lang):
+        texts = [
+            conversation.hint().plain(),
+            conversation.unsupported().plain(),
+            conversation.withheld().plain(),
+        ]
+    quoted = [q for text in texts for q in re.findall(r"“([^”]+)”", text)]
+    assert quoted
+    for example in quoted:
+        assert intents.parse(example, dt.date(2024, 7, 15)) is not None, example
+    if lang == "lo":
+        assert "help" not in " ".join(quoted)
