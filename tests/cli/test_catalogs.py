@@ -79,3 +79,13 @@ def test_vietnamese_asks_politely() -> None:
     curt = re.compile(r"(?:^|[.:;!?]\s+)Hãy\b")
     bad = [(mid, s) for mid, s in _strings("vi") if curt.search(s)]
     assert bad == []
+
+
+def test_vietnamese_refusals_address_the_reader_alike() -> None:
+    """Both refusals ('only the class managers', 'only the organisers') say 'Xin lỗi Anh/Chị'."""
+    found = dict(_strings("vi"))
+    for msgid in (
+        "Sorry, only the class managers can do that.",
+        "Sorry, only the organisers of this class can do that.",
+    ):
+        assert found[msgid].startswith("Xin lỗi Anh/Chị,"), found[msgid]
