@@ -50,6 +50,8 @@ async def test_first_contact_without_a_class_asks_for_the_code_and_the_language(
     assert "ລະຫັດເຊີນ" in answer  # in Lao
     assert "invitation code" in answer and "Reply with its number" in answer  # in English
     assert "1. Tiếng Việt\n2. ພາສາລາວ\n3. English" in answer
+    # No footer in one language under the three: the message ends with the choices.
+    assert answer.endswith("3. English")
     assert await choices.recall(db, Channel.ZALO, USER) == ["lang:vi", "lang:lo", "lang:en"]
     identity = await people.find_identity(db, Channel.ZALO, USER)
     assert identity is not None and identity.chat_id == USER
@@ -255,6 +257,7 @@ async def test_joining_with_a_code_first_asks_the_language_in_all_three_language
     assert "trả lời bằng số" in question  # Vietnamese
     assert "ກະລຸນາຕອບດ້ວຍເລກ" in question  # Lao
     assert "1. Tiếng Việt\n2. ພາສາລາວ\n3. English" in question
+    assert question.endswith("3. English")  # not a footer in the class's language only
 
 
 async def test_one_chats_messages_are_answered_in_the_order_they_came(
