@@ -61,10 +61,11 @@ async def test_join_with_a_code_then_choose_english_then_ask_in_plain_words(
     talk: Conversation, zalo_server: FakeZaloServer, db: Database, seeded: Seeded
 ) -> None:
     code = await _code(db, seeded, talk.clock)  # type: ignore[arg-type]
-    joined = await _say(talk, zalo_server, code)
-    # The class is Lao by default: the welcome comes in Lao, then the language question.
-    assert seeded.cls.title("lo") in joined[0]
-    assert "3. English" in joined[1]
+    (joined,) = await _say(talk, zalo_server, code)
+    # The language is not known yet: the welcome and the question come in all three
+    # languages (not in the class's default language, Lao, alone), in one message.
+    assert seeded.cls.title("lo") in joined and seeded.cls.title("vi") in joined
+    assert seeded.cls.title("en") in joined and "3. English" in joined
     chosen = await _say(talk, zalo_server, "3")
     assert chosen[0] == "I will write to you in English from now on."
     today = await _say(talk, zalo_server, "lịch hôm nay")
@@ -252,7 +253,9 @@ async def test_joining_with_a_code_first_asks_the_language_in_all_three_language
     talk: Conversation, zalo_server: FakeZaloServer, db: Database, seeded: Seeded
 ) -> None:
     code = await _code(db, seeded, talk.clock)  # type: ignore[arg-type]
-    _welcome, question = await _say(talk, zalo_server, code)
+    (question,) = await _say(talk, zalo_server, code)
+    assert "ຍິນດີຕ້ອນຮັບ" in question and "Welcome!" in question  # the welcome, likewise
+    assert question.index("ຍິນດີຕ້ອນຮັບ") < question.index("ກະລຸນາຕອບດ້ວຍເລກ")
     assert "Reply with its number" in question  # English
     assert "trả lời bằng số" in question  # Vietnamese
     assert "ກະລຸນາຕອບດ້ວຍເລກ" in question  # Lao
