@@ -89,3 +89,15 @@ def test_vietnamese_refusals_address_the_reader_alike() -> None:
         "Sorry, only the organisers of this class can do that.",
     ):
         assert found[msgid].startswith("Xin lỗi Anh/Chị,"), found[msgid]
+
+
+def test_lao_names_the_role_with_one_word() -> None:
+    """'Role' is ບົດບາດ everywhere ('Role: {role}', /myclass, the welcome on joining); the
+    welcome said ພາລະບົດບາດ (duty) instead."""
+    found = dict(_strings("lo"))
+    for msgid in (
+        "Role: {role}",
+        "Welcome! You have joined {name}. Your role: {role}.",
+        "You are already a member of {name}. Your role: {role}.",
+    ):
+        assert "ບົດບາດ" in found[msgid] and "ພາລະບົດບາດ" not in found[msgid], found[msgid]
