@@ -19,7 +19,7 @@ from bot.agenda import views as agenda
 from bot.agenda.cards import venue_time_label
 from bot.agenda.intents import SMALL_TALK, Intent, IntentKind, normalize, parse
 from bot.agenda.matching import ScheduleIndex
-from bot.domain import LANGS, Role, TrainingClass
+from bot.domain import LANGS, Channel, Role, TrainingClass
 from bot.i18n import LANG_NAMES, N_, _, use_lang
 from bot.people import preferences
 from bot.people.permissions import ROLE_NAMES
@@ -74,10 +74,21 @@ ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (
     ("rollback", N_("Go back to an earlier schedule version")),
     ("newclass", N_("Create a class")),
     ("promote", N_("Raise a member's role one step, e.g. /promote 12")),
+    ("demote", N_("Lower a member's role one step, e.g. /demote 12")),
     ("audit", N_("The audit log")),
     ("template", N_("The schedule template file")),
     ("evalform", N_("Your own evaluation questions from a sheet")),
 )
+
+
+NOT_ON_ZALO = frozenset(
+    {
+        *("export", "upload", "versions", "rollback", "newclass", "audit", "template"),
+        *("attach", "evalform"),  # they take a document (issues 17, 18)
+    }
+)
+"""Commands Zalo cannot serve (they send or receive documents, or are not offered there):
+left out of the help shown on Zalo. Every other command of the help works on Zalo."""
 
 
 def commands_for(role: Role, lang: str) -> list[tuple[str, str]]:
@@ -91,18 +102,27 @@ def commands_for(role: Role, lang: str) -> list[tuple[str, str]]:
         return [(name, _(text)) for group in groups for name, text in group]
 
 
-def _lines(commands: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
-    return tuple(f"/{name} — {_(text)}" for name, text in commands)
+def _lines(commands: tuple[tuple[str, str], ...], channel: Channel) -> tuple[str, ...]:
+    hidden = NOT_ON_ZALO if channel is Channel.ZALO else frozenset()
+    return tuple(f"/{name} — {_(text)}" for name, text in commands if name not in hidden)
 
 
-def help_reply(role: Role, lang: str) -> Reply:
-    """The commands a role may use and examples of plain questions."""
+def help_reply(role: Role, lang: str, channel: Channel = Channel.TELEGRAM) -> Reply:
+    """The commands a role may use on ``channel`` and examples of plain questions."""
     with use_lang(lang):
-        blocks = [Block(_lines(TRAINEE_COMMANDS), _("What I can do"))]
+        blocks = [Block(_lines(TRAINEE_COMMANDS, channel), _("What I can do"))]
         if role in (Role.MANAGER, Role.ADMIN):
-            blocks.append(Block(_lines(MANAGER_COMMANDS), _("For class managers")))
+            blocks.append(Block(_lines(MANAGER_COMMANDS, channel), _("For class managers")))
         if role is Role.ADMIN:
-            blocks.append(Block(_lines(ADMIN_COMMANDS), _("For organisers")))
+            lines = _lines(ADMIN_COMMANDS, channel)
+            if channel is Channel.ZALO:
+                lines += (
+                    _(
+                        "Schedule files, versions, exports and the audit log are on Telegram "
+                        "or the command line."
+                    ),
+                )
+            blocks.append(Block(lines, _("For organisers")))
         blocks.append(
             Block(
                 (
@@ -253,7 +273,7 @@ async def _choose_lang(ctx: ActionContext, rest: str) -> ActionResult:
                 )
             )
         else:
-            follow = help_reply(current[1], rest)
+            follow = help_reply(current[1], rest, ctx.channel)
         return ActionResult(replies=[done, follow], replace=True, toast=LANG_NAMES[rest])
 
 

@@ -103,6 +103,21 @@ class EmptyAnnouncement(ValueError):
     """An announcement needs some text or a file."""
 
 
+class NoRecipients(ValueError):
+    """Nobody in the chosen audience would receive it (the sender is left out)."""
+
+
+def no_recipients_reply(lang: str) -> Reply:
+    """The answer to a Send that would reach nobody: nothing is stored or sent."""
+    with use_lang(lang):
+        return Reply.text(
+            _(
+                "Nobody would receive this announcement: apart from you, no one in this "
+                "audience has joined the class yet. Nothing was sent."
+            )
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class Draft:
     """What the manager composed, before it is sent."""
@@ -169,7 +184,8 @@ async def create(
     """Store and queue an announcement; returns it and how many recipients it was queued for.
 
     ``per_hour``: the sender's cap of announcements per hour (0: none); past it,
-    :class:`TooMany` is raised and nothing is stored.
+    :class:`TooMany` is raised and nothing is stored. An audience with nobody in it
+    but the sender raises :class:`NoRecipients` (nothing stored either).
     """
     await permissions.require(db, sender, draft.class_id, permissions.MANAGERS)
     await check_cap(db, sender, now, per_hour)
@@ -183,6 +199,8 @@ async def create(
         for m in await people.class_members(db, draft.class_id, draft.audience.roles)
         if m.person.id != sender.id
     ]
+    if not members:
+        raise NoRecipients
     reminder_at = now + ack_delay if draft.needs_ack else None
     async with db.transaction():
         announcement_id = await store.insert(

@@ -112,21 +112,10 @@ async def create(
     return NewInvite(invite, code)
 
 
-def roles_given_by(role: Role | None, global_admin: bool) -> tuple[Role, ...]:
-    """The roles a link made by someone with ``role`` in the class may give."""
-    if global_admin:
-        return (Role.TRAINEE, Role.MANAGER, Role.ADMIN)
-    if role is Role.ADMIN:
-        return (Role.TRAINEE, Role.MANAGER)
-    if role is Role.MANAGER:
-        return (Role.TRAINEE,)
-    return ()
-
-
 async def require_may_invite(db: Database, person: Person, class_id: int, role: Role) -> None:
     """Raise :class:`~bot.people.permissions.Forbidden` unless ``person`` may give ``role``."""
     access = await permissions.resolve(db, person, class_id)
-    if role not in roles_given_by(access.role, access.person.is_admin):
+    if role not in access.grantable:
         raise permissions.Forbidden(person.id, class_id, permissions.MANAGERS)
 
 
@@ -141,8 +130,8 @@ async def revoke(
     invite = await get(db, invite_id)
     if invite is None:
         return False
-    if by is not None:
-        await permissions.require(db, by, invite.class_id, permissions.MANAGERS)
+    if by is not None:  # a link only by someone who could have made it
+        await require_may_invite(db, by, invite.class_id, invite.role)
     async with db.transaction():
         if not await store.revoke(db, invite_id, now):
             return False

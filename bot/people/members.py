@@ -59,7 +59,7 @@ def _member_line(member: Member) -> str:
 
 async def members_view(db: Database, person: Person, cls: TrainingClass, lang: str) -> Reply:
     """The class's members with role, language and whether the bot can reach them."""
-    await permissions.require(db, person, cls.id, permissions.MANAGERS)
+    role = await permissions.require(db, person, cls.id, permissions.MANAGERS)
     found = sorted(
         await people.class_members(db, cls.id),
         key=lambda m: (_ORDER[m.role], m.person.display_name.casefold()),
@@ -68,7 +68,13 @@ async def members_view(db: Database, person: Person, cls: TrainingClass, lang: s
         head = ngettext("{name}: {n} member", "{name}: {n} members", len(found)).format(
             name=cls.title(lang), n=len(found)
         )
-        hint = _("To change someone's role: /promote NUMBER. To remove someone: /remove NUMBER.")
+        if role in ORGANISERS:
+            hint = _(
+                "To raise or lower someone's role: /promote NUMBER or /demote NUMBER. "
+                "To remove someone: /remove NUMBER."
+            )
+        else:  # managers change no roles and remove trainees only
+            hint = _("To remove a trainee from the class: /remove NUMBER.")
         return Reply(blocks=(Block(tuple(_member_line(m) for m in found), head), Block((hint,))))
 
 

@@ -13,6 +13,7 @@ import datetime as dt
 from bot.agenda import contacts
 from bot.domain import Channel, Person, Role, TrainingClass
 from bot.i18n import _, use_lang
+from bot.people import permissions
 from bot.people.permissions import MANAGERS, Forbidden
 from bot.pocket import materials, roster, week
 from bot.pocket.words import Ask, PocketIntent, parse
@@ -90,7 +91,7 @@ async def _answer(
             if not private:
                 with use_lang(lang):
                     return [Reply.text(_("Please use this command in a private chat with me."))]
-            if role not in MANAGERS and not person.is_admin:
+            if permissions.effective_role(person, role) not in MANAGERS:
                 return [await roster.card_reply(db, person, cls, lang)]
             if intent.argument.lower() in ("links", "link", "invite", "invites"):
                 return [

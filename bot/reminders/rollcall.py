@@ -88,8 +88,10 @@ def rollcall_reply(
                     title=_("Not checked in yet ({count})").format(count=len(missing)),
                 )
             )
-        else:
+        elif trainees:
             blocks.append(Block(lines=(_("Everyone has checked in."),)))
+        else:  # "everyone has checked in" would be true but misleading
+            blocks.append(Block(lines=(_("No trainee has joined this class yet."),)))
         if on_bus:
             blocks.append(
                 Block(

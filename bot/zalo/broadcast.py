@@ -55,18 +55,6 @@ def timed_out() -> Reply:
     )
 
 
-async def _managed_classes(turn: Turn) -> list[int]:
-    person = turn.person
-    ids = [
-        m.class_id
-        for m in await people.memberships_of(turn.db, person.id)
-        if m.role in permissions.MANAGERS
-    ]
-    if person.is_admin and person.active_class_id and person.active_class_id not in ids:
-        ids.insert(0, person.active_class_id)
-    return ids
-
-
 async def _save(turn: Turn, step: str, data: dict[str, Any]) -> None:
     await store.save_draft(turn.db, turn.chat_id, turn.person.id, step, data, turn.now)
 
@@ -78,7 +66,7 @@ async def start(turn: Turn, text: str) -> list[Reply]:
     if text.strip():
         data["body"][turn.lang] = text.strip()
     found = await preferences.active_class(turn.db, turn.person)
-    managed = await _managed_classes(turn)
+    managed = await permissions.managed_class_ids(turn.db, turn.person)
     if found is not None and found[1] in permissions.MANAGERS:
         data["class_id"] = found[0].id
     elif len(managed) == 1:
@@ -232,10 +220,19 @@ async def _send(turn: Turn, data: dict[str, Any]) -> list[Reply]:
     try:
         delay = dt.timedelta(minutes=turn.settings.ack_reminder_minutes)
         _ann, queued = await announcements.create(
-            turn.db, turn.person, new, turn.now, ack_delay=delay
+            turn.db,
+            turn.person,
+            new,
+            turn.now,
+            ack_delay=delay,
+            per_hour=turn.settings.announcements_per_hour,
         )
     except Forbidden:
         return [refused()]
+    except announcements.TooMany as exc:
+        return [announcements.too_many_reply(exc, turn.lang)]
+    except announcements.NoRecipients:
+        return [announcements.no_recipients_reply(turn.lang)]
     except EmptyAnnouncement:
         return [Reply.text(_("Please write the announcement."))]
     done = ngettext(

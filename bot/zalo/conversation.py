@@ -280,6 +280,8 @@ class Conversation:
         if setting is not None:
             return await self._settings(person, setting[1].lower(), setting[2], lang)
         command = _COMMAND.match(incoming.text.strip())
+        if command is not None and command[1].lower() in ("start", "join") and not command[2]:
+            return await self._start(person, lang)
         if command is not None and command[1].lower() in managers.COMMANDS:
             return await managers.command(turn, command[1].lower(), command[2].strip())
         hooked = await attendance.respond(self.db, person, text, lang, now, self.resync)
@@ -311,16 +313,23 @@ class Conversation:
             return [preferences.language_picker(person.lang)]
         if found is None:
             if intent.kind is IntentKind.HELP:
-                return [assistant.help_reply(Role.TRAINEE, lang), not_joined()]
+                return [assistant.help_reply(Role.TRAINEE, lang, Channel.ZALO), not_joined()]
             return [not_joined()]
         cls, role = found
         if intent.kind is IntentKind.HELP:
-            return [assistant.help_reply(role, lang)]
+            return [assistant.help_reply(role, lang, Channel.ZALO)]
         if intent.kind is IntentKind.MYCLASS:
             return [assistant.myclass_reply(cls, role, lang)]
         if intent.kind is IntentKind.CLASS:
             return await self._classes(person, cls, lang)
         return await assistant.answer(self.db, cls, intent, lang=lang, now=now, role=role)
+
+    async def _start(self, person: Person, lang: str) -> list[Reply]:
+        """``/start`` without a code (e.g. a Telegram habit): how to join, or the help."""
+        found = await preferences.active_class(self.db, person)
+        if found is None:
+            return [joining.first_contact() if person.lang is None else not_joined()]
+        return [assistant.help_reply(found[1], lang, Channel.ZALO)]
 
     async def _classes(self, person: Person, cls: TrainingClass, lang: str) -> list[Reply]:
         mine = await preferences.member_classes(self.db, person)

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 
 from bot.agenda import assistant
-from bot.domain import LANGS, Person
+from bot.domain import LANGS, Channel, Person
 from bot.i18n import LANG_NAMES, N_, _, resolve_lang, use_lang
 from bot.people import invites
 from bot.people.permissions import ROLE_NAMES
@@ -50,20 +50,31 @@ def not_joined() -> Reply:
     )
 
 
-def _in_three_languages(joined: bool) -> Reply:
+def _welcome(joined: invites.Joined, lang: str) -> str:
+    with use_lang(lang):
+        role = _(ROLE_NAMES[joined.role])
+        name = joined.cls.title(lang)
+        if joined.already_member:
+            text = _("You are already a member of {name}. Your role: {role}.")
+        else:
+            text = _("Welcome! You have joined {name}. Your role: {role}.")
+        return text.format(name=name, role=role)
+
+
+def _in_three_languages(joined: invites.Joined | None) -> Reply:
     blocks = []
     for code in LANGS:
         with use_lang(code):
-            lines = (
-                []
-                if joined
-                else [
+            lines = []
+            if joined is not None:
+                lines.append(_welcome(joined, code))
+            else:
+                lines.append(
                     _(
                         "You have not joined a class yet. Please send me the invitation "
                         "code your class manager gave you."
                     )
-                ]
-            )
+                )
             lines.append(_("Which language should I use? Reply with its number."))
             blocks.append(Block(lines=tuple(lines), title=LANG_NAMES[code]))
     buttons = (tuple(Button(LANG_NAMES[code], f"lang:{code}") for code in LANGS),)
@@ -72,34 +83,23 @@ def _in_three_languages(joined: bool) -> Reply:
 
 def first_contact() -> Reply:
     """How to join and which language, in all three languages at once (numbered choices)."""
-    return _in_three_languages(joined=False)
-
-
-def language_question() -> Reply:
-    """Which language, in all three languages at once (after joining with a code)."""
-    return _in_three_languages(joined=True)
+    return _in_three_languages(None)
 
 
 async def join(db: Database, person: Person, code: str, now: dt.datetime) -> list[Reply]:
-    """Redeem an invitation code: the welcome, then the language question or the help."""
+    """Redeem an invitation code: the welcome and the help, or, for someone whose language
+    is not known yet, the welcome and the language question in all three languages."""
     try:
         joined = await invites.redeem(db, code, person, now=now)
     except invites.InviteRejected as exc:
         return [Reply.text(_(INVITE_PROBLEMS[exc.problem]))]
+    if person.lang is None:
+        return [_in_three_languages(joined)]
     lang = resolve_lang(person.lang, None, joined.cls.default_lang)
-    with use_lang(lang):
-        role = _(ROLE_NAMES[joined.role])
-        name = joined.cls.title(lang)
-        if joined.already_member:
-            text = _("You are already a member of {name}. Your role: {role}.")
-        else:
-            text = _("Welcome! You have joined {name}. Your role: {role}.")
-        replies = [Reply.text(text.format(name=name, role=role))]
-        if person.lang is None:
-            replies.append(language_question())
-        else:
-            replies.append(assistant.help_reply(joined.role, lang))
-    return replies
+    return [
+        Reply.text(_welcome(joined, lang)),
+        assistant.help_reply(joined.role, lang, Channel.ZALO),
+    ]
 
 
 def invite_code(text: str) -> str | None:

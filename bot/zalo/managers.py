@@ -1,4 +1,5 @@
-"""Class managers' commands on Zalo: /broadcast, /report, /rollcall, /members, /invite, /settings.
+"""Class managers' commands on Zalo: /broadcast, /report, /rollcall, /members, /invite, /settings,
+and /remove, /promote, /demote (by the member's number from /members).
 
 The same services and permission checks as on Telegram (:mod:`bot.announcements`,
 :mod:`bot.reminders`, :mod:`bot.people`): a person linked on both channels is one
@@ -18,7 +19,7 @@ from bot.domain import Role, TrainingClass
 from bot.i18n import _, format_instant
 from bot.people import invite_menu, invites, preferences
 from bot.people import members as organiser
-from bot.people.permissions import ROLE_NAMES, Forbidden
+from bot.people.permissions import ROLE_NAMES, Forbidden, refusal
 from bot.reminders import rollcall
 from bot.reminders import settings as reminder_settings
 from bot.replies import Reply
@@ -33,6 +34,9 @@ COMMANDS = (
     "members",
     "invite",
     "settings",
+    "remove",
+    "promote",
+    "demote",
     "linkgroup",
     "upload",
     "newclass",
@@ -87,8 +91,8 @@ async def command(turn: Turn, name: str, argument: str) -> list[Reply]:
     cls = found[0]
     try:
         return await _class_command(turn, cls, name, argument)
-    except Forbidden:
-        return [broadcast.refused()]
+    except Forbidden as exc:
+        return [refusal(exc)]
 
 
 async def _class_command(turn: Turn, cls: TrainingClass, name: str, argument: str) -> list[Reply]:
@@ -99,6 +103,12 @@ async def _class_command(turn: Turn, cls: TrainingClass, name: str, argument: st
         return [await rollcall.rollcall_view(db, person, cls, now, lang)]
     if name == "members":
         return [await organiser.members_view(db, person, cls, lang)]
+    if name in _MEMBER_COMMANDS:
+        number = argument.split()[0].lstrip("#") if argument.split() else ""
+        if not number.isdigit():
+            return [Reply.text(_("Whom? Write the member's number from /members."))]
+        service = _MEMBER_COMMANDS[name]
+        return [await service(db, person, cls, int(number), now=now, lang=lang)]
     if name == "settings":
         outcome = await reminder_settings.class_settings_command(
             db, person, cls, argument, now, lang
@@ -114,6 +124,14 @@ async def _class_command(turn: Turn, cls: TrainingClass, name: str, argument: st
     return [await new_invite(turn, cls, role, uses=uses, days=days)]
 
 
+_MEMBER_COMMANDS = {
+    "remove": organiser.remove,
+    "promote": organiser.promote,
+    "demote": organiser.demote,
+}
+"""``/remove N``, ``/promote N``, ``/demote N``: the same services (and checks) as on Telegram."""
+
+
 async def new_invite(
     turn: Turn,
     cls: TrainingClass,
@@ -122,20 +140,26 @@ async def new_invite(
     uses: int = invites.DEFAULT_USES,
     days: float = invites.DEFAULT_DAYS,
 ) -> Reply:
-    """A new invitation as text: the code to send to the Zalo bot, and the Telegram link."""
+    """A new invitation as text: the code to send to the Zalo bot, and the Telegram link when
+    this process serves Telegram too (``BOT_TOKEN``)."""
     made = await invites.create(
         turn.db, cls.id, role, now=turn.now, by=turn.person, uses=uses, days=days
     )
     lang = turn.lang
-    lines = (
+    lines = [
         _("Role: {role}").format(role=_(ROLE_NAMES[role])),
         _("Works {uses} times, until {until}.").format(
             uses=uses, until=format_instant(made.invite.expires_at, cls.timezone, lang)
         ),
         _("Invitation code: {code}").format(code=made.code),
         _("On Zalo: send this code to me in a private chat."),
-        _("On Telegram: open {link}").format(link=made.link(turn.settings.bot_username)),
-        _("Share this link only with the people it is meant for. /invite lists and revokes."),
+    ]
+    if turn.settings.bot_token:  # a Zalo-only bot has no Telegram side to link to
+        lines.append(
+            _("On Telegram: open {link}").format(link=made.link(turn.settings.bot_username))
+        )
+    lines.append(
+        _("Share this link only with the people it is meant for. /invite lists and revokes.")
     )
     return Reply.text(*lines, title=_("Invitation to {name}").format(name=cls.title(lang)))
 
@@ -154,6 +178,6 @@ async def invite_pick(turn: Turn, action: str) -> list[Reply]:
         roles = {r.value for r in Role}
         if cls is not None and parts[0] == "new" and len(parts) == 3 and parts[2] in roles:
             return [await new_invite(turn, cls, Role(parts[2]))]
-    except Forbidden:
-        return [broadcast.refused()]
+    except Forbidden as exc:
+        return [refusal(exc)]
     return [Reply.text(_("This choice is no longer available."))]

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.i18n import _
+from bot.domain import LANGS
+from bot.i18n import LANG_NAMES, _
 from bot.replies import Location, Reply
 from bot.zalo.client import TEXT_LIMIT, utf16_len
 
@@ -82,6 +83,12 @@ def _location_text(location: Location) -> str:
     return "\n".join(lines)
 
 
+def _in_every_language(reply: Reply) -> bool:
+    """One block per language, titled with its name (the question to someone whose language
+    is not known yet): each block says how to answer, so no footer in a single language."""
+    return tuple(b.title for b in reply.blocks) == tuple(LANG_NAMES[code] for code in LANGS)
+
+
 def _choices(reply: Reply) -> tuple[tuple[str, ...], str]:
     """Numbered lines for the buttons (links stay links) and the actions in number order."""
     actions: list[str] = []
@@ -93,7 +100,9 @@ def _choices(reply: Reply) -> tuple[tuple[str, ...], str]:
                 continue
             actions.append(button.action)
             lines.append(f"{len(actions)}. {button.label}")
-    if len(actions) == 1:
+    if _in_every_language(reply):
+        pass
+    elif len(actions) == 1:
         label = next(b.label for row in reply.buttons for b in row if b.action == actions[0])
         lines.append(_("Reply 1 for “{label}”.").format(label=label))
     elif actions:

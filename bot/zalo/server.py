@@ -2,7 +2,10 @@
 
 The webhook is what the platform recommends in production (docs, "getUpdates":
 polling is for development). It checks the ``X-Bot-Api-Secret-Token`` header
-against ``ZALO_WEBHOOK_SECRET`` (a wrong or missing secret gets 403) and accepts
+against ``ZALO_WEBHOOK_SECRET`` in constant time (a wrong or missing secret gets
+403) and the announced ``Content-Length`` against :data:`MAX_BODY` (413) as soon
+as the headers arrive, before any of the body is read, so an unauthenticated or
+oversize request costs nothing; tornado cuts off a longer chunked body. It accepts
 the update as documented, ``{"ok": true, "result": {…}}``, or bare
 (``{"event_name": …, "message": …}``). It answers 200 **at once** and handles
 the update afterwards (the docs name a slow endpoint as a cause of webhook
@@ -58,22 +61,44 @@ async def _safely(handle: UpdateHandler, update: dict[str, Any]) -> None:
         log.exception("event=zalo_update_failed kind=%s", update.get("event_name"))
 
 
+@tornado.web.stream_request_body
 class _WebhookHandler(tornado.web.RequestHandler):
+    """Streams the body, so nothing is read before the secret and the size are checked."""
+
     def initialize(self, accept: Callable[[dict[str, Any]], None], secret: str) -> None:
         self.accept = accept
         self.secret = secret
+        self.chunks: list[bytes] = []
+        self.size = 0
 
-    async def post(self) -> None:
+    def prepare(self) -> None:
+        """Runs once the headers are in, before any of the body is read."""
+        if self.request.method != "POST":
+            self.send_error(405)
+            return
         given = self.request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode(), self.secret.encode()):
             log.warning("event=zalo_webhook_refused reason=secret")
             self.send_error(403)
             return
-        if len(self.request.body) > MAX_BODY:
+        announced = self.request.headers.get("Content-Length")
+        if announced is not None and (not announced.isdigit() or int(announced) > MAX_BODY):
+            log.warning("event=zalo_webhook_refused reason=size")
             self.send_error(413)
             return
+        connection = self.request.connection
+        if connection is not None:
+            connection.set_max_body_size(MAX_BODY)  # type: ignore[attr-defined]
+
+    def data_received(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        if self.size > MAX_BODY:  # (tornado stops a longer body first; kept for clarity)
+            raise tornado.web.HTTPError(413)
+        self.chunks.append(chunk)
+
+    async def post(self) -> None:
         try:
-            payload = json.loads(self.request.body or b"null")
+            payload = json.loads(b"".join(self.chunks) or b"null")
         except ValueError:
             self.send_error(400)
             return
@@ -82,6 +107,9 @@ class _WebhookHandler(tornado.web.RequestHandler):
             self.accept(update)  # handled after the answer: Zalo gets its 200 at once
         self.set_header("Content-Type", "application/json")
         self.finish(b'{"ok":true}')
+
+    def log_exception(self, *args: Any) -> None:  # no request bodies or headers in the logs
+        log.warning("event=zalo_webhook_request_failed")
 
 
 class WebhookServer:

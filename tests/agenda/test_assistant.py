@@ -156,7 +156,22 @@ def test_commands_for_menus() -> None:
     names = [name for name, _ in assistant.commands_for(Role.TRAINEE, "lo")]
     assert names[:3] == ["today", "tomorrow", "week"]
     assert dict(assistant.commands_for(Role.ADMIN, "vi"))["export"] == "Xuất lịch học"
-    assert len(assistant.commands_for(Role.ADMIN, "en")) == 19 + 14 + 8
+    assert len(assistant.commands_for(Role.ADMIN, "en")) == 19 + 14 + 8 + 1  # and /demote
+
+
+@pytest.mark.parametrize("lang", ["vi", "lo", "en"])
+def test_demote_is_in_the_menus_and_help_wherever_promote_is(lang: str) -> None:
+    for role in Role:
+        names = [name for name, _ in assistant.commands_for(role, lang)]
+        assert ("promote" in names) == ("demote" in names), role
+        lines = "\n".join(
+            line for block in assistant.help_reply(role, lang).blocks for line in block.lines
+        )
+        assert ("/promote" in lines) == ("/demote" in lines), role
+    admin = dict(assistant.commands_for(Role.ADMIN, lang))
+    assert admin["demote"] != admin["promote"]
+    if lang != "en":
+        assert "Lower a member" not in admin["demote"]  # translated
 
 
 @pytest.mark.parametrize(

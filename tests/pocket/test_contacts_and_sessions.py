@@ -87,7 +87,7 @@ async def test_the_interpreter_shows_to_readers_whose_language_is_not_the_lectur
     assert cls is not None
     day = dt.date(2024, 7, 15)
     lao = (await agenda.day_view(db, cls, day, "lo")).plain()
-    assert "ນາຍພາສາ: Khamla Phommachanh (ແປເປັນພາສາລາວ)" in lao
+    assert "ນາຍພາສາ: Khamla Phommachanh (ແປເປັນ ພາສາລາວ)" in lao
     english = (await agenda.day_view(db, cls, day, "en")).plain()
     assert "Interpreter: Khamla Phommachanh (into Lao)" in english
     vietnamese = (await agenda.day_view(db, cls, day, "vi")).plain()

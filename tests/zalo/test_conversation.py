@@ -50,6 +50,8 @@ async def test_first_contact_without_a_class_asks_for_the_code_and_the_language(
     assert "ລະຫັດເຊີນ" in answer  # in Lao
     assert "invitation code" in answer and "Reply with its number" in answer  # in English
     assert "1. Tiếng Việt\n2. ພາສາລາວ\n3. English" in answer
+    # No footer in one language under the three: the message ends with the choices.
+    assert answer.endswith("3. English")
     assert await choices.recall(db, Channel.ZALO, USER) == ["lang:vi", "lang:lo", "lang:en"]
     identity = await people.find_identity(db, Channel.ZALO, USER)
     assert identity is not None and identity.chat_id == USER
@@ -59,10 +61,11 @@ async def test_join_with_a_code_then_choose_english_then_ask_in_plain_words(
     talk: Conversation, zalo_server: FakeZaloServer, db: Database, seeded: Seeded
 ) -> None:
     code = await _code(db, seeded, talk.clock)  # type: ignore[arg-type]
-    joined = await _say(talk, zalo_server, code)
-    # The class is Lao by default: the welcome comes in Lao, then the language question.
-    assert seeded.cls.title("lo") in joined[0]
-    assert "3. English" in joined[1]
+    (joined,) = await _say(talk, zalo_server, code)
+    # The language is not known yet: the welcome and the question come in all three
+    # languages (not in the class's default language, Lao, alone), in one message.
+    assert seeded.cls.title("lo") in joined and seeded.cls.title("vi") in joined
+    assert seeded.cls.title("en") in joined and "3. English" in joined
     chosen = await _say(talk, zalo_server, "3")
     assert chosen[0] == "I will write to you in English from now on."
     today = await _say(talk, zalo_server, "lịch hôm nay")
@@ -250,11 +253,14 @@ async def test_joining_with_a_code_first_asks_the_language_in_all_three_language
     talk: Conversation, zalo_server: FakeZaloServer, db: Database, seeded: Seeded
 ) -> None:
     code = await _code(db, seeded, talk.clock)  # type: ignore[arg-type]
-    _welcome, question = await _say(talk, zalo_server, code)
+    (question,) = await _say(talk, zalo_server, code)
+    assert "ຍິນດີຕ້ອນຮັບ" in question and "Welcome!" in question  # the welcome, likewise
+    assert question.index("ຍິນດີຕ້ອນຮັບ") < question.index("ກະລຸນາຕອບດ້ວຍເລກ")
     assert "Reply with its number" in question  # English
     assert "trả lời bằng số" in question  # Vietnamese
     assert "ກະລຸນາຕອບດ້ວຍເລກ" in question  # Lao
     assert "1. Tiếng Việt\n2. ພາສາລາວ\n3. English" in question
+    assert question.endswith("3. English")  # not a footer in the class's language only
 
 
 async def test_one_chats_messages_are_answered_in_the_order_they_came(
@@ -294,3 +300,29 @@ async def test_zalo_understands_through_the_same_parser_as_telegram(
     assert "1. Đồng ý: English" in offer
     [done, *_rest] = await _say(talk, zalo_server, "1")
     assert done == "I will write to you in English from now on."
+
+
+@pytest.mark.parametrize("lang", ["vi", "lo", "en"])
+def test_every_example_the_zalo_hints_quote_is_understood(lang: str) -> None:
+    """The hints tell people what to write (“help”, “lịch hôm nay”…): each quoted example,
+    in each language, must be something the bot understands, and the word for help is the
+    reader's own where the parser knows it (Lao readers were told to type “help”)."""
+    import datetime as dt
+    import re
+
+    from bot.agenda import intents
+    from bot.i18n import use_lang
+    from bot.zalo import conversation
+
+    with use_lang(lang):
+        texts = [
+            conversation.hint().plain(),
+            conversation.unsupported().plain(),
+            conversation.withheld().plain(),
+        ]
+    quoted = [q for text in texts for q in re.findall(r"“([^”]+)”", text)]
+    assert quoted
+    for example in quoted:
+        assert intents.parse(example, dt.date(2024, 7, 15)) is not None, example
+    if lang == "lo":
+        assert "help" not in " ".join(quoted)

@@ -4,6 +4,7 @@ trainee on Zalo next to the Telegram members of the sample class."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -165,7 +166,12 @@ async def test_members_invite_and_settings_on_zalo(day: Day) -> None:
     assert "1. " in menu
     (link,) = await day.say(MANAGER, "1")  # a trainee invitation
     code = next(line.split(": ", 1)[1] for line in link.splitlines() if line.startswith("Mã mời"))
-    assert f"?start={code}" in link  # the same code as a Telegram link
+    assert "t.me" not in link  # Zalo only: no Telegram bot to point to
+    day.talk.settings = dataclasses.replace(day.talk.settings, bot_token="1:abc")
+    await day.say(MANAGER, "/invite")
+    (both,) = await day.say(MANAGER, "1")
+    second = next(line.split(": ", 1)[1] for line in both.splitlines() if line.startswith("Mã mời"))
+    assert f"?start={second}" in both  # with Telegram served too: the same code as a link
     joined = await day.say("znew", code)
     assert day.seeded.cls.title("lo") in joined[0]
 
@@ -215,3 +221,93 @@ async def test_a_question_after_a_stale_draft_is_still_answered(day: Day) -> Non
     assert "/broadcast" in notice and day.seeded.cls.title("vi") in answer
     row = await day.db.fetchone("SELECT COUNT(*) FROM announcements")
     assert row is not None and row[0] == 0
+
+
+ONLY_TELEGRAM_VI = "chỉ dùng được trên Telegram"
+NOT_ON_ZALO = ("/export", "/upload", "/versions", "/rollback", "/newclass", "/audit", "/template")
+
+
+async def _join_as_admin(day: Day, user: str = "zadmin") -> None:
+    code = (await invites.create(day.db, day.seeded.cls.id, Role.ADMIN, now=day.clock.now())).code
+    await day.say(user, code)
+    await day.say(user, "1")  # Tiếng Việt
+
+
+def _commands(text: str) -> list[str]:
+    return [line.split(" — ")[0] for line in text.splitlines() if line.startswith("/")]
+
+
+async def test_the_help_on_zalo_lists_only_commands_that_work_there(day: Day) -> None:
+    await _join_as_admin(day)
+    # The admin's help is longer than one Zalo message (2,000 UTF-16 units): read every part.
+    manager_help = "\n".join(await day.say(MANAGER, "help"))
+    admin_help = "\n".join(await day.say("zadmin", "/help"))
+    manager, admin = _commands(manager_help), _commands(admin_help)
+    assert {"/broadcast", "/report", "/rollcall", "/members", "/invite", "/remove"} <= set(manager)
+    assert "/promote" not in manager and "/demote" not in manager  # not a manager's to use
+    assert {"/promote", "/demote", "/remove"} <= set(admin)
+    for name in NOT_ON_ZALO:
+        assert name not in manager and name not in admin
+    assert "Telegram" in admin_help.split("/demote —")[1]  # where files, versions, audit are
+    # Every command the help names works on Zalo: none is answered "only on Telegram".
+    for name in admin:
+        answers = await day.say("zadmin", name)
+        assert answers, name
+        assert not any(ONLY_TELEGRAM_VI in a for a in answers), name
+        await day.say("zadmin", "/cancel")  # leave /broadcast's draft
+
+
+async def test_the_members_footer_names_only_commands_the_reader_may_use(day: Day) -> None:
+    await _join_as_admin(day)
+    (by_manager,) = await day.say(MANAGER, "/members")
+    (by_admin,) = await day.say("zadmin", "/members")
+    manager_footer, admin_footer = by_manager.splitlines()[-1], by_admin.splitlines()[-1]
+    assert "/remove" in manager_footer and "/promote" not in manager_footer
+    assert all(c in admin_footer for c in ("/promote", "/demote", "/remove"))
+
+
+async def test_remove_promote_and_demote_by_number_on_zalo(day: Day) -> None:
+    await _join_as_admin(day)
+    lo, vi = await _person_id(day.db, LO), await _person_id(day.db, VI)
+    (refused,) = await day.say(MANAGER, f"/promote {vi}")
+    assert "Ban Tổ chức" in refused  # who may: not "only the class managers", to a manager
+    assert await _role(day, vi) is Role.TRAINEE
+    (promoted,) = await day.say("zadmin", f"/promote {vi}")
+    assert await _role(day, vi) is Role.MANAGER and "ztrainee-vi" in promoted
+    (demoted,) = await day.say("zadmin", f"/demote #{vi}")
+    assert await _role(day, vi) is Role.TRAINEE and "ztrainee-vi" in demoted
+    (whom,) = await day.say(MANAGER, "/remove")
+    assert "/members" in whom
+    (removed,) = await day.say(MANAGER, f"/remove {lo}")
+    assert "ztrainee-lo" in removed and await _role(day, lo) is None
+    entries = await day.db.fetchall(
+        "SELECT action FROM audit_log WHERE class_id = ? ORDER BY id", (day.seeded.cls.id,)
+    )
+    actions = [row[0] for row in entries]
+    assert actions[-3:] == ["member.promote", "member.demote", "member.remove"]
+
+
+async def _role(day: Day, person_id: int) -> Role | None:
+    membership = await people.get_membership(day.db, day.seeded.cls.id, person_id)
+    return membership.role if membership else None
+
+
+async def test_start_without_a_code_on_zalo_is_no_telegram_command(day: Day) -> None:
+    (help_text,) = await day.say(VI, "/start")
+    assert ONLY_TELEGRAM_VI not in help_text and "/today" in help_text
+    (stranger,) = await day.say("zstranger", "/start")
+    assert "ພາສາລາວ" in stranger and "English" in stranger  # how to join, in three languages
+    assert "Telegram" not in stranger
+
+
+async def test_the_per_hour_cap_holds_on_zalo_too(day: Day) -> None:
+    """Issue 14's per-manager cap applies to every channel: on Zalo as on Telegram."""
+    day.talk.settings = dataclasses.replace(day.talk.settings, announcements_per_hour=2)
+    for text in ("Thông báo một.", "Thông báo hai.", "Thông báo ba."):
+        await day.say(MANAGER, f"/broadcast {text}")
+        await day.say(MANAGER, "3")  # no second language
+        await day.say(MANAGER, "1")  # whole class
+        (answer,) = await day.say(MANAGER, "2")  # ✅ Send
+    assert "2" in answer and "phút" in answer  # the cap, and when the next one may go
+    row = await day.db.fetchone("SELECT COUNT(*) FROM announcements")
+    assert row is not None and row[0] == 2

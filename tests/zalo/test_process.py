@@ -103,7 +103,7 @@ async def test_a_manager_runs_a_class_day_on_zalo_alone(
             return zalo_server.delivered(user)[before:]
 
         for user, language in ((MANAGER, "1"), (VI, "1"), (LO, "2")):
-            await say(user, codes[user], answers=2)  # welcome, then the language question
+            await say(user, codes[user])  # welcome and language question, in three languages
             await say(user, language, answers=2)  # confirmation and help
 
         # Broadcast with acknowledgement, in numbered steps.

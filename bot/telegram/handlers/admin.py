@@ -20,9 +20,9 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.domain import Role, TrainingClass
 from bot.i18n import _
-from bot.people import invite_menu
+from bot.people import invite_menu, permissions
 from bot.people import members as organiser
-from bot.people.permissions import Forbidden
+from bot.people.permissions import Forbidden, refusal
 from bot.replies import Reply
 from bot.schedule import exports, uploads
 from bot.store import classes
@@ -60,8 +60,8 @@ async def _run(update: Update, context: BotContext, action: Action) -> None:
         return
     try:
         reply = await action(context, cls)
-    except Forbidden:
-        reply = refused()
+    except Forbidden as exc:
+        reply = refusal(exc)
     except uploads.UploadRefused as exc:
         reply = exc.reply
     await send(update, context, reply)
@@ -78,7 +78,9 @@ async def _may_send_files(context: BotContext, kind: str) -> bool:
     if person is None:
         return False
     found = await current_class(context)
-    return person.is_admin or (kind == "upload" and found is not None and found[1] is Role.ADMIN)
+    return await permissions.may_send_schedule_files(
+        context.store, person, found[0].id if found else None, new_class=kind == "newclass"
+    )
 
 
 async def _ask_for_file(update: Update, context: BotContext, kind: str) -> None:
@@ -232,8 +234,8 @@ async def audit(update: Update, context: BotContext) -> None:
     if context.args and context.args[0].lower() == "all":
         try:
             reply = await organiser.audit_view(context.store, person, None, context.lang)
-        except Forbidden:
-            reply = refused()
+        except Forbidden as exc:
+            reply = refusal(exc)
         await send(update, context, reply)
         return
 
@@ -321,8 +323,8 @@ async def button(update: Update, context: BotContext) -> None:
         return
     try:
         reply, changed = await _tap(context)
-    except Forbidden:
-        await query.answer(_plain(refused()), show_alert=True)
+    except Forbidden as exc:
+        await query.answer(_plain(refusal(exc)), show_alert=True)
         return
     except Expired:
         await query.answer(_("This button is no longer active."))

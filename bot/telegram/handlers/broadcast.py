@@ -32,7 +32,7 @@ from bot.i18n import LANG_NAMES, _, ngettext, use_lang
 from bot.people import permissions
 from bot.people.permissions import Forbidden
 from bot.replies import Block, Button, Reply
-from bot.store import classes, people
+from bot.store import classes
 from bot.telegram.context import BotApp, BotContext
 from bot.telegram.handlers.common import current_class, not_joined, refused, send, target_class
 
@@ -59,20 +59,6 @@ def _media(message: Message | None) -> tuple[tuple[str, str] | None, str]:
     return None, ""
 
 
-async def _managed_classes(context: BotContext) -> list[int]:
-    person = context.person
-    if person is None:
-        return []
-    ids = [
-        m.class_id
-        for m in await people.memberships_of(context.store, person.id)
-        if m.role in permissions.MANAGERS
-    ]
-    if person.is_admin and person.active_class_id and person.active_class_id not in ids:
-        ids.insert(0, person.active_class_id)
-    return ids
-
-
 async def start(update: Update, context: BotContext) -> int:
     """/broadcast: pick the class, take the text (or ask for it)."""
     person = context.person
@@ -92,7 +78,7 @@ async def start(update: Update, context: BotContext) -> int:
     if text:
         draft["body"][context.lang] = text
     found = await current_class(context)
-    managed = await _managed_classes(context)
+    managed = await permissions.managed_class_ids(context.store, person)
     if named is not None:
         if not await _may_announce(context, named.id):
             await send(update, context, refused())
@@ -294,6 +280,9 @@ async def preview_tap(update: Update, context: BotContext) -> int:
         return _finish(context)
     except announcements.TooMany as exc:
         await send(update, context, announcements.too_many_reply(exc, context.lang))
+        return _finish(context)
+    except announcements.NoRecipients:
+        await send(update, context, announcements.no_recipients_reply(context.lang))
         return _finish(context)
     done = ngettext(
         "Sent to {n} person. They will receive it in a few seconds; /report shows who "

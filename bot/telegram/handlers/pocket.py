@@ -15,6 +15,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 from bot import buttons
 from bot.domain import Channel
 from bot.i18n import _
+from bot.people import permissions
 from bot.people.permissions import MANAGERS, Forbidden
 from bot.pocket import ask as pocket_ask
 from bot.pocket import materials, roster
@@ -52,7 +53,7 @@ async def roster_command(update: Update, context: BotContext) -> None:
         private=_private(update),
         bot_username=context.settings.bot_username,
     )
-    manager = person.is_admin or found[1] in MANAGERS
+    manager = permissions.effective_role(person, found[1]) in MANAGERS
     if _private(update) and manager and not context.args:
         assert context.chat_data is not None
         context.chat_data[AWAITING] = context.now()
