@@ -72,7 +72,7 @@ class BotProcess:
         self._log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bot", *(args or ("run",))],
-            cwd=self.db_path.parent,
+            cwd=self.log_path.parent,
             env=self.env(),
             stdout=self._log,
             stderr=subprocess.STDOUT,
@@ -118,8 +118,7 @@ class BotProcess:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.kill()
+        self.kill()
 
 
 def prepare_db(path: Path) -> None:
