@@ -216,7 +216,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
                 args.db, "no database file", "Check the path (--db or CLASSBOT_DB).", EXIT_UNUSABLE
             )
         preflight(args.db)
-        found = run_async(go())
+        found = asyncio.run(go())
     except DatabaseProblem as exc:
         return _problem(exc)
     if found:
