@@ -8,7 +8,16 @@ it belongs to. The command menus come from :func:`bot.agenda.assistant.commands_
 from __future__ import annotations
 
 from bot.telegram.context import BotApp
-from bot.telegram.handlers import admin, broadcast, common, identity, linking, reminders, trainee
+from bot.telegram.handlers import (
+    admin,
+    broadcast,
+    common,
+    identity,
+    linking,
+    media,
+    reminders,
+    trainee,
+)
 
 
 def register_all(app: BotApp) -> None:
@@ -34,6 +43,10 @@ def register_all(app: BotApp) -> None:
     # Organisers: /upload, /newclass, /versions, /rollback, /export, /template, /invite,
     # /members, /promote, /remove, /audit; uploaded documents in group 1; due-check job.
     admin.register(app)
+
+    # Group 0: stickers, photos, voice, location, contact … get a short help (private
+    # chats; in groups only when addressed). Documents: see the upload flow in group 1.
+    media.register(app)
 
     # Group 0, last: plain words (→ the assistant) and unknown commands.
     trainee.register_fallbacks(app)
