@@ -17,7 +17,6 @@ import asyncio
 import dataclasses
 import datetime as dt
 import os
-import sqlite3
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
@@ -33,8 +32,9 @@ from bot.store.database import (
     EXIT_UNUSABLE,
     DatabaseProblem,
     ProcessLock,
+    check_openable,
+    integrity,
     preflight,
-    problem_from,
 )
 
 Handler = Callable[[argparse.Namespace], int]
@@ -80,20 +80,12 @@ def _problem(exc: DatabaseProblem) -> int:
     return exc.exit_code
 
 
-async def _open_checked(path: str) -> None:
-    try:
-        db = await Database.open(path, check=True)
-    except sqlite3.Error as exc:
-        raise problem_from(path, exc) from None
-    await db.close()
-
-
 def _claim_database(path: str) -> ProcessLock:
     """Lock the database for this process and check it; :class:`DatabaseProblem` if not fit."""
     preflight(path)
     lock = ProcessLock(path).acquire()
     try:
-        asyncio.run(_open_checked(path))
+        asyncio.run(check_openable(path))
     except BaseException:
         lock.release()
         raise
@@ -199,24 +191,13 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     """The full integrity check of the database (works while the bot runs)."""
-
-    async def go() -> list[str]:
-        try:
-            db = await Database.open(args.db)
-        except sqlite3.Error as exc:
-            raise problem_from(args.db, exc) from None
-        try:
-            return await db.integrity_problems()
-        finally:
-            await db.close()
-
     try:
         if not Path(args.db).exists():
             raise DatabaseProblem(
                 args.db, "no database file", "Check the path (--db or CLASSBOT_DB).", EXIT_UNUSABLE
             )
         preflight(args.db)
-        found = asyncio.run(go())
+        found = asyncio.run(integrity(args.db))
     except DatabaseProblem as exc:
         return _problem(exc)
     if found:

@@ -294,6 +294,30 @@ class Database:
             await dest.close()
 
 
+async def check_openable(path: str | Path) -> None:
+    """Open ``path`` as the bot will (quick check, migrations), then close it.
+
+    Raises :class:`DatabaseProblem` saying what is wrong.
+    """
+    try:
+        db = await Database.open(path, check=True)
+    except sqlite3.Error as exc:
+        raise problem_from(path, exc) from None
+    await db.close()
+
+
+async def integrity(path: str | Path) -> list[str]:
+    """What the full ``PRAGMA integrity_check`` of ``path`` finds; [] when sound."""
+    try:
+        db = await Database.open(path)
+    except sqlite3.Error as exc:
+        raise problem_from(path, exc) from None
+    try:
+        return await db.integrity_problems()
+    finally:
+        await db.close()
+
+
 def utc_text(instant: dt.datetime) -> str:
     """An aware instant as sortable UTC ISO text (the store's timestamp format)."""
     if instant.tzinfo is None:
