@@ -4,6 +4,12 @@
 webhook secret, the Zalo token) in the final text of each record, including
 exception tracebacks. httpx logs each request URL, which for the Bot API
 contains the token; it is quieted to warnings and redacted all the same.
+
+Logs are for a person: a condition the bot handles on its own (a polling
+network error, a 409 conflict, a flood wait, a full disk it keeps retrying)
+is one WARNING line without a traceback, repeated at most once a minute
+(:class:`Throttle`); ERROR with a traceback is kept for what needs someone
+to act.
 """
 
 from __future__ import annotations
@@ -11,7 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sys
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from typing import TextIO
 
 REDACTED = "[REDACTED]"
@@ -43,6 +50,46 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+class Throttle:
+    """Let one line per key through every ``seconds``; count the ones held back."""
+
+    def __init__(self, seconds: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self.clock = clock
+        self._last: dict[str, float] = {}
+        self._held: dict[str, int] = {}
+
+    def allow(self, key: str) -> int | None:
+        """None to stay quiet; else how many lines of ``key`` were held back since the last."""
+        now = self.clock()
+        last = self._last.get(key)
+        if last is not None and now - last < self.seconds:
+            self._held[key] = self._held.get(key, 0) + 1
+            return None
+        self._last[key] = now
+        return self._held.pop(key, 0)
+
+
+_PTB_HANDLED = ("Error while calling `get_updates` one more time",)
+"""PTB log lines (with a traceback) about conditions it handles itself."""
+
+
+class HandledByLibrary(logging.Filter):
+    """PTB's ERROR-with-traceback lines for conditions it handles → one WARNING line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("telegram") and record.levelno >= logging.ERROR:
+            message = record.getMessage()
+            if message.startswith(_PTB_HANDLED):
+                error = record.exc_info[1] if record.exc_info else None
+                record.msg = "event=polling_cleanup_failed error=%r note=%s"
+                record.args = (error, "updates may be fetched again at the next start")
+                record.levelno, record.levelname = logging.WARNING, "WARNING"
+                record.exc_info = None
+                record.exc_text = None
+        return True
+
+
 class KeyValueFormatter(logging.Formatter):
     """``ts=… level=… logger=… msg="…"``; messages already written as ``key=value`` stay so."""
 
@@ -71,6 +118,7 @@ def configure(
     """Send all logs, redacted and formatted, to ``stream`` (stderr); returns the handler."""
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(KeyValueFormatter())
+    handler.addFilter(HandledByLibrary())
     handler.addFilter(RedactSecrets(secrets))
     root = logging.getLogger()
     for old in list(root.handlers):

@@ -63,6 +63,7 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.domain import Channel
+from bot.logs import Throttle
 from bot.outbox.limits import PAID_TELEGRAM_LIMITS as PAID_TELEGRAM_LIMITS
 from bot.outbox.limits import TELEGRAM_LIMITS as TELEGRAM_LIMITS
 from bot.outbox.limits import Limits as Limits
@@ -77,7 +78,7 @@ from bot.outbox.sender import (
     Unreachable,
 )
 from bot.store import outbox, people
-from bot.store.database import Database
+from bot.store.database import Database, is_disk_full
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +153,8 @@ class DeliveryWorker:
         self._paused: dict[Channel, float] = {}
         self._floods: dict[Channel, int] = {}
         self._outages: dict[Channel, Outage] = {}
+        self._disk_full = 0
+        self._throttle = Throttle(60.0)
         self._wake = asyncio.Event()
         self._stopped = asyncio.Event()
         self._stopping = False
@@ -548,9 +551,9 @@ class DeliveryWorker:
             self._wake.clear()
             try:
                 await self.run_until_idle()
-            except Exception:
-                log.exception("delivery round failed; retrying shortly")
-                await self.sleep(1.0)
+            except Exception as exc:
+                pause = self._round_failed(exc)
+                await self.sleep(pause)
                 # The round's sends in flight were abandoned: same policy as after a crash.
                 with contextlib.suppress(Exception):
                     await self.recover()
@@ -561,6 +564,23 @@ class DeliveryWorker:
                 timeout = min(idle_poll, max((upcoming - self.clock.now()).total_seconds(), 0.0))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout)
+
+    def _round_failed(self, exc: Exception) -> float:
+        """Log a failed round (a full disk: one WARNING a minute); seconds to wait."""
+        if is_disk_full(exc):
+            self._disk_full += 1
+            held = self._throttle.allow("disk-full")
+            if held is not None:
+                log.warning(
+                    "event=delivery_paused reason=%r repeated=%d note=%s",
+                    str(exc),
+                    held,
+                    "free space on the database's disk; delivery resumes by itself",
+                )
+            return min(30.0, 2.0 ** min(self._disk_full, 5))
+        self._disk_full = 0
+        log.exception("delivery round failed; retrying shortly")
+        return 1.0
 
     def start(self) -> asyncio.Task[None]:
         """Run :meth:`run` as a background task (e.g. from the app's post_init)."""

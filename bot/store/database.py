@@ -95,6 +95,11 @@ def preflight(path: str | Path) -> None:
         )
 
 
+def is_disk_full(exc: BaseException) -> bool:
+    """SQLite could not write because the disk (or the database's size limit) is full."""
+    return isinstance(exc, sqlite3.OperationalError) and "full" in str(exc).lower()
+
+
 def problem_from(path: str | Path, exc: sqlite3.Error) -> DatabaseProblem:
     """The :class:`DatabaseProblem` an SQLite error at start-up means."""
     text = str(exc).lower()

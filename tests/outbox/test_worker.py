@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import sqlite3
 from pathlib import Path
 
 import pytest
 
+from bot import logs
 from bot.clock import FakeClock
 from bot.domain import Channel, Person
 from bot.outbox.sender import Rejected, RetryAfter, TransientError, Unreachable
@@ -539,3 +541,36 @@ async def test_stop_cuts_a_rate_limit_wait_short(db: Database, clock: FakeClock)
     await live.stop(grace=30)
     assert loop.time() - started < 1.0
     assert 0 < len(sender.sent) < 40  # the rest stay due for the next start
+
+
+async def test_a_full_disk_is_one_warning_a_minute_not_a_traceback_a_second(
+    db: Database,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    sender = FakeSender(clock)
+    slept: list[float] = []
+    delivery = DeliveryWorker(db, [sender], clock)
+
+    async def full(*_args: object, **_kw: object) -> int:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock.advance(dt.timedelta(seconds=seconds))
+        if len(slept) >= 20:
+            delivery._stopping = True
+
+    delivery.sleep = sleep
+    delivery._throttle = logs.Throttle(60.0, clock=lambda: clock.now().timestamp())
+    monkeypatch.setattr(outbox, "expire_stale", full)
+    with caplog.at_level(logging.INFO, logger="bot.outbox.worker"):
+        await delivery.run()
+
+    records = [r for r in caplog.records if r.name == "bot.outbox.worker"]
+    minutes = sum(slept) / 60
+    assert 1 <= len(records) <= minutes + 1  # 20 failed rounds in 8.5 minutes: 9 lines
+    assert all(r.levelno == logging.WARNING and r.exc_info is None for r in records)
+    assert "free space" in records[0].getMessage()
+    assert max(slept) <= 30 and slept[:3] == [2.0, 4.0, 8.0]  # backs off, capped

@@ -9,7 +9,9 @@ The long ones (a 60 s outage) are marked ``slow``: ``pytest --slow``.
 
 from __future__ import annotations
 
+import contextlib
 import time
+import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -113,8 +115,7 @@ def test_a_429_storm_is_waited_out_without_loss_or_an_error_log(
     assert wait_until(lambda: settled(db_path, 20), 30), (states(db_path), bot.log())
     assert api.total() == 18
     assert assert_kept_promises(api, db_path, texts) == {"sent": 18, "unreachable": 2}
-    errors = [line for line in bot.log().splitlines() if "level=error" in line]
-    assert errors == []
+    assert errors(bot) == []
 
 
 def test_sending_resumes_within_seconds_of_a_3s_stall(
@@ -142,11 +143,15 @@ def outage_then_drain(
     api: FakeBotApi, bot: BotProcess, db_path: Path, outage: float, mode: str
 ) -> float:
     """60 messages fall due during an outage; seconds from its end to the last delivered."""
-    texts = enqueue(db_path, chat_ids(60), due_in=5.0)  # due once the outage has begun
+    texts = enqueue(db_path, chat_ids(60), due_in=10.0)  # due once the outage has begun
     start(bot)
     api.outage(mode)
     began = time.monotonic()
-    assert wait_until(lambda: states(db_path)["pending"] == 60 and _tried(db_path), 20)
+    assert wait_until(lambda: states(db_path)["pending"] == 60 and _tried(db_path), 30), (
+        states(db_path),
+        rows(db_path)[:2],
+        bot.log(),
+    )
     time.sleep(max(outage - (time.monotonic() - began), 0.0))
     api.restore()
     back = time.monotonic()
@@ -154,7 +159,12 @@ def outage_then_drain(
     drained = max(t for t, _, _ in api.sent_at) - back
     assert wait_until(lambda: settled(db_path, 60), 10)
     assert assert_kept_promises(api, db_path, texts) == {"sent": 60}
+    assert errors(bot) == []  # polling and sending trouble is handled: warnings only
     return drained
+
+
+def errors(bot: BotProcess) -> list[str]:
+    return [line for line in bot.log().splitlines() if "level=error" in line]
 
 
 def _tried(db_path: Path) -> bool:
@@ -192,3 +202,20 @@ def test_a_process_killed_mid_send_reports_it_uncertain_and_does_not_resend(
     assert api.total() == 3
     assert assert_kept_promises(api, db_path, texts) == {"sent": 2, "uncertain": 1}
     assert "marked uncertain" in bot.log()
+
+
+def test_another_poller_with_the_same_token_is_one_warning_not_an_error_storm(
+    api: FakeBotApi, bot: BotProcess
+) -> None:
+    start(bot)
+    url = f"{api.url}/bot{api.token}/getUpdates"
+    until = time.monotonic() + 6
+    while time.monotonic() < until:  # someone else's process polls with our token
+        with contextlib.suppress(OSError):
+            urllib.request.urlopen(url, data=b"timeout=1", timeout=3).close()
+        time.sleep(0.2)
+
+    log = bot.log()
+    assert "event=polling_conflict" in log
+    assert errors(bot) == []
+    assert log.count("event=polling_conflict") == 1  # once a minute at most
