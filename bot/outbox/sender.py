@@ -37,9 +37,13 @@ class TransientError(DeliveryError):
     """Network trouble or a server error: back off and retry."""
 
 
-class Uncertain(DeliveryError):
+class Uncertain(TransientError):
     """The send may have reached the recipient, but no answer said so (read timeout, reset
-    after the request was written): never resend it; report it as uncertain."""
+    after the request was written): never resend it; report it as uncertain.
+
+    Network trouble all the same (a subclass of :class:`TransientError`), so code that
+    only polls treats it as such.
+    """
 
 
 class Unreachable(DeliveryError):

@@ -19,7 +19,11 @@ from typing import Any
 import httpx
 
 from bot.logs import RedactSecrets
-from bot.outbox.sender import Rejected, RetryAfter, TransientError, Unreachable
+from bot.outbox.sender import Rejected, RetryAfter, TransientError, Uncertain, Unreachable
+
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+"""Transport errors raised before the request left: the message was not sent."""
+_SENDS = frozenset({"sendMessage", "sendPhoto"})
 
 DEFAULT_API_URL = "https://bot-api.zapps.me"
 TEXT_LIMIT = 2000
@@ -108,17 +112,20 @@ class ZaloClient:
         timeout = httpx.Timeout(self._timeout, read=read_timeout or self._timeout)
         try:
             response = await self._http.post(url, json=params, timeout=timeout)
-        except httpx.TimeoutException as exc:
-            raise TransientError(f"zalo {method}: timed out ({type(exc).__name__})") from None
-        except httpx.TransportError as exc:
-            raise TransientError(f"zalo {method}: network error ({type(exc).__name__})") from None
+        except _NOT_SENT as exc:  # nothing left this machine: safe to retry
+            raise TransientError(f"zalo {method}: cannot connect ({type(exc).__name__})") from None
+        except httpx.TransportError as exc:  # timeouts included
+            # A send whose request went out may have been delivered: never resend it.
+            error = Uncertain if method in _SENDS else TransientError
+            raise error(f"zalo {method}: no answer ({type(exc).__name__})") from None
         try:
             body = response.json()
         except ValueError:
             body = None
         if not isinstance(body, dict):
             if response.is_success:
-                raise TransientError(f"zalo {method}: unreadable answer")
+                error = Uncertain if method in _SENDS else TransientError
+                raise error(f"zalo {method}: unreadable answer")
             body = {}
         return response.status_code, body, response.headers.get("retry-after")
 

@@ -92,6 +92,10 @@ class ZaloSender:
     def channel(self) -> Channel:
         return Channel.ZALO
 
+    async def probe(self) -> None:
+        """A cheap call that raises unless the Zalo API answers (``getMe``)."""
+        await self.client.get_me()
+
     async def send(self, chat_id: str, reply: Reply, *, skip: int = 0) -> str:
         """Send ``reply`` from part ``skip`` on; the id of the last message sent."""
         lang = await self._lang_of(chat_id)

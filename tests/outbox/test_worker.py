@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import logging
 import sqlite3
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ import pytest
 from bot import logs
 from bot.clock import FakeClock
 from bot.domain import Channel, Person
-from bot.outbox.sender import Rejected, RetryAfter, TransientError, Unreachable
+from bot.outbox.sender import Rejected, RetryAfter, TransientError, Uncertain, Unreachable
 from bot.outbox.worker import DeliveryWorker, Limits
 from bot.replies import Reply
 from bot.store import Database, outbox, people
@@ -574,3 +575,80 @@ async def test_a_full_disk_is_one_warning_a_minute_not_a_traceback_a_second(
     assert all(r.levelno == logging.WARNING and r.exc_info is None for r in records)
     assert "free space" in records[0].getMessage()
     assert max(slept) <= 30 and slept[:3] == [2.0, 4.0, 8.0]  # backs off, capped
+
+
+@dataclass
+class ProbingSender(FakeSender):
+    """A sender whose API is down until ``down_until`` (probes fail until then)."""
+
+    down_until: dt.datetime | None = None
+    probes: list[dt.datetime] = field(default_factory=list)
+
+    def down(self) -> bool:
+        return self.down_until is not None and self.clock.now() < self.down_until
+
+    async def probe(self) -> None:
+        self.probes.append(self.clock.now())
+        if self.down():
+            raise TransientError("connection refused")
+
+    async def send(self, chat_id: str, reply: Reply, *, skip: int = 0) -> str:
+        if self.down():
+            self.calls.append(chat_id)
+            raise TransientError("connection refused")
+        return await super().send(chat_id, reply, skip=skip)
+
+
+async def test_an_outage_is_one_episode_and_sending_resumes_right_after_the_api_answers(
+    db: Database, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    persons = await make_people(db, 20, clock.now())
+    await enqueue_to(db, persons, clock.now())
+    start = clock.now()
+    sender = ProbingSender(clock, down_until=start + 60 * S)
+
+    with caplog.at_level(logging.INFO, logger="bot.outbox.worker"):
+        stats = await worker(db, sender, clock).run_until_idle(until=start + 600 * S)
+
+    assert all(sender.count(n) == 1 for n in range(1, 21))
+    assert stats.failed == stats.uncertain == 0
+    resumed = min(m.at for m in sender.sent)
+    assert start + 60 * S <= resumed <= start + 62 * S  # probes every ≤ 2 s, not 2 min later
+    gaps = [(b - a).total_seconds() for a, b in zip(sender.probes, sender.probes[1:], strict=False)]
+    assert max(gaps) <= 2.0
+    paused = [r for r in caplog.records if "event=sending_paused" in r.getMessage()]
+    resumed_lines = [r for r in caplog.records if "event=sending_resumed" in r.getMessage()]
+    assert len(paused) == 1 and paused[0].levelno == logging.WARNING
+    assert len(resumed_lines) == 1 and resumed_lines[0].levelno == logging.INFO
+
+
+async def test_a_send_that_may_have_arrived_is_uncertain_and_never_resent(
+    db: Database, clock: FakeClock
+) -> None:
+    persons = await make_people(db, 3, clock.now())
+    await enqueue_to(db, persons, clock.now())
+    sender = ProbingSender(clock)
+    sender.fail("2", Uncertain("Timed out (ReadTimeout)"))
+
+    stats = await worker(db, sender, clock).run_until_idle(until=clock.now() + 600 * S)
+
+    assert sender.calls.count("2") == 1 and sender.count(2) == 0
+    assert (stats.sent, stats.uncertain, stats.retried) == (2, 1, 0)
+    row = await outbox.by_key(db, f"m:{persons[1].id}")
+    assert row is not None and row.state == "uncertain"
+
+
+async def test_urgent_messages_go_first_when_an_outage_ends(db: Database, clock: FakeClock) -> None:
+    persons = await make_people(db, 6, clock.now())
+    now = clock.now()
+    await outbox.enqueue(
+        db,
+        [message(f"m:{p.id}", now, person_id=p.id, urgent=p.id > 3) for p in persons],
+        now,
+    )
+    sender = ProbingSender(clock, down_until=now + 10 * S)
+
+    await worker(db, sender, clock, max_in_flight=1).run_until_idle(until=now + 600 * S)
+
+    order = [m.chat_id for m in sender.sent]
+    assert order[:3] == ["4", "5", "6"]
