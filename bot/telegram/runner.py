@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 from telegram import Update
 
 from bot import logs
+from bot.clock import ShiftedClock, clock_from_env
 from bot.config import Settings
 from bot.telegram.app import build_application
 
@@ -67,10 +68,14 @@ def secrets_of(settings: Settings) -> list[str]:
 
 def run_bot(settings: Settings) -> int:
     """Run the Telegram bot until interrupted (blocking)."""
-    app = build_application(settings)
-    if settings.webhook_url:
-        options = webhook_options(settings)
-        logs.configure(settings.log_level, [*secrets_of(settings), options.secret_token])
+    clock = clock_from_env()
+    app = build_application(settings, clock=clock)
+    options = webhook_options(settings) if settings.webhook_url else None
+    extra = [options.secret_token] if options else []
+    logs.configure(settings.log_level, [*secrets_of(settings), *extra])
+    if isinstance(clock, ShiftedClock):
+        log.warning("event=clock_shifted now=%s note=%s", clock.now().isoformat(), "CLASSBOT_NOW")
+    if options is not None:
         if options.generated_secret:
             log.warning("event=webhook_secret_generated note=%s", "set WEBHOOK_SECRET to keep one")
         log.info(
@@ -81,7 +86,6 @@ def run_bot(settings: Settings) -> int:
         )
         app.run_webhook(**options.kwargs(), allowed_updates=Update.ALL_TYPES)
     else:
-        logs.configure(settings.log_level, secrets_of(settings))
         log.info("event=polling")
         app.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0
