@@ -74,6 +74,7 @@ from bot.outbox.sender import (
     Rejected,
     RetryAfter,
     Sender,
+    TransientError,
     Uncertain,
     Unreachable,
 )
@@ -347,6 +348,9 @@ class DeliveryWorker:
         ``done``: parts of the reply now in the chat; ``free``: nothing went out
         in this call (a flood error gives the rate-limit slot back).
         """
+        outage = self._outages.get(key[0])
+        if outage is not None and stamp >= outage.since and not isinstance(exc, TransientError):
+            self._recovered(key[0])  # the API answered (429, 403, 400): it is back
         if isinstance(exc, Uncertain):
             # Part ``done + 1`` may be in the chat: the message is uncertain, never resent.
             await self._final(message, "uncertain", f"no answer after {done} part(s): {exc}")
@@ -408,10 +412,16 @@ class DeliveryWorker:
         attempts: int,
         stamp: float,
     ) -> None:
-        """Proven undelivered: back to pending (the channel's outage episode holds it)."""
+        """Proven undelivered: back to pending (the channel's outage episode holds it).
+
+        The first retry waits only for the episode; a message that keeps failing
+        while others go through (one chat's persistent 5xx) waits 1, 2, 4 … s
+        (at most a minute) between its own attempts, so it is not retried hot.
+        """
         log.debug("%s: transient error (%s) on outbox id %d", channel, exc, message.id)
         self._trouble(channel, str(exc) or type(exc).__name__, stamp)
-        await self._retry(message, 0.0, f"transient: {exc}", attempts)
+        delay = 0.0 if attempts <= 1 else min(60.0, 2.0 ** (attempts - 2))
+        await self._retry(message, delay, f"transient: {exc}", attempts)
 
     # -- outage episodes ------------------------------------------------------------------
 

@@ -652,3 +652,20 @@ async def test_urgent_messages_go_first_when_an_outage_ends(db: Database, clock:
 
     order = [m.chat_id for m in sender.sent]
     assert order[:3] == ["4", "5", "6"]
+
+
+async def test_one_chat_failing_for_good_is_not_retried_hot_while_others_go_through(
+    db: Database, clock: FakeClock
+) -> None:
+    persons = await make_people(db, 3, clock.now())
+    await enqueue_to(db, persons, clock.now())
+    sender = ProbingSender(clock)
+    sender.fail("1", *[TransientError("Internal Server Error (500)")] * 20)
+    start = clock.now()
+
+    await worker(db, sender, clock).run_until_idle(until=start + 600 * S)
+
+    assert sender.count(2) == sender.count(3) == 1
+    row = await outbox.by_key(db, f"m:{persons[0].id}")
+    assert row is not None and row.state == "failed" and row.attempts == 8
+    assert clock.now() - start >= 60 * S  # 1 + 2 + 4 … s between its own attempts
