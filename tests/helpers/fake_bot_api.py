@@ -12,7 +12,8 @@ that count is what "lost 0, duplicated 0" is measured on. Faults:
 * :meth:`FakeBotApi.fail` — the next ``count`` sends (to chosen chats or any)
   answer an error: 429 with ``retry_after`` (a storm), 5xx, 403 …
 * :meth:`FakeBotApi.block` — 403 "bot was blocked by the user" for chosen chats, for good.
-* :meth:`FakeBotApi.stall` — for ``seconds``, requests are held and never
+* :meth:`FakeBotApi.stall` / :meth:`FakeBotApi.stall_after` — for ``seconds``
+  (from now, or from the n-th accepted message), requests are held and never
   answered (the client times out); with ``accept=True`` the sends are counted
   first (Telegram took the message, the answer was lost).
 * :meth:`FakeBotApi.hang_next` — the same for the next ``count`` sends only.
@@ -114,6 +115,7 @@ class FakeBotApi:
     _blocked: set[str] = field(default_factory=set)
     _stall_until: float = 0.0
     _stall_accept: bool = False
+    _stall_trigger: tuple[int, float, bool] | None = None
     _outage: str = ""
     _polling: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -216,6 +218,16 @@ class FakeBotApi:
             self._stall_until = time.monotonic() + seconds
             self._stall_accept = accept
 
+    def stall_after(self, sends: int, seconds: float, *, accept: bool = False) -> None:
+        """Stall for ``seconds`` from the moment the ``sends``-th message is accepted."""
+        with self._lock:
+            self._stall_trigger = (sends, seconds, accept)
+
+    @property
+    def stall_end(self) -> float:
+        """When the last stall ended (or ends), on ``time.monotonic``."""
+        return self._stall_until
+
     def outage(self, mode: str = "refuse") -> None:
         """Telegram is down: ``"502"`` answers Bad Gateway, ``"refuse"`` refuses connections."""
         self._outage = mode
@@ -274,6 +286,11 @@ class FakeBotApi:
         with self._lock:
             self.sent[chat_id].append(text)
             self.sent_at.append((time.monotonic(), chat_id, text))
+            trigger = self._stall_trigger
+            if trigger is not None and len(self.sent_at) >= trigger[0]:
+                self._stall_trigger = None
+                self._stall_until = time.monotonic() + trigger[1]
+                self._stall_accept = trigger[2]
         try:
             chat = int(chat_id)
         except ValueError:
