@@ -76,6 +76,7 @@ def outage(folder: Path, seconds: float) -> tuple[float, int, int]:
     with FakeBotApi() as api, BotProcess(api, db, folder / "outage.log") as bot:
         enqueue(db, chat_ids(60), due_in=10.0)
         _started(bot)
+        wait_until(lambda: bool(api.methods("getUpdates")), 60)  # polling has begun
         api.outage("refuse")
         began = time.monotonic()
         wait_until(lambda: any(error for _, _, error in rows(db)), 60)

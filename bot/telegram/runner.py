@@ -84,8 +84,9 @@ def run_bot(settings: Settings) -> int:
             options.port,
             options.url_path,
         )
-        app.run_webhook(**options.kwargs(), allowed_updates=Update.ALL_TYPES)
+        app.run_webhook(**options.kwargs(), allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
     else:
         log.info("event=polling")
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+        # Telegram down while we start (deleting the webhook): keep trying, do not exit.
+        app.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
     return 0

@@ -116,6 +116,7 @@ class FakeBotApi:
     _stall_until: float = 0.0
     _stall_accept: bool = False
     _stall_trigger: tuple[int, float, bool] | None = None
+    _method_failures: dict[str, list[int]] = field(default_factory=dict)
     _outage: str = ""
     _polling: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -196,6 +197,11 @@ class FakeBotApi:
                     description=description,
                 )
             )
+
+    def fail_method(self, method: str, status: int, count: int = 1) -> None:
+        """The next ``count`` calls of ``method`` (any method, e.g. ``deleteWebhook``) fail."""
+        with self._lock:
+            self._method_failures.setdefault(method, []).extend([status] * count)
 
     def block(self, *chats: str) -> None:
         """These chats blocked the bot: every send to them answers 403."""
@@ -325,6 +331,11 @@ class _Handler(tornado.web.RequestHandler):
             return self._error(401, "Unauthorized")
         if api._outage == "502":
             return self._error(502, "Bad Gateway")
+        with api._lock:
+            failures = api._method_failures.get(method)
+            status = failures.pop(0) if failures else None
+        if status is not None:
+            return self._error(status, "Bad Gateway" if status == 502 else "")
         stalled = time.monotonic() < api._stall_until
         if stalled:
             if method in SENDS and api._stall_accept:

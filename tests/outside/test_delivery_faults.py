@@ -147,6 +147,7 @@ def outage_then_drain(
     """60 messages fall due during an outage; seconds from its end to the last delivered."""
     texts = enqueue(db_path, chat_ids(60), due_in=10.0)  # due once the outage has begun
     start(bot)
+    assert wait_until(lambda: bool(api.methods("getUpdates")), 20)  # polling has begun
     api.outage(mode)
     began = time.monotonic()
     assert wait_until(lambda: states(db_path)["pending"] == 60 and _tried(db_path), 30), (
@@ -221,3 +222,17 @@ def test_another_poller_with_the_same_token_is_one_warning_not_an_error_storm(
     assert "event=polling_conflict" in log
     assert errors(bot) == []
     assert log.count("event=polling_conflict") == 1  # once a minute at most
+
+
+def test_telegram_down_while_the_bot_starts_does_not_kill_it(
+    api: FakeBotApi, bot: BotProcess, db_path: Path
+) -> None:
+    texts = enqueue(db_path, chat_ids(3), due_in=2.0)
+    api.fail_method("deleteWebhook", 502, 3)  # the start-up call fails three times
+
+    start(bot)
+
+    assert wait_until(lambda: len(api.methods("deleteWebhook")) >= 4, 30), bot.log()
+    assert wait_until(lambda: settled(db_path, 3), 30), (states(db_path), bot.log())
+    assert bot.proc is not None and bot.proc.poll() is None  # it kept trying, then polled
+    assert assert_kept_promises(api, db_path, texts) == {"sent": 3}
