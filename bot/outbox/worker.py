@@ -439,7 +439,7 @@ class DeliveryWorker:
                 "event=sending_paused channel=%s reason=%r note=%s",
                 channel,
                 reason,
-                "the API did not answer; probing it until it does",
+                "the API is unreachable or failing; probing it until it answers",
             )
         elif stamp >= outage.since:  # a send made as the probe (no probe call) failed
             self._next_probe(outage, ts)
