@@ -39,7 +39,8 @@ def parse_args(args: list[str]) -> tuple[Role, int, float] | None:
 async def menu(db: Database, person: Person, cls: TrainingClass, lang: str) -> Reply:
     """Which role the new link gives, and the list of existing links."""
     await permissions.require(db, person, cls.id, permissions.MANAGERS)
-    roles = [Role.TRAINEE, Role.MANAGER] + ([Role.ADMIN] if person.is_admin else [])
+    access = await permissions.resolve(db, person, cls.id)
+    roles = invites.roles_given_by(access.role, access.person.is_admin)
     with use_lang(lang):
         row = tuple(Button(_(ROLE_NAMES[r]), f"{PREFIX}new:{cls.id}:{r.value}") for r in roles)
         text = _(

@@ -1,11 +1,17 @@
 """Who may do what, per class: global admins, then the person's role in that class.
 
-Every privileged service call starts with :func:`require`, which raises
-:class:`Forbidden` (rendered by channels as a polite refusal) when the person
-lacks the role. Global admins (``ADMIN_IDS`` or promoted) pass every check.
+The one place that answers "who is this, in which class, with which role, now":
+:func:`resolve` reads the person and their membership afresh from the store at
+the moment a command or a button runs (never from what a button or an earlier
+message carried). Every privileged service call starts with :func:`require`,
+which raises :class:`Forbidden` (rendered by channels as a polite refusal)
+when the person lacks the role. Global admins (``ADMIN_IDS`` at start-up, or
+promoted and not since demoted) pass every check.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from bot.domain import Person, Role
 from bot.i18n import N_
@@ -16,6 +22,9 @@ MANAGERS: tuple[Role, ...] = (Role.ADMIN, Role.MANAGER)
 """Roles that run a class: broadcast, roll call, members, invites."""
 
 EVERYONE: tuple[Role, ...] = (Role.ADMIN, Role.MANAGER, Role.TRAINEE)
+
+CLASS_ADMINS: tuple[Role, ...] = (Role.ADMIN,)
+"""Roles that change roles: promote to manager, invite managers, remove managers."""
 
 
 class Forbidden(Exception):
@@ -28,12 +37,31 @@ class Forbidden(Exception):
         self.needed = needed
 
 
+@dataclass(frozen=True, slots=True)
+class Access:
+    """Who someone is in one class right now."""
+
+    person: Person
+    """The person as stored now (a global admin flag revoked since is seen)."""
+    class_id: int
+    role: Role | None
+    """The effective role (a global admin is admin everywhere); None: not a member."""
+    member_role: Role | None
+    """The role of the membership itself (None for a global admin who did not join)."""
+
+
+async def resolve(db: Database, person: Person, class_id: int) -> Access:
+    """The person's standing in the class, read from the store now."""
+    fresh = await people.get_person(db, person.id) or person
+    membership = await people.get_membership(db, class_id, person.id)
+    member_role = membership.role if membership else None
+    role = Role.ADMIN if fresh.is_admin else member_role
+    return Access(fresh, class_id, role, member_role)
+
+
 async def role_in(db: Database, person: Person, class_id: int) -> Role | None:
     """The person's effective role in the class (a global admin is admin everywhere)."""
-    if person.is_admin:
-        return Role.ADMIN
-    membership = await people.get_membership(db, class_id, person.id)
-    return membership.role if membership else None
+    return (await resolve(db, person, class_id)).role
 
 
 async def require(db: Database, person: Person, class_id: int, allowed: tuple[Role, ...]) -> Role:
@@ -59,3 +87,10 @@ ROLE_NAMES: dict[Role, str] = {
 
 ORGANISERS: tuple[Role, ...] = (Role.ADMIN,)
 """Who may change a class's schedule and records: its admins (and global admins)."""
+
+
+async def require_global_admin(db: Database, person: Person) -> None:
+    """Like :func:`require_admin`, with the flag read from the store now."""
+    fresh = await people.get_person(db, person.id)
+    if fresh is None or not fresh.is_admin:
+        raise Forbidden(person.id, None, (Role.ADMIN,))

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from bot.domain import Schedule, ScheduleVersion, TrainingClass
 from bot.i18n import N_
+from bot.schedule import extras
 from bot.schedule.check import build_schedule
 from bot.schedule.diff import ScheduleDiff, diff_schedules
 from bot.schedule.problems import Problem, ScheduleProblems
@@ -162,6 +163,7 @@ async def import_schedule(
         created_by_person=created_by_person,
         note=note,
     )
+    await extras.record_workbook(db, cls, data, filename)  # issue 18
     return ImportResult(cls, version, found.schedule, found.previous, found.diff)
 
 

@@ -185,10 +185,17 @@ class Database:
     async def open(cls, path: str | Path, *, check: bool = False) -> Database:
         """Open (creating if needed) and migrate the database at ``path`` (``:memory:`` too).
 
+        The file, its ``-wal`` and ``-shm`` are readable by their owner only (0600): they
+        hold names and Telegram and Zalo ids. SQLite gives the journal files the mode of
+        the database file; existing files are tightened too.
+
         With ``check``, ``PRAGMA quick_check`` must pass first (else
         :class:`DatabaseProblem`). Whatever fails, the connection is closed
         (its thread would otherwise keep the process alive).
         """
+        on_disk = str(path) != ":memory:" and not str(path).startswith("file:")
+        if on_disk:
+            create_private(path)
         conn = await aiosqlite.connect(str(path), isolation_level=None)
         try:
             conn.row_factory = sqlite3.Row
@@ -197,6 +204,10 @@ class Database:
             if str(path) != ":memory:":
                 await conn.execute("PRAGMA journal_mode = WAL")
                 await conn.execute("PRAGMA synchronous = NORMAL")
+            if on_disk:
+                for suffix in ("-wal", "-shm", "-journal"):
+                    with contextlib.suppress(FileNotFoundError):
+                        os.chmod(f"{path}{suffix}", PRIVATE)
             db = cls(conn, str(path))
             if check:
                 found = await db.integrity_problems(quick=True)
@@ -291,7 +302,8 @@ class Database:
             return cur.lastrowid or 0
 
     async def backup(self, target: str | Path) -> None:
-        """Write a consistent online copy of the database to ``target``."""
+        """Write a consistent online copy of the database to ``target`` (mode 0600)."""
+        create_private(target)
         dest = await aiosqlite.connect(str(target))
         try:
             await self.conn.backup(dest)
@@ -308,6 +320,13 @@ async def check_openable(path: str | Path) -> None:
         db = await Database.open(path, check=True)
     except sqlite3.Error as exc:
         raise problem_from(path, exc) from None
+    except OSError as exc:  # creating or tightening the file (permissions)
+        raise DatabaseProblem(
+            path,
+            f"the database cannot be opened ({exc.strerror})",
+            f"Give the bot's user read and write access to {path} and its directory.",
+            EXIT_UNUSABLE,
+        ) from None
     await db.close()
 
 
@@ -321,6 +340,25 @@ async def integrity(path: str | Path) -> list[str]:
         return await db.integrity_problems()
     finally:
         await db.close()
+
+
+PRIVATE = 0o600
+"""The mode of every file holding people's data: the database, its journals, backups, exports."""
+
+
+def create_private(path: str | Path) -> None:
+    """Create ``path`` if missing, readable and writable by its owner only; tighten it if not."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE)
+    os.close(fd)
+    os.chmod(path, PRIVATE)
+
+
+def write_private(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` (replacing it) with mode 0600 from the first byte."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE)
+    with os.fdopen(fd, "wb") as fh:
+        os.chmod(path, PRIVATE)
+        fh.write(data)
 
 
 def utc_text(instant: dt.datetime) -> str:

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from bot.zalo.client import ZaloClient
-from bot.zalo.server import WEBHOOK_PATH, WebhookServer, poll, unwrap
+from bot.zalo.server import WEBHOOK_PATH, WebhookServer, poll, unwrap, webhook_target
 from tests.helpers.zalo_server import TOKEN, FakeZaloServer, text_update
 
 SECRET = "webhook-secret-123"
@@ -50,10 +50,11 @@ async def _post(url: str, body: Any, secret: str | None) -> httpx.Response:
 async def test_right_secret_delivers_the_update(
     webhook: tuple[WebhookServer, Received, str],
 ) -> None:
-    _, received, url = webhook
+    server, received, url = webhook
     update = text_update("lịch hôm nay")
     response = await _post(url, update, SECRET)
     assert response.status_code == 200 and response.json() == {"ok": True}
+    await server.drain()
     assert received.updates == [update]
 
 
@@ -70,23 +71,62 @@ async def test_wrong_or_missing_secret_is_403_and_nothing_is_handled(
 async def test_wrapped_payloads_are_unwrapped_and_junk_is_ignored(
     webhook: tuple[WebhookServer, Received, str],
 ) -> None:
-    _, received, url = webhook
+    server, received, url = webhook
     update = text_update("ngày mai")
     assert (await _post(url, {"ok": True, "result": update}, SECRET)).status_code == 200
     assert (await _post(url, {"hello": "world"}, SECRET)).status_code == 200
     async with httpx.AsyncClient(timeout=5) as http:
         bad = await http.post(url, content=b"{not json", headers={"X-Bot-Api-Secret-Token": SECRET})
     assert bad.status_code == 400
+    await server.drain()
     assert received.updates == [update]
 
 
 async def test_a_failing_handler_still_answers_200(
     webhook: tuple[WebhookServer, Received, str],
 ) -> None:
-    _, received, url = webhook
+    server, received, url = webhook
     response = await _post(url, text_update("boom"), SECRET)
     assert response.status_code == 200
+    await server.drain()
     assert len(received.updates) == 1
+
+
+async def test_the_webhook_answers_at_once_and_handles_the_update_afterwards() -> None:
+    release = asyncio.Event()
+    handled: list[str] = []
+
+    async def slow(update: dict[str, Any]) -> None:
+        await release.wait()  # e.g. a slow database, or a reply Zalo makes us wait for
+        handled.append(update["message"]["text"])
+
+    server = WebhookServer(slow, SECRET, port=0)
+    port = await server.start()
+    try:
+        url = f"http://127.0.0.1:{port}{WEBHOOK_PATH}"
+        first = await _post(url, {"ok": True, "result": text_update("một")}, SECRET)
+        second = await _post(url, {"ok": True, "result": text_update("hai")}, SECRET)
+        assert (first.status_code, second.status_code) == (200, 200)
+        assert handled == []  # answered before the work was done
+        release.set()
+    finally:
+        await server.stop()  # finishes what was accepted
+    assert handled == ["một", "hai"]
+
+
+@pytest.mark.parametrize(
+    ("given", "registered", "path"),
+    [
+        ("https://bot.example.org", "https://bot.example.org/zalo/webhook", "/zalo/webhook"),
+        ("https://bot.example.org/", "https://bot.example.org/zalo/webhook", "/zalo/webhook"),
+        ("https://bot.example.org/z/hook", "https://bot.example.org/z/hook", "/z/hook"),
+        ("https://bot.example.org:8443/hook/", "https://bot.example.org:8443/hook/", "/hook/"),
+    ],
+)
+def test_the_path_registered_is_the_path_listened_on(
+    given: str, registered: str, path: str
+) -> None:
+    assert webhook_target(given) == (registered, path)
 
 
 def test_webhook_needs_a_secret_and_unwrap_rejects_non_updates() -> None:

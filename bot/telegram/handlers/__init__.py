@@ -10,11 +10,13 @@ from __future__ import annotations
 from bot.telegram.context import BotApp
 from bot.telegram.handlers import (
     admin,
+    attendance,
     broadcast,
     common,
     identity,
     linking,
     media,
+    pocket,
     reminders,
     trainee,
 )
@@ -43,6 +45,13 @@ def register_all(app: BotApp) -> None:
     # Organisers: /upload, /newclass, /versions, /rollback, /export, /template, /invite,
     # /members, /promote, /remove, /audit; uploaded documents in group 1; due-check job.
     admin.register(app)
+    # Issue 18, the pocket: /me, /contacts, /materials, /roster (its file in group 2), /attach.
+    pocket.register(app)
+    # Attendance and evaluation (issue 17): /attendance, /signin, /mark, /ratings,
+    # /evaluation, /results, /evalform, /closing, the plain words "điểm danh" / "ລົງຊື່",
+    # then every other private text (an awaited code, comment or answer, else the
+    # assistant); results and questions sheets in group 3 (after the pocket's roster file).
+    attendance.register(app)
 
     # Group 0: stickers, photos, voice, location, contact … get a short help (private
     # chats; in groups only when addressed). Documents: see the upload flow in group 1.

@@ -1,5 +1,5 @@
 """Organisers' commands: /upload, /newclass, /versions, /rollback, /export, /template,
-/invite, /members, /promote, /remove, /audit, and their buttons.
+/invite, /members, /promote, /demote, /remove, /audit, and their buttons.
 
 Thin: parse the update, call :mod:`bot.schedule.uploads`, :mod:`bot.people.members` or
 :mod:`bot.people.invite_menu`, send the reply. A refused role gets a polite answer
@@ -28,7 +28,7 @@ from bot.schedule import exports, uploads
 from bot.store import classes
 from bot.telegram import jobs
 from bot.telegram.context import BotApp, BotContext
-from bot.telegram.handlers.common import current_class, send
+from bot.telegram.handlers.common import current_class, send, target_class
 from bot.telegram.render import edit_reply
 
 AWAITING = "admin:awaiting_upload"
@@ -45,17 +45,6 @@ def no_class() -> Reply:
     return Reply.text(
         _("Which class? Write the command followed by the class code, e.g. /versions VTE-HN-2024.")
     )
-
-
-async def target_class(context: BotContext) -> TrainingClass | None:
-    """The class named by the first argument, else the class this chat is about."""
-    if context.args:
-        named = await classes.get_class_by_code(context.store, context.args[0])
-        if named is not None:
-            context.args = context.args[1:]
-            return named
-    found = await current_class(context)
-    return found[0] if found else None
 
 
 Action = Callable[["BotContext", TrainingClass], Awaitable[Reply]]
@@ -232,6 +221,8 @@ def _member_command(
 
 promote = _member_command(organiser.promote)
 """/promote N: raise member N's role one step."""
+demote = _member_command(organiser.demote)
+"""/demote N: lower member N's role one step (a promoted global admin loses it)."""
 remove = _member_command(organiser.remove)
 """/remove N: take member N out of the class."""
 
@@ -280,53 +271,68 @@ async def invite(update: Update, context: BotContext) -> None:
     await _run(update, context, action)
 
 
-async def _tap(context: BotContext, data: str) -> tuple[Reply, int | None]:
-    """The reply to an organiser's button, and the class whose schedule changed (if any)."""
+async def _tap(context: BotContext) -> tuple[Reply, int | None]:
+    """The reply to an organiser's button, and the class whose schedule changed (if any).
+
+    ``context.button`` was parsed and bounded in group -1; every service called here
+    checks the tapper's role in the class now (:mod:`bot.people.permissions`).
+    """
     person, db, now, lang = context.person, context.store, context.now(), context.lang
-    assert person is not None
-    prefix, _sep, rest = data.partition(":")
-    parts = rest.split(":")
-    if prefix == "upl" and len(parts) == 2 and parts[1].isdigit():
-        if parts[0] == "ok":
-            applied = await uploads.confirm(db, person, int(parts[1]), now=now, lang=lang)
+    button = context.button
+    assert person is not None and button is not None
+    if button.name == "upl":
+        upload_id = button.number(1)
+        if button.word(0) == "ok":
+            applied = await uploads.confirm(db, person, upload_id, now=now, lang=lang)
             return applied.reply, applied.class_id
-        return await uploads.cancel(db, person, int(parts[1]), now=now, lang=lang), None
-    if prefix == "exp" and len(parts) == 2 and parts[0].isdigit():
-        cls = await classes.get_class(db, int(parts[0]))
-        if cls is not None:
-            return await exports.export(db, person, cls, parts[1], lang), None
-    if prefix == "inv" and parts[0] == "rv" and len(parts) == 2 and parts[1].isdigit():
-        return await invite_menu.revoke(db, person, int(parts[1]), now=now, lang=lang), None
-    if prefix == "inv" and len(parts) >= 2 and parts[1].isdigit():
-        cls = await classes.get_class(db, int(parts[1]))
-        if cls is not None and parts[0] == "list":
-            return await invite_menu.listing(db, person, cls, now=now, lang=lang), None
-        roles = {r.value for r in Role}
-        if cls is not None and parts[0] == "new" and len(parts) == 3 and parts[2] in roles:
-            made = await invite_menu.create(
-                db,
-                person,
-                cls,
-                Role(parts[2]),
-                now=now,
-                lang=lang,
-                bot_username=context.settings.bot_username,
-            )
-            return made, None
-    return Reply.text(_("This button is no longer active.")), None
+        return await uploads.cancel(db, person, upload_id, now=now, lang=lang), None
+    if button.name == "inv:rv":
+        return await invite_menu.revoke(db, person, button.number(0), now=now, lang=lang), None
+    cls = await classes.get_class(db, button.number(0))
+    if cls is None:
+        raise Expired
+    if button.name == "exp":
+        return await exports.export(db, person, cls, button.word(1), lang), None
+    if button.name == "inv:list":
+        return await invite_menu.listing(db, person, cls, now=now, lang=lang), None
+    if button.name == "inv:new":
+        made = await invite_menu.create(
+            db,
+            person,
+            cls,
+            Role(button.word(1)),
+            now=now,
+            lang=lang,
+            bot_username=context.settings.bot_username,
+        )
+        return made, None
+    raise Expired
+
+
+class Expired(Exception):
+    """The button refers to something that no longer exists."""
 
 
 async def button(update: Update, context: BotContext) -> None:
-    """An organiser's button: answer in place of the message that carried it."""
+    """An organiser's button: answer in place of the message that carried it.
+
+    A refused or stale tap is answered to the tapper alone (an alert), never by
+    editing the message, which belongs to whoever asked for it.
+    """
     query = update.callback_query
-    if query is None or context.person is None:
+    if query is None or context.person is None or context.button is None:
         return
     try:
-        reply, changed = await _tap(context, query.data or "")
+        reply, changed = await _tap(context)
     except Forbidden:
-        reply, changed = refused(), None
-    except uploads.UploadRefused as exc:
-        reply, changed = exc.reply, None
+        await query.answer(_plain(refused()), show_alert=True)
+        return
+    except Expired:
+        await query.answer(_("This button is no longer active."))
+        return
+    except uploads.UploadRefused as exc:  # someone else's or a stale preview: theirs stays
+        await query.answer(_plain(exc.reply), show_alert=True)
+        return
     await query.answer()
     message = query.message
     if message is not None and reply.document is None:
@@ -335,6 +341,11 @@ async def button(update: Update, context: BotContext) -> None:
         await send(update, context, reply)
     if changed is not None:
         await after_change(context, changed)
+
+
+def _plain(reply: Reply) -> str:
+    """A short reply as the text of a button alert."""
+    return "\n".join(line for block in reply.blocks for line in block.lines)[:200]
 
 
 async def after_change(context: BotContext, class_id: int) -> None:
@@ -347,7 +358,18 @@ def register_buttons(app: BotApp) -> None:
     app.add_handler(CallbackQueryHandler(button, pattern=BUTTONS))
 
 
-PRIVATE_ONLY = ("versions", "rollback", "members", "promote", "remove", "audit", "invite")
+PRIVATE_ONLY = (
+    "versions",
+    "rollback",
+    "members",
+    "promote",
+    "demote",
+    "remove",
+    "audit",
+    "invite",
+    "broadcast",
+    "report",
+)
 """Commands that show members, invite links or the audit trail, or change roles or versions:
 answered only in a private chat, so a class group never sees them."""
 
@@ -368,6 +390,7 @@ def register(app: BotApp) -> None:
         ("template", template),
         ("members", members),
         ("promote", promote),
+        ("demote", demote),
         ("remove", remove),
         ("audit", audit),
         ("invite", invite),

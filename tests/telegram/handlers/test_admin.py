@@ -150,8 +150,10 @@ async def test_buttons_check_the_role_too(
     before = await state(db)
     cls_id = world.seeded.cls.id
     # Someone else's Confirm does nothing, even for a manager of the class.
+    edits = len(request_recorder.sent("editMessageText"))
     await feed(app, callback_update(row[0][1], user_id=user, language_code=LANGS[user]))
-    assert request_recorder.sent("editMessageText", user)
+    assert request_recorder.sent("answerCallbackQuery")[-1].params.get("show_alert")
+    assert len(request_recorder.sent("editMessageText")) == edits  # the preview stays
     assert await state(db) == before
     if user == MANAGER:
         return
@@ -161,8 +163,13 @@ async def test_buttons_check_the_role_too(
         f"exp:{cls_id}:xlsx",
         f"inv:list:{cls_id}",
     ):
+        edits = len(request_recorder.sent("editMessageText"))
         await feed(app, callback_update(data, user_id=user, language_code=LANGS[user]))
-        assert request_recorder.sent("editMessageText", user)[-1].text == refusal(user), data
+        # Refused to the tapper alone (an alert); the message is left as it was.
+        answer = request_recorder.sent("answerCallbackQuery")[-1].params
+        assert answer.get("text") == refusal(user), data
+        assert answer.get("show_alert") in (True, "true"), data
+        assert len(request_recorder.sent("editMessageText")) == edits, data
     assert await state(db) == before
     assert not request_recorder.sent("sendDocument", user)
 
