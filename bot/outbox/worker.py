@@ -567,8 +567,7 @@ class DeliveryWorker:
             try:
                 await self.run_until_idle()
             except Exception as exc:
-                pause = self._round_failed(exc)
-                await self.sleep(pause)
+                await self._pause(self._round_failed(exc))  # stop() cuts it short
                 # The round's sends in flight were abandoned: same policy as after a crash.
                 with contextlib.suppress(Exception):
                     await self.recover()

@@ -338,6 +338,8 @@ async def integrity(path: str | Path) -> list[str]:
         raise problem_from(path, exc) from None
     try:
         return await db.integrity_problems()
+    except sqlite3.DatabaseError as exc:  # too damaged for the check itself to finish
+        return [str(exc)]
     finally:
         await db.close()
 
