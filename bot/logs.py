@@ -7,6 +7,12 @@ Zalo token) in the final text of each record, including exception tracebacks.
 the HTTP libraries (which log each request URL, and the Bot API's and Zalo's
 URLs contain the token), and makes uncaught exceptions print through it too
 (:func:`redacted_excepthook`), so no traceback the process prints shows a secret.
+
+Logs are for a person: a condition the bot handles on its own (a polling
+network error, a 409 conflict, a flood wait, a full disk it keeps retrying)
+is one WARNING line without a traceback, repeated at most once a minute
+(:class:`Throttle`); ERROR with a traceback is kept for what needs someone
+to act.
 """
 
 from __future__ import annotations
@@ -14,8 +20,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sys
+import time
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import TextIO
 
@@ -73,6 +80,46 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+class Throttle:
+    """Let one line per key through every ``seconds``; count the ones held back."""
+
+    def __init__(self, seconds: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self.clock = clock
+        self._last: dict[str, float] = {}
+        self._held: dict[str, int] = {}
+
+    def allow(self, key: str) -> int | None:
+        """None to stay quiet; else how many lines of ``key`` were held back since the last."""
+        now = self.clock()
+        last = self._last.get(key)
+        if last is not None and now - last < self.seconds:
+            self._held[key] = self._held.get(key, 0) + 1
+            return None
+        self._last[key] = now
+        return self._held.pop(key, 0)
+
+
+_PTB_HANDLED = ("Error while calling `get_updates` one more time",)
+"""PTB log lines (with a traceback) about conditions it handles itself."""
+
+
+class HandledByLibrary(logging.Filter):
+    """PTB's ERROR-with-traceback lines for conditions it handles → one WARNING line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("telegram") and record.levelno >= logging.ERROR:
+            message = record.getMessage()
+            if message.startswith(_PTB_HANDLED):
+                error = record.exc_info[1] if record.exc_info else None
+                record.msg = "event=polling_cleanup_failed error=%r note=%s"
+                record.args = (error, "updates may be fetched again at the next start")
+                record.levelno, record.levelname = logging.WARNING, "WARNING"
+                record.exc_info = None
+                record.exc_text = None
+        return True
+
+
 class KeyValueFormatter(logging.Formatter):
     """``ts=… level=… logger=… msg="…"``; messages already written as ``key=value`` stay so."""
 
@@ -101,6 +148,7 @@ def configure(
     """Send all logs, redacted and formatted, to ``stream`` (stderr); returns the handler."""
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(KeyValueFormatter())
+    handler.addFilter(HandledByLibrary())
     handler.addFilter(RedactSecrets())
     add_secrets(secrets)
     sys.excepthook = redacted_excepthook

@@ -58,3 +58,16 @@ async def app(
 ) -> AsyncIterator[BotApp]:
     async with started_app(db, clock, request_recorder) as application:
         yield application
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--slow", action="store_true", help="also run the slow fault scenarios")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--slow"):
+        return
+    skip = pytest.mark.skip(reason="slow fault scenario: run with --slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)

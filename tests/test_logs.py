@@ -58,3 +58,71 @@ def test_plain_messages_are_quoted(captured: io.StringIO) -> None:
     line = captured.getvalue().strip()
     assert line.endswith('msg="Something \\"odd\\"\\nhappened"')
     assert "\n" not in line
+
+
+# -- logs for a person: handled conditions are one WARNING line, no traceback --------------
+
+
+def lines(stream: io.StringIO) -> list[str]:
+    return [line for line in stream.getvalue().splitlines() if line]
+
+
+def test_polling_network_errors_and_conflicts_are_one_warning_line(
+    captured: io.StringIO,
+) -> None:
+    from telegram.error import Conflict, NetworkError, TimedOut
+
+    from bot.telegram import app
+
+    app._throttle = logs.Throttle(60.0)
+    app.log_error(None, NetworkError("httpx.ConnectError: All connection attempts failed"))
+    for _ in range(19):  # another process polls with the same token: 19 conflicts in 25 s
+        app.log_error(None, Conflict("Conflict: terminated by other getUpdates request"))
+    app.log_error(None, TimedOut())
+
+    found = lines(captured)
+    assert len(found) == 2
+    assert all("level=warning" in line and "exc=" not in line for line in found)
+    assert "event=polling_network_error" in found[0]
+    assert "event=polling_conflict" in found[1] and "another process" in found[1]
+
+
+def test_a_handler_bug_is_still_an_error_with_its_traceback(captured: io.StringIO) -> None:
+    from bot.telegram import app
+
+    try:
+        raise KeyError("bug")
+    except KeyError as exc:
+        app.log_error(None, exc)
+    (line,) = lines(captured)
+    assert "level=error" in line and "Traceback" in line
+
+
+def test_disk_full_is_one_warning_a_minute(captured: io.StringIO) -> None:
+    import sqlite3
+
+    from bot.telegram import app
+
+    now = [0.0]
+    app._throttle = logs.Throttle(60.0, clock=lambda: now[0])
+    for second in range(120):
+        now[0] = float(second)
+        app.log_error(None, sqlite3.OperationalError("database or disk is full"))
+    found = lines(captured)
+    assert len(found) == 2
+    assert all("level=warning" in line and "exc=" not in line for line in found)
+    assert "repeated=59" in found[1] and "free space" in found[1]
+
+
+def test_ptb_polling_cleanup_traceback_becomes_one_warning(captured: io.StringIO) -> None:
+    from telegram.error import Conflict
+
+    try:
+        raise Conflict("terminated by other getUpdates request")
+    except Conflict:
+        logging.getLogger("telegram.ext.Updater").exception(
+            "Error while calling `get_updates` one more time to mark all fetched updates. "
+            "Suppressing error to ensure graceful shutdown."
+        )
+    (line,) = lines(captured)
+    assert "level=warning" in line and "Traceback" not in line

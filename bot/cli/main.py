@@ -3,6 +3,11 @@
 Each subcommand is a small function taking the parsed arguments and returning
 an exit code; the heavy lifting is in the services. Output for people is in
 ``--lang`` (default: ``$CLASSBOT_LANG`` or Vietnamese).
+
+Exit codes (for a supervisor such as systemd): 0 stopped normally; 1 an
+unexpected error; 2 a usage error; 65 the database is damaged (restore it
+from a backup: restarting will not help); 74 the database cannot be opened
+or written (path, permissions); 75 another process runs on this database.
 """
 
 from __future__ import annotations
@@ -23,6 +28,15 @@ from bot.config import Settings
 from bot.domain import LANGS
 from bot.i18n import set_lang
 from bot.store import Database
+from bot.store.database import (
+    EXIT_CORRUPT,
+    EXIT_UNUSABLE,
+    DatabaseProblem,
+    ProcessLock,
+    check_openable,
+    integrity,
+    preflight,
+)
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -62,18 +76,43 @@ def _today(args: argparse.Namespace) -> dt.date | None:
     return dt.date.fromisoformat(raw) if raw else None
 
 
+def _problem(exc: DatabaseProblem) -> int:
+    print(f"classbot: {exc.what}: {exc.path}\n{exc.todo}", file=sys.stderr)
+    return exc.exit_code
+
+
+def _claim_database(path: str) -> ProcessLock:
+    """Lock the database for this process and check it; :class:`DatabaseProblem` if not fit."""
+    preflight(path)
+    lock = ProcessLock(path).acquire()
+    try:
+        asyncio.run(check_openable(path))
+    except BaseException:
+        lock.release()
+        raise
+    return lock
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     """The bot with BOT_TOKEN (and Zalo if ZALO_BOT_TOKEN); Zalo alone; else the terminal."""
     settings = _settings(args)
-    if settings.bot_token and not getattr(args, "demo", False):
-        from bot.telegram.runner import run_bot
+    demo = getattr(args, "demo", False)
+    if (settings.bot_token or settings.zalo_bot_token) and not demo:
+        try:
+            lock = _claim_database(settings.db_path)  # held until the process ends
+        except DatabaseProblem as exc:
+            return _problem(exc)
+        try:
+            if settings.bot_token:
+                from bot.telegram.runner import run_bot
 
-        return run_bot(settings)
-    if settings.zalo_bot_token and not getattr(args, "demo", False):
-        from bot.telegram.runner import secrets_of
-        from bot.telegram.zalo_only import run_zalo
+                return run_bot(settings)
+            from bot.telegram.runner import secrets_of
+            from bot.telegram.zalo_only import run_zalo
 
-        return run_zalo(settings, secrets_of(settings))  # Zalo only: no BOT_TOKEN
+            return run_zalo(settings, secrets_of(settings))  # Zalo only: no BOT_TOKEN
+        finally:
+            lock.release()
     from bot import logs
     from bot.telegram import terminal
 
@@ -151,6 +190,33 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return run_async(go())
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    """The full integrity check of the database (works while the bot runs)."""
+    try:
+        if not Path(args.db).exists():
+            raise DatabaseProblem(
+                args.db, "no database file", "Check the path (--db or CLASSBOT_DB).", EXIT_UNUSABLE
+            )
+        preflight(args.db)
+        found = asyncio.run(integrity(args.db))
+    except DatabaseProblem as exc:
+        return _problem(exc)
+    if found:
+        for line in found[:20]:
+            print(line, file=sys.stderr)
+        return _problem(
+            DatabaseProblem(
+                args.db,
+                "the database is damaged (integrity_check)",
+                "Stop the bot, copy the last good backup (made with `classbot backup FILE`) "
+                f"over {args.db}, and start it again.",
+                EXIT_CORRUPT,
+            )
+        )
+    print(f"ok: {args.db}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="classbot", description="A chat assistant for short training classes."
@@ -199,6 +265,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("cls", metavar="CLASS", nargs="?", help="class code; every class if omitted")
     p.add_argument("--limit", type=int, default=50, help="how many entries")
     p.set_defaults(handler=_cmd_audit)
+
+    p = sub.add_parser("check", help="check the database's integrity (exit 65 if damaged)")
+    p.set_defaults(handler=_cmd_check)
 
     p = sub.add_parser("report", help="delivery and read report of a class's announcements")
     p.add_argument("cls", metavar="CLASS", help="class code")

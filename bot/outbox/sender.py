@@ -37,6 +37,15 @@ class TransientError(DeliveryError):
     """Network trouble or a server error: back off and retry."""
 
 
+class Uncertain(TransientError):
+    """The send may have reached the recipient, but no answer said so (read timeout, reset
+    after the request was written): never resend it; report it as uncertain.
+
+    Network trouble all the same (a subclass of :class:`TransientError`), so code that
+    only polls treats it as such.
+    """
+
+
 class Unreachable(DeliveryError):
     """The recipient blocked the bot or is gone: stop trying this chat."""
 
@@ -61,7 +70,12 @@ class PartlySent(DeliveryError):
 
 
 class Sender(Protocol):
-    """Delivers replies on one channel."""
+    """Delivers replies on one channel.
+
+    A sender may also have ``async def probe(self) -> None``: a cheap call (Telegram's
+    ``getMe``) that raises when the channel's API does not answer; the worker uses it
+    to decide that an outage is over. Without one, the next send is the probe.
+    """
 
     @property
     def channel(self) -> Channel: ...

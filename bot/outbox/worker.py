@@ -27,10 +27,23 @@ Guarantees and policy:
   channel (a sliding window, evenly spaced), 1/s per chat and 20/min per
   group chat (token buckets). A flood error
   (``RetryAfter``) holds that chat for the time asked and gives its slot in
-  the window back; three flood errors in a row pause the whole channel. Network
-  trouble (``TransientError``) backs off exponentially (capped) for the whole
-  channel and fails the message after ``max_attempts``. ``Unreachable`` marks
-  the identity unreachable and stops; ``Rejected`` records the error.
+  the window back; three flood errors in a row pause the whole channel.
+  ``Unreachable`` marks the identity unreachable and stops; ``Rejected``
+  records the error.
+* **Outages: one back-off per episode.** The first send that fails with
+  network trouble (``TransientError``: proven not delivered) or without an
+  answer (``Uncertain``) pauses the whole channel and opens an *episode*
+  (one WARNING saying why). Sends that were already in flight when it opened
+  fail into the same episode and do not lengthen it. While it lasts, the
+  worker probes the channel (its sender's ``probe``, e.g. Telegram's
+  ``getMe``; else the next send is the probe) after ``backoff_base`` seconds,
+  doubling up to ``backoff_cap`` (2 s): sending resumes, urgent messages
+  first, within about two seconds of the API answering again (one INFO line).
+  A message fails for good after ``max_attempts`` attempts.
+* **Never doubled.** A send that may have reached the recipient
+  (``Uncertain``: read timeout, connection reset after the request was
+  written) is marked ``uncertain`` at once and never resent, like a crash
+  mid-send; only a send the channel proved undelivered goes back to pending.
 * **Several-part replies resume.** A reply that goes out as several channel
   messages (text split at the length limit, then a map location …) and
   fails at part *n* after earlier parts went out (``PartlySent``) commits
@@ -50,6 +63,7 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.domain import Channel
+from bot.logs import Throttle
 from bot.outbox.limits import PAID_TELEGRAM_LIMITS as PAID_TELEGRAM_LIMITS
 from bot.outbox.limits import TELEGRAM_LIMITS as TELEGRAM_LIMITS
 from bot.outbox.limits import Limits as Limits
@@ -60,10 +74,12 @@ from bot.outbox.sender import (
     Rejected,
     RetryAfter,
     Sender,
+    TransientError,
+    Uncertain,
     Unreachable,
 )
 from bot.store import outbox, people
-from bot.store.database import Database
+from bot.store.database import Database, is_disk_full
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +88,17 @@ ChatKey = tuple[Channel, str]
 
 _NEGLIGIBLE = 1e-4
 """Waits shorter than this (seconds) are not worth a sleep (and clocks tick in microseconds)."""
+
+
+@dataclass(slots=True)
+class Outage:
+    """An outage episode of one channel: since when, why, and when to probe next."""
+
+    since: float
+    reason: str
+    next_probe: float
+    interval: float
+    probes: int = 0
 
 
 @dataclass(slots=True)
@@ -98,8 +125,9 @@ class DeliveryWorker:
         limits: dict[Channel, Limits] | None = None,
         sleep: Sleep = asyncio.sleep,
         max_attempts: int = 8,
-        backoff_base: float = 1.0,
-        backoff_cap: float = 300.0,
+        backoff_base: float = 0.5,
+        backoff_cap: float = 2.0,
+        probe_timeout: float = 3.0,
         flood_streak: int = 3,
         batch_size: int = 200,
         max_in_flight: int = 8,
@@ -112,6 +140,7 @@ class DeliveryWorker:
         self.max_attempts = max_attempts
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
+        self.probe_timeout = probe_timeout
         self.flood_streak = flood_streak
         self.batch_size = batch_size
         self.max_in_flight = max(max_in_flight, 1)
@@ -124,7 +153,9 @@ class DeliveryWorker:
         self._held: dict[ChatKey, float] = {}
         self._paused: dict[Channel, float] = {}
         self._floods: dict[Channel, int] = {}
-        self._transient: dict[Channel, int] = {}
+        self._outages: dict[Channel, Outage] = {}
+        self._disk_full = 0
+        self._throttle = Throttle(60.0)
         self._wake = asyncio.Event()
         self._stopped = asyncio.Event()
         self._fresh = False
@@ -231,6 +262,11 @@ class DeliveryWorker:
         wait = self._chat_wait(key, ts)
         if wait > 0:
             return ts + wait
+        if channel in self._outages:
+            back_at = await self._probe(channel)
+            if back_at is not None:
+                return back_at
+            ts = self._ts()
         while (wait := self._global_bucket(channel).wait(ts)) > _NEGLIGIBLE:
             if self._stopping:
                 return ts + wait  # not sent: it stays due for the next start
@@ -278,6 +314,10 @@ class DeliveryWorker:
             # Some parts are in the chat now: remember them, so a retry there skips them.
             await outbox.record_parts(self.db, message.id, exc.done, route, self.clock.now())
             await self._failed(message, key, exc.cause, attempts, stamp, more=more, done=exc.done)
+        except Uncertain as exc:
+            # The answer was lost: Telegram may have the message. Never resend it.
+            await self._final(message, "uncertain", f"no answer, may have been delivered: {exc}")
+            self._trouble(channel, str(exc), stamp)
         except DeliveryError as exc:
             await self._failed(message, key, exc, attempts, stamp, more=more, done=skip, free=True)
         except Exception as exc:
@@ -291,8 +331,9 @@ class DeliveryWorker:
                 outbox.SentResult(message.id, channel, external_id, self.clock.now())
             )
             self._floods[channel] = 0
-            self._transient[channel] = 0
             self.stats.sent += 1
+            if channel in self._outages and stamp >= self._outages[channel].since:
+                self._recovered(channel)  # the send was the probe
 
     async def _failed(
         self,
@@ -311,7 +352,14 @@ class DeliveryWorker:
         ``done``: parts of the reply now in the chat; ``free``: nothing went out
         in this call (a flood error gives the rate-limit slot back).
         """
-        if isinstance(exc, RetryAfter):
+        outage = self._outages.get(key[0])
+        if outage is not None and stamp >= outage.since and not isinstance(exc, TransientError):
+            self._recovered(key[0])  # the API answered (429, 403, 400): it is back
+        if isinstance(exc, Uncertain):
+            # Part ``done + 1`` may be in the chat: the message is uncertain, never resent.
+            await self._final(message, "uncertain", f"no answer after {done} part(s): {exc}")
+            self._trouble(key[0], str(exc), stamp)
+        elif isinstance(exc, RetryAfter):
             await self._flooded(message, key, exc, attempts, stamp if free else None)
         elif isinstance(exc, Unreachable):
             await self._unreachable(message, key, exc, more=more)
@@ -319,7 +367,7 @@ class DeliveryWorker:
             parts = f" after {done} part(s) went out" if done else ""
             await self._final(message, "failed", f"rejected{parts}: {exc}")
         else:  # TransientError and any other delivery error
-            await self._transient_failure(message, key[0], exc, attempts)
+            await self._transient_failure(message, key[0], exc, attempts, stamp)
 
     async def _final(self, message: outbox.QueuedMessage, state: str, error: str) -> None:
         await outbox.mark_final(self.db, message.id, state, error, self.clock.now())
@@ -361,14 +409,81 @@ class DeliveryWorker:
         await self._retry(message, seconds, f"flood limit: retry after {seconds:g}s", attempts)
 
     async def _transient_failure(
-        self, message: outbox.QueuedMessage, channel: Channel, exc: Exception, attempts: int
+        self,
+        message: outbox.QueuedMessage,
+        channel: Channel,
+        exc: Exception,
+        attempts: int,
+        stamp: float,
     ) -> None:
-        streak = self._transient[channel] = self._transient.get(channel, 0) + 1
-        pause = min(self.backoff_cap, self.backoff_base * 2 ** (streak - 1))
-        delay = max(pause, min(self.backoff_cap, self.backoff_base * 2 ** (attempts - 1)))
-        self._paused[channel] = max(self._paused.get(channel, 0.0), self._ts() + pause)
-        log.info("%s: transient error (%s); backing off %.1fs", channel, exc, delay)
+        """Proven undelivered: back to pending (the channel's outage episode holds it).
+
+        The first retry waits only for the episode; a message that keeps failing
+        while others go through (one chat's persistent 5xx) waits 1, 2, 4 … s
+        (at most a minute) between its own attempts, so it is not retried hot.
+        """
+        log.debug("%s: transient error (%s) on outbox id %d", channel, exc, message.id)
+        self._trouble(channel, str(exc) or type(exc).__name__, stamp)
+        delay = 0.0 if attempts <= 1 else min(60.0, 2.0 ** (attempts - 2))
         await self._retry(message, delay, f"transient: {exc}", attempts)
+
+    # -- outage episodes ------------------------------------------------------------------
+
+    def _trouble(self, channel: Channel, reason: str, stamp: float) -> None:
+        """A send started at ``stamp`` failed with network trouble: open or extend the episode.
+
+        Sends started before the episode opened belong to it and change nothing:
+        one back-off per episode, not per failed send.
+        """
+        ts = self._ts()
+        outage = self._outages.get(channel)
+        if outage is None:
+            self._outages[channel] = Outage(ts, reason, ts + self.backoff_base, self.backoff_base)
+            log.warning(
+                "event=sending_paused channel=%s reason=%r note=%s",
+                channel,
+                reason,
+                "the API is unreachable or failing; probing it until it answers",
+            )
+        elif stamp >= outage.since:  # a send made as the probe (no probe call) failed
+            self._next_probe(outage, ts)
+
+    def _next_probe(self, outage: Outage, ts: float) -> None:
+        outage.probes += 1
+        outage.interval = min(self.backoff_cap, outage.interval * 2)
+        outage.next_probe = ts + outage.interval
+
+    def _recovered(self, channel: Channel) -> None:
+        outage = self._outages.pop(channel, None)
+        if outage is not None:
+            log.info(
+                "event=sending_resumed channel=%s paused=%.1fs probes=%d",
+                channel,
+                self._ts() - outage.since,
+                outage.probes + 1,
+            )
+
+    async def _probe(self, channel: Channel) -> float | None:
+        """None when ``channel`` may send (its API answered), else when to look again."""
+        outage = self._outages[channel]
+        ts = self._ts()
+        if ts < outage.next_probe:
+            return outage.next_probe
+        probe: Callable[[], Awaitable[object]] | None = getattr(
+            self.senders[channel], "probe", None
+        )
+        if probe is None:
+            # No cheap call: this send is the probe; hold the others until it answers.
+            outage.next_probe = ts + self.probe_timeout + self.backoff_cap
+            return None
+        try:
+            await asyncio.wait_for(probe(), self.probe_timeout)
+        except Exception as exc:
+            outage.reason = str(exc) or type(exc).__name__
+            self._next_probe(outage, self._ts())
+            return outage.next_probe
+        self._recovered(channel)
+        return None
 
     async def _unreachable(
         self, message: outbox.QueuedMessage, key: ChatKey, exc: Unreachable, *, more: bool
@@ -451,9 +566,8 @@ class DeliveryWorker:
             self._wake.clear()
             try:
                 await self.run_until_idle()
-            except Exception:
-                log.exception("delivery round failed; retrying shortly")
-                await self.sleep(1.0)
+            except Exception as exc:
+                await self._pause(self._round_failed(exc))  # stop() cuts it short
                 # The round's sends in flight were abandoned: same policy as after a crash.
                 with contextlib.suppress(Exception):
                     await self.recover()
@@ -464,6 +578,23 @@ class DeliveryWorker:
                 timeout = min(idle_poll, max((upcoming - self.clock.now()).total_seconds(), 0.0))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout)
+
+    def _round_failed(self, exc: Exception) -> float:
+        """Log a failed round (a full disk: one WARNING a minute); seconds to wait."""
+        if is_disk_full(exc):
+            self._disk_full += 1
+            held = self._throttle.allow("disk-full")
+            if held is not None:
+                log.warning(
+                    "event=delivery_paused reason=%r repeated=%d note=%s",
+                    str(exc),
+                    held,
+                    "free space on the database's disk; delivery resumes by itself",
+                )
+            return min(30.0, 2.0 ** min(self._disk_full, 5))
+        self._disk_full = 0
+        log.exception("delivery round failed; retrying shortly")
+        return 1.0
 
     def start(self) -> asyncio.Task[None]:
         """Run :meth:`run` as a background task (e.g. from the app's post_init)."""

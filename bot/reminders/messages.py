@@ -53,15 +53,28 @@ def digest_reply(
     )
 
 
-def evening_reply(cls: TrainingClass, session: Session, lang: str) -> Reply:
-    """The evening-before card of a field visit or trip."""
+def evening_reply(cls: TrainingClass, session: Session, lang: str, *, today: bool = False) -> Reply:
+    """The evening-before card of a field visit or trip.
+
+    ``today``: it reaches the reader on the day itself (the bot was down the
+    evening before, or quiet hours held it overnight), so it says "Today at
+    13:30", never "Tomorrow".
+    """
     card = cards.departure_card(cls, session, lang)
     with use_lang(lang):
-        head = (
-            _("Tomorrow: study trip. Please read the departure details below.")
-            if session.kind is SessionKind.TRIP
-            else _("Tomorrow: field visit. Please read the departure details below.")
-        )
+        if today:
+            clock = format_clock(session.departure or session.start)
+            head = (
+                _("Today at {time}: study trip. Please read the departure details below.")
+                if session.kind is SessionKind.TRIP
+                else _("Today at {time}: field visit. Please read the departure details below.")
+            ).format(time=clock)
+        else:
+            head = (
+                _("Tomorrow: study trip. Please read the departure details below.")
+                if session.kind is SessionKind.TRIP
+                else _("Tomorrow: field visit. Please read the departure details below.")
+            )
     return Reply(
         blocks=(Block(lines=(head,)), *card.blocks), buttons=card.buttons, location=card.location
     )

@@ -10,6 +10,15 @@ is stale. :func:`fire` renders each recipient's message in their language
 and enqueues it with a dedup key per (kind, class, member, date or session),
 so firing twice (a restart, a catch-up, a re-sync) never sends twice.
 
+Catch-up tells the truth: a job found due late (the bot was down) is sent
+only while its words still hold. The evening-before card reaching someone on
+the visit day itself (a catch-up, or quiet hours that held it overnight) says
+"Today at 13:30 …" instead of "Tomorrow"; once the departure reminder is due
+it is dropped (the reminder says it all); a "Tomorrow" card still in the
+outbox at midnight expires. The digest ("Good morning! Here is today's
+programme") goes until the first session starts; departure reminders until
+the bus leaves; roll calls until 15 minutes after.
+
 Policy: ``/remind off`` stops the morning digest only; visit cards,
 departure reminders and roll calls are logistics and always go. Digests and
 evening cards wait for the end of the member's quiet hours; departure
@@ -115,7 +124,8 @@ def plan_class(
                     cls.id,
                     day,
                     _at(day - dt.timedelta(days=1), cls.evening_notice_time, cls),
-                    leaves,
+                    # From the departure reminder on, that reminder is the one to read.
+                    leaves - dt.timedelta(minutes=cls.departure_reminder_min),
                     session_key=s.key,
                 ),
                 PlannedJob(
@@ -242,24 +252,29 @@ async def fire_many(db: Database, jobs: Sequence[PlannedJob], now: dt.datetime) 
     todo = [item for item in targets if item[0] not in done]
     versions = {c.live_version_id for _k, c, j, _s, _m in todo if j.kind is JobKind.DIGEST}
     topics = await store.topics_of(db, [v for v in versions if v is not None])
-    rendered: dict[tuple[str, str], tuple[Reply, dt.datetime] | None] = {}
+    rendered: dict[tuple[str, str, bool], tuple[Reply, dt.datetime] | None] = {}
     # Members mostly share their quiet hours: one computation per (class, hours, urgency).
     waits: dict[tuple[int, dt.time, dt.time, bool], dt.datetime] = {}
     messages = []
     for key, cls, job, sessions, member in todo:
         person = member.person
         lang = member_lang(cls, person)
-        if (job.name, lang) not in rendered:
-            rendered[(job.name, lang)] = await _render(
-                db, cls, job, sessions, members.get(cls.id, []), topics, lang
-            )
-        made = rendered[(job.name, lang)]
-        if made is None:
-            continue
         urgent = job.kind.urgent
         wait_key = (cls.id, person.quiet_start, person.quiet_end, urgent)
         if wait_key not in waits:
             waits[wait_key] = not_before(cls, person, now, urgent)
+        # Does the reader get it on the day it is about (a late evening card)?
+        on_the_day = cls.local_now(waits[wait_key]).date() >= job.day
+        if on_the_day and job.kind is JobKind.VISIT_EVE and waits[wait_key] >= job.deadline:
+            continue  # held past the departure reminder: that reminder says it all
+        variant = (job.name, lang, on_the_day)
+        if variant not in rendered:
+            rendered[variant] = await _render(
+                db, cls, job, sessions, members.get(cls.id, []), topics, lang, on_the_day
+            )
+        made = rendered[variant]
+        if made is None:
+            continue
         messages.append(
             OutgoingMessage(
                 dedup_key=key,
@@ -308,8 +323,12 @@ async def _render(
     members: list[Member],
     topics: Mapping[int, Mapping[int, Topic]],
     lang: str,
+    on_the_day: bool = False,
 ) -> tuple[Reply, dt.datetime] | None:
-    """One job's message in one language, and when it expires."""
+    """One job's message in one language, and when it expires.
+
+    ``on_the_day``: it reaches the reader on the day it is about.
+    """
     if job.kind is JobKind.DIGEST:
         by_number = topics.get(cls.live_version_id or 0, {})
         reply = messages.digest_reply(cls, job.day, sessions, by_number, lang)
@@ -322,7 +341,11 @@ async def _render(
         return None
     leaves = rollcall.departure_instant(cls, session)
     if job.kind is JobKind.VISIT_EVE:
-        return messages.evening_reply(cls, session, lang), leaves
+        if on_the_day:
+            return messages.evening_reply(cls, session, lang, today=True), job.deadline
+        # "Tomorrow" is true only until midnight (venue time) before the visit.
+        midnight = dt.datetime.combine(job.day, dt.time(0), tzinfo=cls.tz).astimezone(dt.UTC)
+        return messages.evening_reply(cls, session, lang), min(midnight, job.deadline)
     if job.kind is JobKind.DEPART:
         return messages.departure_reminder(cls, session, lang), leaves
     present = await store.checkins(db, cls.id, session.key, session.day)

@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import Conflict, NetworkError, TelegramError
 from telegram.ext import (
     ApplicationBuilder,
     ContextTypes,
@@ -25,13 +25,14 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import i18n
+from bot import i18n, logs
 from bot.agenda.assistant import commands_for
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.domain import LANGS, Channel, Role
 from bot.i18n import _, use_lang
 from bot.store import Database, people
+from bot.store.database import is_disk_full
 from bot.telegram import jobs
 from bot.telegram.context import BotApp, BotContext, BotData
 from bot.telegram.handlers import register_all
@@ -166,14 +167,52 @@ async def running(app: BotApp) -> AsyncIterator[BotApp]:
         await app.shutdown()
 
 
-async def on_error(update: object, context: BotContext) -> None:
-    """Log the exception; tell the user, in their language, that it failed."""
+_throttle = logs.Throttle(60.0)
+
+
+def log_error(update: object, error: BaseException | None) -> None:
+    """One line a person can act on: WARNING for what the bot handles, ERROR + traceback else.
+
+    Polling errors (network trouble, 409 Conflict: another process polls with
+    this token) come with no update; PTB retries them on its own. A full disk
+    makes every write fail until someone frees space: one line a minute.
+    """
+    if update is None and isinstance(error, Conflict):
+        held = _throttle.allow("conflict")
+        if held is not None:
+            log.warning(
+                "event=polling_conflict repeated=%d note=%s",
+                held,
+                "another process is polling with this BOT_TOKEN (or a webhook is set); "
+                "stop it: this one retries",
+            )
+        return
+    if update is None and isinstance(error, NetworkError):
+        held = _throttle.allow("polling")
+        if held is not None:
+            log.warning("event=polling_network_error error=%r repeated=%d", str(error), held)
+        return
+    if error is not None and is_disk_full(error):
+        held = _throttle.allow("disk-full")
+        if held is not None:
+            log.warning(
+                "event=disk_full error=%r repeated=%d note=%s",
+                str(error),
+                held,
+                "free space on the database's disk; the bot keeps answering with an apology",
+            )
+        return
     log.error(
         "event=handler_error update_id=%s error=%r",
         update.update_id if isinstance(update, Update) else None,
-        context.error,
-        exc_info=context.error,
+        error,
+        exc_info=error,
     )
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """Log the exception; tell the user, in their language, that it failed."""
+    log_error(update, context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     # The error handler gets a fresh context; the language chosen in group -1 is still

@@ -21,6 +21,7 @@ from telegram import Update
 from telegram.error import InvalidToken, TelegramError
 
 from bot import logs
+from bot.clock import ShiftedClock, clock_from_env
 from bot.config import Settings
 from bot.telegram.app import build_application, running
 from bot.telegram.context import BotApp
@@ -131,8 +132,11 @@ def run_bot(settings: Settings) -> int:
         settings.log_level, [*secrets_of(settings), *([options.secret_token] if options else [])]
     )
     logging.getLogger("telegram.ext").addFilter(_StartupReported())
+    clock = clock_from_env()
+    if isinstance(clock, ShiftedClock):
+        log.warning("event=clock_shifted now=%s note=%s", clock.now().isoformat(), "CLASSBOT_NOW")
     try:
-        app = build_application(settings)
+        app = build_application(settings, clock=clock)
         if options is not None:
             if options.generated_secret:
                 log.warning("event=webhook_secret_generated note=%s", "set WEBHOOK_SECRET")
@@ -146,7 +150,8 @@ def run_bot(settings: Settings) -> int:
             asyncio.run(serve_webhook(app, options))
         else:
             log.info("event=polling")
-            app.run_polling(allowed_updates=Update.ALL_TYPES)
+            # Telegram down while we start (deleting the webhook): keep trying, do not exit.
+            app.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
     except TelegramError as exc:
         return logs.fail(startup_problem(settings, exc))
     return 0

@@ -4,10 +4,13 @@ Sends the parts of :func:`bot.telegram.render.reply_parts` in order, from
 the first one an earlier attempt did not deliver (``skip``), and turns
 ``telegram.error`` exceptions into the typed delivery errors: flood control
 (429) → ``RetryAfter``; blocked, kicked or deactivated (403) and "chat not
-found" → ``Unreachable``; any other 400 → ``Rejected``; timeouts and network
-or server errors → ``TransientError`` (a read timeout can, rarely, hide a
-message Telegram did accept; it is retried, as Telegram gives no way to
-tell); a part failing after others went out raises ``PartlySent``. With
+found" → ``Unreachable``; any other 400 → ``Rejected``. Network trouble is
+split by what it proves: an error *answer* (5xx, Bad Gateway), a refused or
+timed-out connection, or a full connection pool means the request never
+reached Telegram → ``TransientError`` (retried); a read timeout, a reset or a
+failed write after the connection was made means Telegram may have the
+message and gives no way to ask → ``Uncertain`` (never resent, reported). A
+part failing after others went out raises ``PartlySent``. With
 ``paid=True`` every send carries ``allow_paid_broadcast`` (up to 1,000
 messages/s, charged in Stars to the bot's balance).
 """
@@ -19,6 +22,7 @@ import functools
 import warnings
 from typing import Any, cast
 
+import httpx
 from telegram import Bot
 from telegram import error as tg
 from telegram.warnings import PTBDeprecationWarning
@@ -30,12 +34,16 @@ from bot.outbox.sender import (
     Rejected,
     RetryAfter,
     TransientError,
+    Uncertain,
     Unreachable,
 )
 from bot.outbox.worker import PAID_TELEGRAM_LIMITS, TELEGRAM_LIMITS, DeliveryWorker
 from bot.replies import Reply
 from bot.telegram.context import BotApp
 from bot.telegram.render import reply_parts
+
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+"""Transport errors raised before any byte of the request left: the message was not sent."""
 
 _GONE = ("chat not found", "user is deactivated", "bot was kicked", "peer_id_invalid")
 """400 descriptions that mean the chat is gone rather than the message being wrong."""
@@ -74,6 +82,10 @@ class TelegramSender:
     def channel(self) -> Channel:
         return Channel.TELEGRAM
 
+    async def probe(self) -> None:
+        """A cheap call that raises unless the Bot API answers (``getMe``)."""
+        await self.bot.get_me()
+
     async def send(self, chat_id: str, reply: Reply, *, skip: int = 0) -> str:
         """Send ``reply`` from part ``skip`` on; the id of the first message sent, or "".
 
@@ -108,7 +120,11 @@ def delivery_error(exc: tg.TelegramError) -> DeliveryError:
             return Unreachable(str(exc))
         return Rejected(str(exc))
     if isinstance(exc, tg.NetworkError):  # includes TimedOut and 5xx answers
-        return TransientError(str(exc) or type(exc).__name__)
+        text = str(exc) or type(exc).__name__
+        cause = exc.__cause__
+        if cause is None or isinstance(cause, (tg.TelegramError, *_NOT_SENT)):
+            return TransientError(text)  # an error answer, or nothing left this machine
+        return Uncertain(f"{text} ({type(cause).__name__})")
     return Rejected(str(exc))  # InvalidToken, Conflict …: nothing a retry fixes
 
 

@@ -27,7 +27,9 @@ from typing import Any
 import httpx
 
 from bot import logs
-from bot.outbox.sender import Rejected, RetryAfter, TransientError
+from bot.outbox.sender import Rejected, RetryAfter, TransientError, Uncertain
+
+_SENDS = frozenset({"sendMessage", "sendPhoto"})
 
 DEFAULT_API_URL = "https://bot-api.zaloplatforms.com"
 """The host the current documentation gives (formerly ``bot-api.zapps.me``); see ZALO_API_URL."""
@@ -50,8 +52,9 @@ def redact_in_logs(secret: str) -> None:
     logs.add_secrets([secret])
 
 
-class DeliveryUncertain(TransientError):
-    """The request may have reached Zalo but its answer was lost: never send it again."""
+class DeliveryUncertain(Uncertain):
+    """The request may have reached Zalo but its answer was lost: never send it again
+    (the outbox marks it ``uncertain`` and ``/report`` names the person)."""
 
 
 class PlatformError(TransientError):
@@ -146,7 +149,9 @@ class ZaloClient:
             body = None
         if not isinstance(body, dict):
             if response.is_success:
-                raise TransientError(f"zalo {method}: unreadable answer")
+                # A send Zalo took (2xx) but whose answer we cannot read: in the chat, maybe.
+                error = DeliveryUncertain if method in _SENDS else TransientError
+                raise error(f"zalo {method}: unreadable answer")
             body = {}
         return response.status_code, body, response.headers.get("retry-after")
 

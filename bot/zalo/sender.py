@@ -15,7 +15,8 @@ that a 403 is a transient error: the outbox retries it with back-off.
 
 **Never twice.** A send whose answer was lost
 (:class:`~bot.zalo.client.DeliveryUncertain`) may be in the chat already: the
-outbox records it as failed instead of resending, and a direct answer stops.
+outbox records it as uncertain instead of resending (``/report`` names the
+person), and a direct answer stops.
 
 **Direct answers are retried** (:func:`answer`) after a 429 (as long as Zalo
 asks, up to :data:`ANSWER_MAX_WAIT`), a 408, a 403 or a 5xx, a few times with
@@ -36,7 +37,6 @@ from bot.i18n import current_lang, resolve_lang, use_lang
 from bot.outbox.sender import (
     DeliveryError,
     PartlySent,
-    Rejected,
     RetryAfter,
     TransientError,
     Unreachable,
@@ -131,6 +131,10 @@ class ZaloSender:
     def channel(self) -> Channel:
         return Channel.ZALO
 
+    async def probe(self) -> None:
+        """A cheap call that raises unless the Zalo API answers (``getMe``)."""
+        await self.client.get_me()
+
     async def send(self, chat_id: str, reply: Reply, *, skip: int = 0) -> str:
         """Send ``reply`` from part ``skip`` on; the id of the last message sent."""
         lang = await self._lang_of(chat_id)
@@ -148,7 +152,7 @@ class ZaloSender:
     async def _judge(self, chat_id: str, exc: DeliveryError) -> DeliveryError:
         """What the outbox should make of a failed send (see the module docstring)."""
         if isinstance(exc, DeliveryUncertain):
-            return Rejected(f"{exc} (not resent, so that nobody gets it twice)")
+            return exc  # an Uncertain: the outbox marks it uncertain, never resends it
         if isinstance(exc, PlatformError) and exc.code == 403:
             tally = await zalo_store.record_failure(self.db, chat_id, str(exc), self.clock.now())
             span = tally.last_failed_at - tally.first_failed_at

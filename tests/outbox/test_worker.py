@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import sqlite3
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
+from bot import logs
 from bot.clock import FakeClock
 from bot.domain import Channel, Person
-from bot.outbox.sender import Rejected, RetryAfter, TransientError, Unreachable
+from bot.outbox.sender import Rejected, RetryAfter, TransientError, Uncertain, Unreachable
 from bot.outbox.worker import DeliveryWorker, Limits
 from bot.replies import Reply
 from bot.store import Database, outbox, people
@@ -183,7 +186,9 @@ async def test_transient_errors_back_off_then_give_up(db: Database, clock: FakeC
     row = await outbox.by_key(db, f"m:{a.id}")
     assert row is not None and row.state == "failed" and row.attempts == 4
     assert len(sender.calls) == 4
-    assert clock.now() - start == 7 * S  # waited 1 + 2 + 4 seconds between the four attempts
+    # The episode's probes (each retry is one, this sender having no probe call) come
+    # 1 s (the chat's own limit), 1 s and 2 s apart: doubling, capped at 2 s.
+    assert clock.now() - start == 4 * S
 
 
 async def test_three_floods_in_a_row_pause_the_whole_channel(
@@ -537,3 +542,130 @@ async def test_stop_cuts_a_rate_limit_wait_short(db: Database, clock: FakeClock)
     await live.stop(grace=30)
     assert loop.time() - started < 1.0
     assert 0 < len(sender.sent) < 40  # the rest stay due for the next start
+
+
+async def test_a_full_disk_is_one_warning_a_minute_not_a_traceback_a_second(
+    db: Database,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    sender = FakeSender(clock)
+    slept: list[float] = []
+    delivery = DeliveryWorker(db, [sender], clock)
+
+    async def full(*_args: object, **_kw: object) -> int:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock.advance(dt.timedelta(seconds=seconds))
+        if len(slept) >= 20:
+            delivery._stopping = True
+
+    delivery.sleep = sleep
+    delivery._throttle = logs.Throttle(60.0, clock=lambda: clock.now().timestamp())
+    monkeypatch.setattr(outbox, "expire_stale", full)
+    with caplog.at_level(logging.INFO, logger="bot.outbox.worker"):
+        await delivery.run()
+
+    records = [r for r in caplog.records if r.name == "bot.outbox.worker"]
+    minutes = sum(slept) / 60
+    assert 1 <= len(records) <= minutes + 1  # 20 failed rounds in 8.5 minutes: 9 lines
+    assert all(r.levelno == logging.WARNING and r.exc_info is None for r in records)
+    assert "free space" in records[0].getMessage()
+    assert max(slept) <= 30 and slept[:3] == [2.0, 4.0, 8.0]  # backs off, capped
+
+
+@dataclass
+class ProbingSender(FakeSender):
+    """A sender whose API is down until ``down_until`` (probes fail until then)."""
+
+    down_until: dt.datetime | None = None
+    probes: list[dt.datetime] = field(default_factory=list)
+
+    def down(self) -> bool:
+        return self.down_until is not None and self.clock.now() < self.down_until
+
+    async def probe(self) -> None:
+        self.probes.append(self.clock.now())
+        if self.down():
+            raise TransientError("connection refused")
+
+    async def send(self, chat_id: str, reply: Reply, *, skip: int = 0) -> str:
+        if self.down():
+            self.calls.append(chat_id)
+            raise TransientError("connection refused")
+        return await super().send(chat_id, reply, skip=skip)
+
+
+async def test_an_outage_is_one_episode_and_sending_resumes_right_after_the_api_answers(
+    db: Database, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    persons = await make_people(db, 20, clock.now())
+    await enqueue_to(db, persons, clock.now())
+    start = clock.now()
+    sender = ProbingSender(clock, down_until=start + 60 * S)
+
+    with caplog.at_level(logging.INFO, logger="bot.outbox.worker"):
+        stats = await worker(db, sender, clock).run_until_idle(until=start + 600 * S)
+
+    assert all(sender.count(n) == 1 for n in range(1, 21))
+    assert stats.failed == stats.uncertain == 0
+    resumed = min(m.at for m in sender.sent)
+    assert start + 60 * S <= resumed <= start + 62 * S  # probes every ≤ 2 s, not 2 min later
+    gaps = [(b - a).total_seconds() for a, b in zip(sender.probes, sender.probes[1:], strict=False)]
+    assert max(gaps) <= 2.0
+    paused = [r for r in caplog.records if "event=sending_paused" in r.getMessage()]
+    resumed_lines = [r for r in caplog.records if "event=sending_resumed" in r.getMessage()]
+    assert len(paused) == 1 and paused[0].levelno == logging.WARNING
+    assert len(resumed_lines) == 1 and resumed_lines[0].levelno == logging.INFO
+
+
+async def test_a_send_that_may_have_arrived_is_uncertain_and_never_resent(
+    db: Database, clock: FakeClock
+) -> None:
+    persons = await make_people(db, 3, clock.now())
+    await enqueue_to(db, persons, clock.now())
+    sender = ProbingSender(clock)
+    sender.fail("2", Uncertain("Timed out (ReadTimeout)"))
+
+    stats = await worker(db, sender, clock).run_until_idle(until=clock.now() + 600 * S)
+
+    assert sender.calls.count("2") == 1 and sender.count(2) == 0
+    assert (stats.sent, stats.uncertain, stats.retried) == (2, 1, 0)
+    row = await outbox.by_key(db, f"m:{persons[1].id}")
+    assert row is not None and row.state == "uncertain"
+
+
+async def test_urgent_messages_go_first_when_an_outage_ends(db: Database, clock: FakeClock) -> None:
+    persons = await make_people(db, 6, clock.now())
+    now = clock.now()
+    await outbox.enqueue(
+        db,
+        [message(f"m:{p.id}", now, person_id=p.id, urgent=p.id > 3) for p in persons],
+        now,
+    )
+    sender = ProbingSender(clock, down_until=now + 10 * S)
+
+    await worker(db, sender, clock, max_in_flight=1).run_until_idle(until=now + 600 * S)
+
+    order = [m.chat_id for m in sender.sent]
+    assert order[:3] == ["4", "5", "6"]
+
+
+async def test_one_chat_failing_for_good_is_not_retried_hot_while_others_go_through(
+    db: Database, clock: FakeClock
+) -> None:
+    persons = await make_people(db, 3, clock.now())
+    await enqueue_to(db, persons, clock.now())
+    sender = ProbingSender(clock)
+    sender.fail("1", *[TransientError("Internal Server Error (500)")] * 20)
+    start = clock.now()
+
+    await worker(db, sender, clock).run_until_idle(until=start + 600 * S)
+
+    assert sender.count(2) == sender.count(3) == 1
+    row = await outbox.by_key(db, f"m:{persons[0].id}")
+    assert row is not None and row.state == "failed" and row.attempts == 8
+    assert clock.now() - start >= 60 * S  # 1 + 2 + 4 … s between its own attempts

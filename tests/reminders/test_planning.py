@@ -203,6 +203,55 @@ async def test_down_past_first_session_sends_no_digest(db: Database, clock: Fake
     assert len(await outbox_rows(db, "visit-eve")) == 2  # the card is useful until departure
 
 
+def head_of(row: dict[str, Any]) -> str:
+    reply: Reply = row["reply"]
+    return reply.blocks[0].lines[0]
+
+
+async def test_the_evening_card_caught_up_on_the_day_says_today_not_tomorrow(
+    db: Database, clock: FakeClock
+) -> None:
+    s = await seed(db, clock.now())
+    clock.set(at(2024, 7, 15, 1, 5))  # 08:05 on the visit day: down all the evening before
+    await reminders.fire_due(db, clock.now())
+    rows = await outbox_rows(db, "visit-eve")
+    assert len(rows) == 2
+    for row in rows:
+        lang = "lo" if row["person"] == s.trainee.id else "vi"
+        with use_lang(lang):
+            tomorrow = _("Tomorrow: field visit. Please read the departure details below.")
+            today = _("Today at {time}: field visit. Please read the departure details below.")
+        assert head_of(row) != tomorrow
+        assert head_of(row) == today.format(time="13:15")
+        assert row["expires_at"] == at(2024, 7, 15, 5, 45)  # when the departure reminder is due
+
+
+async def test_no_evening_card_once_the_departure_reminder_is_due(
+    db: Database, clock: FakeClock
+) -> None:
+    await seed(db, clock.now())
+    clock.set(at(2024, 7, 15, 5, 50))  # 12:50: back up after the departure reminder's 12:45
+    await reminders.fire_due(db, clock.now())
+    assert await outbox_rows(db, "visit-eve") == []
+    assert len(await outbox_rows(db, "depart")) == 1
+
+
+async def test_an_evening_card_held_by_quiet_hours_overnight_says_today(
+    db: Database, clock: FakeClock
+) -> None:
+    s = await seed(db, clock.now())
+    await people.set_reminder_prefs(db, s.trainee.id, quiet=(dt.time(19, 0), dt.time(7, 0)))
+    clock.set(at(2024, 7, 14, 13, 0))  # 20:00 the evening before, inside the trainee's quiet hours
+    await reminders.fire_due(db, clock.now())
+    held = next(r for r in await outbox_rows(db, "visit-eve") if r["person"] == s.trainee.id)
+    assert held["not_before"] == at(2024, 7, 15, 0, 0)  # 07:00 on the visit day
+    with use_lang("lo"):
+        today = _("Today at {time}: field visit. Please read the departure details below.")
+    assert head_of(held) == today.format(time="13:15")
+    other = next(r for r in await outbox_rows(db, "visit-eve") if r["person"] != s.trainee.id)
+    assert other["expires_at"] == at(2024, 7, 14, 17, 0)  # "Tomorrow" is stale at midnight
+
+
 async def test_remind_off_stops_digest_not_departure(db: Database, clock: FakeClock) -> None:
     s = await seed(db, clock.now())
     await people.set_reminder_prefs(db, s.trainee.id, remind=False)
@@ -251,7 +300,7 @@ async def test_evening_card_carries_the_departure_card(db: Database, clock: Fake
     row = next(r for r in await outbox_rows(db, "visit-eve") if r["person"] == s.trainee.id)
     assert row["reply"].location is not None
     assert "ລົດ 45 ບ່ອນນັ່ງ" in row["reply"].plain()  # transport, in Lao
-    assert row["expires_at"] == at(2024, 7, 15, 6, 15)
+    assert row["expires_at"] == at(2024, 7, 14, 17, 0)  # "Tomorrow" holds until midnight
 
 
 async def test_missing_list_to_managers(db: Database, clock: FakeClock) -> None:

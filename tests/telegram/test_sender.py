@@ -5,17 +5,26 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import AsyncIterator
 
+import httpx
 import pytest
 from telegram import Bot
+from telegram import error as tg
 
 from bot.agenda.cards import departure_card
 from bot.clock import FakeClock
 from bot.domain import Channel
-from bot.outbox.sender import PartlySent, Rejected, RetryAfter, TransientError, Unreachable
+from bot.outbox.sender import (
+    PartlySent,
+    Rejected,
+    RetryAfter,
+    TransientError,
+    Uncertain,
+    Unreachable,
+)
 from bot.outbox.worker import DeliveryWorker
 from bot.replies import Block, Button, Reply
 from bot.store import Database, outbox, people
-from bot.telegram.sender import TelegramSender
+from bot.telegram.sender import TelegramSender, delivery_error
 from tests.helpers.sample import seed, vientiane_schedule
 from tests.helpers.senders import clock_sleep
 from tests.helpers.telegram import RecordingRequest
@@ -214,3 +223,42 @@ async def test_long_reply_whose_third_part_fails_is_completed_by_the_worker(
     assert len(set(texts)) == 3
     row = await outbox.by_key(db, "long")
     assert row is not None and row.state == "sent" and row.parts_done == 2
+
+
+def _network(exc: BaseException, cls: type[tg.NetworkError] = tg.NetworkError) -> tg.NetworkError:
+    """A PTB error raised ``from`` an httpx error, as PTB's HTTPXRequest does."""
+    error = cls("Timed out") if cls is tg.TimedOut else cls(f"httpx.{type(exc).__name__}: x")
+    error.__cause__ = exc
+    return error
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (_network(httpx.ConnectError("refused")), TransientError),
+        (_network(httpx.ConnectTimeout("slow"), tg.TimedOut), TransientError),
+        (_network(httpx.PoolTimeout("full"), tg.TimedOut), TransientError),
+        (tg.NetworkError("Bad Gateway"), TransientError),  # an answer: Telegram did not take it
+        (tg.NetworkError("Internal Server Error (500)"), TransientError),
+        (_network(httpx.ReadTimeout("no answer"), tg.TimedOut), Uncertain),
+        (_network(httpx.RemoteProtocolError("Server disconnected")), Uncertain),
+        (_network(httpx.ReadError("reset")), Uncertain),
+        (_network(httpx.WriteTimeout("half sent"), tg.TimedOut), Uncertain),
+    ],
+    ids=[
+        "connect-error",
+        "connect-timeout",
+        "pool-timeout",
+        "502",
+        "500",
+        "read-timeout",
+        "reset-after-write",
+        "read-error",
+        "write-timeout",
+    ],
+)
+def test_only_a_send_proven_not_to_have_left_is_retryable(
+    error: tg.TelegramError, expected: type[Exception]
+) -> None:
+    found = delivery_error(error)
+    assert type(found) is expected

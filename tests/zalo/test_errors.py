@@ -10,7 +10,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.domain import Channel
-from bot.outbox.sender import Rejected, TransientError, Unreachable
+from bot.outbox.sender import TransientError, Uncertain, Unreachable
 from bot.outbox.worker import DeliveryWorker
 from bot.replies import Reply
 from bot.store import Database, outbox, people
@@ -138,7 +138,7 @@ async def test_the_outbox_does_not_resend_a_message_whose_fate_is_unknown(
     await _known(db, clock)
     zalo_server.slow_next("sendMessage", 1.5, chat_id=USER)
     async with ZaloClient(TOKEN, zalo_server.url, timeout=0.5) as client:
-        with pytest.raises(Rejected):
+        with pytest.raises(Uncertain):  # the outbox marks it uncertain: named, not resent
             await ZaloSender(client, db, clock).send(USER, Reply.text("Thông báo"))
     assert zalo_server.delivered(USER) == ["Thông báo"]
 

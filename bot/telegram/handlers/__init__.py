@@ -15,6 +15,7 @@ from bot.telegram.handlers import (
     common,
     identity,
     linking,
+    media,
     pocket,
     reminders,
     trainee,
@@ -51,6 +52,10 @@ def register_all(app: BotApp) -> None:
     # then every other private text (an awaited code, comment or answer, else the
     # assistant); results and questions sheets in group 3 (after the pocket's roster file).
     attendance.register(app)
+
+    # Group 0: stickers, photos, voice, location, contact … get a short help (private
+    # chats; in groups only when addressed). Documents: see the upload flow in group 1.
+    media.register(app)
 
     # Group 0, last: plain words (→ the assistant) and unknown commands.
     trainee.register_fallbacks(app)

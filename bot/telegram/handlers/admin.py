@@ -121,7 +121,10 @@ async def document(update: Update, context: BotContext) -> None:
     asked = context.chat_data.pop(AWAITING, None)
     fresh = asked is not None and context.now() - asked[1] <= uploads.UPLOAD_TIMEOUT
     kind = command if command in ("upload", "newclass") else (asked[0] if fresh else None)
-    if kind is None:
+    if kind is None:  # not a schedule upload: say what the bot can read (never silence)
+        from bot.telegram.handlers.media import help_for
+
+        await send(update, context, await help_for(update, context))
         return
     if not await _may_send_files(context, kind):
         await send(update, context, refused())
