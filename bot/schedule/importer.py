@@ -29,14 +29,18 @@ from bot.store.versions import load_version, save_version
 
 __all__ = [
     "ImportResult",
+    "Parsed",
     "Preview",
     "Problem",
     "ScheduleProblems",
     "import_path",
     "import_schedule",
     "live_schedule",
+    "parse_file",
     "parse_schedule",
     "preview",
+    "read_head",
+    "refuse_empty",
     "sample_path",
     "samples_dir",
     "source_hash",
@@ -79,10 +83,19 @@ class Preview:
     diff: ScheduleDiff
     source_hash: str
     source_name: str
+    notes: tuple[Problem, ...] = ()
+    """What the reader skipped or inferred, for the preview."""
 
     @property
     def unchanged(self) -> bool:
         return self.previous is not None and self.diff.empty
+
+    @property
+    def cancels_all(self) -> int:
+        """How many sessions an empty file would cancel (0 if it has sessions)."""
+        if self.schedule.sessions or self.previous is None:
+            return 0
+        return len(self.previous.sessions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,17 +117,30 @@ async def live_schedule(db: Database, code: str) -> Schedule | None:
     return await load_version(db, cls.live_version_id)
 
 
-async def parse_schedule(
-    db: Database, data: bytes, filename: str, *, class_code: str | None = None
-) -> Schedule:
-    """Read and validate a file; a CSV takes the class's stored header and topics.
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """A validated file: its schedule and what the reader skipped or inferred."""
 
-    ``class_code`` names the class for a CSV without a ``# code:`` line.
+    schedule: Schedule
+    notes: tuple[Problem, ...] = ()
+    layout: str = "template"
+
+
+async def parse_file(
+    db: Database, data: bytes, filename: str, *, class_code: str | None = None
+) -> Parsed:
+    """Read and validate a file off the event loop (a worker thread), bounded in time and size.
+
+    ``class_code`` is the class the file is sent to: a CSV without a ``# code:``
+    line, a sessions-only sheet or an organiser's own programme goes into it.
     """
-    raw = read_file(data, filename)
+    hint = await live_schedule(db, class_code) if class_code else None
+    raw = await asyncio.to_thread(read_file, data, filename, hint)
     code_cell = raw.cls.cells.get("code") if raw.cls else None
     code = as_text(code_cell.value) if code_cell else class_code
-    base = await live_schedule(db, code) if (raw.partial and code) else None
+    base = hint
+    if raw.partial and code and (hint is None or hint.cls.code.casefold() != code.casefold()):
+        base = await live_schedule(db, code)
     if raw.partial and code and base is None:
         raise ScheduleProblems(
             [
@@ -125,18 +151,49 @@ async def parse_schedule(
                 )
             ]
         )
-    return build_schedule(raw, base)
+    schedule = await asyncio.to_thread(build_schedule, raw, base if raw.partial else None)
+    return Parsed(schedule, tuple(raw.notes), raw.layout)
+
+
+async def parse_schedule(
+    db: Database, data: bytes, filename: str, *, class_code: str | None = None
+) -> Schedule:
+    """Read and validate a file; a CSV takes the class's stored header and topics."""
+    return (await parse_file(db, data, filename, class_code=class_code)).schedule
 
 
 async def preview(
     db: Database, data: bytes, filename: str, *, class_code: str | None = None
 ) -> Preview:
     """Validate ``data`` and diff it against the live version, writing nothing."""
-    schedule = await parse_schedule(db, data, filename, class_code=class_code)
+    parsed = await parse_file(db, data, filename, class_code=class_code)
+    schedule = parsed.schedule
     previous = await live_schedule(db, schedule.cls.code)
     return Preview(
-        schedule, previous, diff_schedules(previous, schedule), source_hash(data), filename
+        schedule,
+        previous,
+        diff_schedules(previous, schedule),
+        source_hash(data),
+        filename,
+        parsed.notes,
     )
+
+
+def refuse_empty(found: Preview) -> None:
+    """An empty programme would cancel every session: refused unless explicitly confirmed."""
+    if found.cancels_all:
+        raise ScheduleProblems(
+            [
+                Problem(
+                    N_(
+                        "The file has no sessions: importing it would cancel all {n} sessions "
+                        "of {code}. If that is really meant, confirm it explicitly "
+                        "(on the command line: --cancel-all)."
+                    ),
+                    {"n": found.cancels_all, "code": found.schedule.cls.code},
+                )
+            ]
+        )
 
 
 async def import_schedule(
@@ -149,9 +206,15 @@ async def import_schedule(
     created_by_person: int | None = None,
     class_code: str | None = None,
     note: str = "",
+    cancel_all: bool = False,
 ) -> ImportResult:
-    """Validate ``data`` and save it as the class's new live version (created if new)."""
+    """Validate ``data`` and save it as the class's new live version (created if new).
+
+    A file without sessions for a class that has some is refused unless ``cancel_all``.
+    """
     found = await preview(db, data, filename, class_code=class_code)
+    if not cancel_all:
+        refuse_empty(found)
     cls, version = await save_version(
         db,
         found.schedule,
@@ -165,7 +228,8 @@ async def import_schedule(
     return ImportResult(cls, version, found.schedule, found.previous, found.diff)
 
 
-def _read_head(file: Path) -> bytes:
+def read_head(file: Path) -> bytes:
+    """A file's bytes, never more than one past the size limit."""
     with file.open("rb") as fh:
         return fh.read(MAX_BYTES + 1)  # read_file refuses anything longer
 
@@ -181,7 +245,7 @@ async def import_path(
 ) -> ImportResult:
     """:func:`import_schedule` for a file on disk."""
     file = Path(path)
-    data = await asyncio.to_thread(_read_head, file)
+    data = await asyncio.to_thread(read_head, file)
     return await import_schedule(
         db,
         data,

@@ -34,7 +34,7 @@ from bot.schedule.preview import (
     preview_reply,
     problems_reply,
 )
-from bot.schedule.problems import ScheduleProblems
+from bot.schedule.problems import Problem, ScheduleProblems
 from bot.store import audit, classes, outbox, people, versions
 from bot.store import pending_uploads as store
 from bot.store.database import Database
@@ -111,6 +111,8 @@ async def _stage(
     heading: str,
     now: dt.datetime,
     lang: str,
+    notes: tuple[Problem, ...] = (),
+    cancels_all: int = 0,
     **row: object,
 ) -> Reply:
     async with db.transaction():
@@ -123,7 +125,7 @@ async def _stage(
             expires_at=now + UPLOAD_TIMEOUT,
             **row,  # type: ignore[arg-type]
         )
-    return preview_reply(upload_id, heading, cls, diff, now, lang)
+    return preview_reply(upload_id, heading, cls, diff, now, lang, notes, cancels_all)
 
 
 async def stage_file(
@@ -172,6 +174,8 @@ async def stage_file(
         heading,
         now,
         lang,
+        found.notes,
+        found.cancels_all,
         kind=UploadKind.NEWCLASS if new_class else UploadKind.UPLOAD,
         filename=Path(filename).name,
         data=data,
