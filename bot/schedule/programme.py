@@ -182,7 +182,7 @@ def part_of_day(text: str) -> str | None:
     return _PARTS.get(words[0]) if len(words) <= 3 and words else None
 
 
-_TIME_TEXT = r"\d{1,2}\s*(?:[:hg.]|giờ|gio)\s*\d{0,2}(?:\s*(?:phút|p|'))?"
+_TIME_TEXT = r"\d{1,2}\s*(?:[:hg.]|giờ|gio)\s*\d{0,2}(?:\s*(?:phút|p\b|'))?"
 _TIMES = re.compile(_TIME_TEXT, re.IGNORECASE)
 
 
@@ -272,7 +272,7 @@ _KIND_PATTERNS: tuple[tuple[re.Pattern[str], SessionKind], ...] = tuple(
         (r"tự\s*học|tự\s*nghiên\s*cứu|self[-\s]*study|ຮຽນດ້ວຍຕົນເອງ", SessionKind.SELF_STUDY),
         (
             r"nghỉ\s*trưa|nghỉ\s*giải\s*lao|giải\s*lao|ăn\s*trưa|ăn\s*tối|ăn\s*sáng|nghỉ"
-            r"|lunch|break|dinner|ພັກທ່ຽງ|ພັກຜ່ອນ|ອາຫານ|ພັກ",
+            r"|lunch|break|dinner|ພັກທ່ຽງ|ພັກຜ່ອນ|ພັກສວຍ|ອາຫານທ່ຽງ|ອາຫານແລງ",
             SessionKind.BREAK,
         ),
     )
@@ -290,7 +290,7 @@ def kind_of(content: str) -> tuple[SessionKind, int | None, str]:
 
 
 _DEPARTURE = re.compile(
-    r"(?:\b(?:xe|ô\s*tô)\s+)?(?:xuất\s*phát|khởi\s*hành|đón|departs?|leaves?|departure)"
+    r"(?:\b(?:xe|ô\s*tô)\s+)?(?:xuất\s*phát|khởi\s*hành|đón|departure|departs?|leaves?)"
     r"|ລົດ\s*ອອກ(?:ເດີນທາງ)?|ອອກເດີນທາງ",
     re.IGNORECASE,
 )
@@ -529,7 +529,10 @@ class _Reader:
             if day is None:
                 self.problem(NO_DATE, {}, content, number)
                 continue
+            known = len(self.out.problems)
             start, end = self._times(values, number, time_cell)
+            if len(self.out.problems) > known:
+                continue
             if start is None and part is None:
                 self.problem(NO_TIME, {}, time_cell or content, number)
                 continue
