@@ -49,8 +49,9 @@ MAX_MEMBERS = 500
 HEADER_SCAN = 10
 """A table's header is the first of its first rows naming at least two known columns."""
 BLANK_RUN = 2_000
-"""A sheet with more empty rows than this in a row is refused (a 'blank-rows bomb' or a
-table far below the rest): reading stops there instead of walking millions of rows."""
+"""A sheet with more empty rows than this in a row is refused (a 'blank-rows bomb'):
+reading stops there instead of walking millions of rows. Rows missing from the file
+(a jump in the numbering, a stale or huge dimension) cost nothing and do not count."""
 MAX_SECONDS = 20.0
 """Reading a file that takes longer than this is stopped and refused."""
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -382,7 +383,7 @@ def read_sheet(book: Any, ws: Any, out: _Collector) -> SheetRows:
     filled down from their first cell; cells a merge leaves empty are remembered.
     """
     sheet = SheetRows(ws.title)
-    last = 0
+    last = blanks = 0
     with ws._get_source() as src:  # openpyxl's streaming parser, without the dimension padding
         parser = WorkSheetParser(
             src,
@@ -393,14 +394,14 @@ def read_sheet(book: Any, ws: Any, out: _Collector) -> SheetRows:
             timedelta_formats=book._timedelta_formats,
         )
         for number, cells in parser.parse():
-            if number - last > BLANK_RUN:
+            if blanks > BLANK_RUN:
                 raise ScheduleProblems(
                     [
                         Problem(
                             N_(
                                 "More than {limit} empty rows follow row {row}; the rest of "
-                                "the sheet was not read. Delete the empty rows (or move the "
-                                "table up) and send the file again."
+                                "the sheet was not read. Delete the empty rows and send the "
+                                "file again."
                             ),
                             {"limit": BLANK_RUN, "row": last},
                             ws.title,
@@ -418,9 +419,10 @@ def read_sheet(book: Any, ws: Any, out: _Collector) -> SheetRows:
                     values.extend([None] * (column - len(values)))
                 values[column - 1] = value
             if not values:
+                blanks += 1  # gaps in the numbering cost nothing; only rows streamed count
                 continue
             out.count(ws.title)
-            last = number
+            last, blanks = number, 0
             if _hidden(parser.row_dimensions.get(str(number))):
                 sheet.hidden.append(number)
                 continue

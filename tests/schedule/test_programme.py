@@ -195,7 +195,9 @@ def test_dates_in_any_written_form_within_the_class(
     dash=st.sampled_from(["-", " - ", "–", " đến "]),
 )
 def test_time_ranges_in_any_style(start: dt.time, end: dt.time, style: str, dash: str) -> None:
-    text = style.format(h=start.hour, m=start.minute) + dash + style.format(h=end.hour, m=end.minute)
+    text = (
+        style.format(h=start.hour, m=start.minute) + dash + style.format(h=end.hour, m=end.minute)
+    )
     assert times_in(text) == [start, end]
 
 
