@@ -146,7 +146,7 @@ def vi_merged_dates() -> bytes:
 
 
 def vi_stt_from_to() -> bytes:
-    """STT | Ngày | Buổi | Từ | Đến | Nội dung | Báo cáo viên | Địa điểm; real date and time cells."""
+    """STT | Ngày | Buổi | Từ | Đến | Nội dung | Báo cáo viên | Địa điểm; real date, time cells."""
     header = ["STT", "Ngày", "Buổi", "Từ", "Đến", "Nội dung", "Báo cáo viên", "Địa điểm"]
     body = [
         [1, D(2024, 7, 15), "Sáng", T(8, 0), T(9, 0), "Khai mạc lớp học", None, "Hội trường 1"],
@@ -178,7 +178,7 @@ def vi_stt_from_to() -> bytes:
 
 
 def vi_day_rows() -> bytes:
-    """Thời gian | Nội dung | Chủ trì / Báo cáo viên | Thành phần | Địa điểm; full-width day rows."""
+    """Thời gian | Nội dung | Chủ trì / Báo cáo viên | Thành phần | Địa điểm; day rows."""
     header = ["Thời gian", "Nội dung", "Chủ trì / Báo cáo viên", "Thành phần", "Địa điểm"]
     rows = [
         ["ỦY BAN NHÂN DÂN THÀNH PHỐ"],
@@ -296,7 +296,7 @@ def en_programme() -> bytes:
 
 
 def vi_plain_headers_offset() -> bytes:
-    """Headers without diacritics, in capitals, the table starting at B6; a hidden old sheet first."""
+    """Headers without diacritics, in capitals, the table at B6; a hidden old sheet first."""
     header = ["NGAY", "BUOI", "THOI GIAN", "NOI DUNG HOC TAP", "GIANG VIEN", "DIA DIEM", "GHI CHU"]
     rows = [
         ["TRUONG CHINH TRI"],

@@ -208,7 +208,8 @@ async def test_trailing_text_after_a_date_is_not_a_date(db: Database, clock: Fak
 
 
 async def test_a_nul_byte_is_refused_in_csv_and_text(db: Database, clock: FakeClock) -> None:
-    csv = "# code: T-1\r\nID,Date,Start,End,Kind,Title (vi)\r\nt\x001,16/07/2024,8:00,9:00,lecture,A\r\n"
+    csv = "# code: T-1\r\nID,Date,Start,End,Kind,Title (vi)\r\n"
+    csv += "t\x001,16/07/2024,8:00,9:00,lecture,A\r\n"
     found = await _refused(db, clock, csv.encode(), "s.csv")
     assert found[0].row == 3 and "U+0000" in found[0].text("en")
 
