@@ -377,3 +377,56 @@ async def test_organiser_lists_are_never_shown_in_a_class_group(
     )
     assert "Somphone" not in answer.text and "t.me" not in answer.text
     assert await state(db) == before
+
+
+def _programme() -> bytes:
+    from tests.helpers.programmes import book
+
+    rows = [
+        ["ຕາຕະລາງການຝຶກອົບຮົມ"],
+        [],
+        ["ວັນທີ", "ເວລາ", "ເນື້ອໃນ", "ຜູ້ບັນຍາຍ", "ສະຖານທີ່", "ໝາຍເຫດ"],
+        ["ວັນຈັນ 15/7", "08:00-09:00", "ພິທີເປີດການຝຶກອົບຮົມ", None, "ຫ້ອງປະຊຸມ", None],
+        [None, "14:00-17:00", "ທັດສະນະສຶກສາ ຫໍພິພິທະພັນ", None, None, "ລົດອອກ 13:30 ທີ່ ໂຖງໂຮງແຮມ"],
+        ["ວັນພຸດ 17/7", "08:00-11:00", "ພິທີປິດການຝຶກອົບຮົມ", None, "ຫ້ອງປະຊຸມ", None],
+    ]
+    return book(rows, merges=["A4:A5"])
+
+
+async def test_an_organisers_own_programme_is_uploaded_in_the_class_with_what_was_inferred(
+    app: BotApp, db: Database, request_recorder: RecordingRequest, world: World
+) -> None:
+    data = _programme()
+    await send_file(app, request_recorder, ADMIN, "tatalang.xlsx", data)
+    preview = request_recorder.messages(ADMIN)[-1]
+    with use_lang("vi"):
+        from bot.i18n import _
+
+        heading = _("Read from the file, please check")
+        year = _("Dates without a year take the class's year ({year}): rows {rows}.")
+    import html
+
+    text = html.unescape(preview.text)
+    assert heading in text and year.format(year=2024, rows="4, 5, 6") in text
+    confirm = preview.buttons[0][0][1]
+    await feed(app, callback_update(confirm, user_id=ADMIN, language_code="vi"))
+    assert "phiên bản 3" in request_recorder.sent("editMessageText", ADMIN)[-1].text
+    cls = await classes.get_class(db, world.seeded.cls.id)
+    assert cls is not None and cls.live_version_id is not None
+    live = await versions.load_version(db, cls.live_version_id)
+    visit = next(s for s in live.sessions if s.departure)
+    assert (visit.departure, visit.meeting_point["lo"]) == (T(13, 30), "ໂຖງໂຮງແຮມ")
+    await send_file(app, request_recorder, ADMIN, "tatalang.xlsx", data)
+    with use_lang("vi"):
+        same = _("This file is the same as the live schedule of {code}. Nothing to do.")
+    assert last_text(request_recorder, ADMIN) == same.format(code=CODE)
+
+
+async def test_an_empty_file_is_confirmed_only_by_a_cancel_all_button(
+    app: BotApp, db: Database, request_recorder: RecordingRequest, world: World
+) -> None:
+    empty = dataclasses.replace(vientiane_schedule(), sessions=())
+    await send_file(app, request_recorder, ADMIN, "empty.xlsx", to_xlsx(empty))
+    preview = request_recorder.messages(ADMIN)[-1]
+    label, action = preview.buttons[0][0]
+    assert label.startswith("⚠") and "5" in label and action.startswith("upl:ok:")
