@@ -49,8 +49,8 @@ MISSING_MERGED = N_(
 OUT_OF_RANGE = N_('"{value}" is out of range (from {low} to {high}).')
 YEARS = (2000, 2100)
 """Class dates must fall in these years: "0001", "9999" or "2204" is a typing slip."""
-MAX_DAYS = 400
-"""A class lasts at most about a year."""
+MAX_DAYS = 731
+"""A class lasts at most two years (long programmes run in modules)."""
 RANGES: dict[str, tuple[int, int]] = {
     "topic": (1, 999),
     "number": (1, 999),

@@ -18,10 +18,10 @@ from pathlib import Path
 
 from bot.domain import Schedule, ScheduleVersion, TrainingClass
 from bot.i18n import N_
-from bot.schedule.check import build_schedule
+from bot.schedule import worker
 from bot.schedule.diff import ScheduleDiff, diff_schedules
 from bot.schedule.problems import Problem, ScheduleProblems
-from bot.schedule.read import MAX_BYTES, read_file
+from bot.schedule.read import MAX_BYTES
 from bot.schedule.values import as_text
 from bot.store.classes import get_class_by_code
 from bot.store.database import Database
@@ -129,29 +129,33 @@ class Parsed:
 async def parse_file(
     db: Database, data: bytes, filename: str, *, class_code: str | None = None
 ) -> Parsed:
-    """Read and validate a file off the event loop (a worker thread), bounded in time and size.
+    """Read and validate a file off the event loop (:mod:`bot.schedule.worker`: a worker
+    process bounded in time and memory).
 
     ``class_code`` is the class the file is sent to: a CSV without a ``# code:``
     line, a sessions-only sheet or an organiser's own programme goes into it.
     """
     hint = await live_schedule(db, class_code) if class_code else None
-    raw = await asyncio.to_thread(read_file, data, filename, hint)
-    code_cell = raw.cls.cells.get("code") if raw.cls else None
-    code = as_text(code_cell.value) if code_cell else class_code
-    base = hint
-    if raw.partial and code and (hint is None or hint.cls.code.casefold() != code.casefold()):
-        base = await live_schedule(db, code)
-    if raw.partial and code and base is None:
-        raise ScheduleProblems(
-            [
-                Problem(
-                    N_("There is no class {code} yet: import its workbook first."),
-                    {"code": code},
-                    raw.class_sheet,
-                )
-            ]
-        )
-    schedule = await asyncio.to_thread(build_schedule, raw, base if raw.partial else None)
+    outcome = await worker.run(worker.job, data, filename, hint)
+    raw = outcome.raw
+    assert raw is not None
+    if outcome.schedule is None:
+        code_cell = raw.cls.cells.get("code") if raw.cls else None
+        code = as_text(code_cell.value) if code_cell else class_code
+        base = await live_schedule(db, code) if code else None
+        if base is None:
+            raise ScheduleProblems(
+                [
+                    Problem(
+                        N_("There is no class {code} yet: import its workbook first."),
+                        {"code": code},
+                        raw.class_sheet,
+                    )
+                ]
+            )
+        outcome = await worker.run(worker.check_job, raw, base)
+    schedule = outcome.schedule
+    assert schedule is not None
     return Parsed(schedule, tuple(raw.notes), raw.layout)
 
 

@@ -3,14 +3,14 @@ with its sheet, row and column named in the reader's language, and nothing chang
 
 from __future__ import annotations
 
-import threading
+import os
 import time
 import unicodedata
 
 import pytest
 
 from bot.replies import Reply
-from bot.schedule import importer
+from bot.schedule import importer, worker
 from bot.schedule import read as schedule_read
 from bot.schedule.preview import PROBLEM_LINES, problems_reply
 from bot.schedule.problems import Problem, ScheduleProblems
@@ -246,24 +246,27 @@ def test_the_problem_list_is_capped_and_sent_whole_as_a_file() -> None:
     assert reply.document.content.decode().count("\n") == 500
 
 
-async def test_parsing_runs_off_the_event_loop(
+async def test_parsing_runs_in_a_worker_process_bounded_in_time(
     db: Database, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    seen: list[int] = []
-    real = schedule_read.read_xlsx
-
-    def spy(data: bytes, base: object = None) -> schedule_read.RawFile:
-        seen.append(threading.get_ident())
-        return real(data, base)
-
-    monkeypatch.setattr(schedule_read, "read_xlsx", spy)
     await importer.preview(db, make_xlsx(), "x.xlsx")
-    assert seen and seen[0] != threading.get_ident()
+    pool = worker._pool
+    assert pool is not None
+    pids = [p.pid for p in pool._processes.values()]  # type: ignore[attr-defined]
+    assert pids and os.getpid() not in pids
+    monkeypatch.setattr(worker, "TIME_LIMIT", 0.0)
+    with pytest.raises(ScheduleProblems) as refused:
+        await importer.preview(db, make_xlsx(), "x.xlsx")
+    assert refused.value.problems[0].message.startswith("Reading the file took too long")
+    assert worker._pool is not pool  # the stuck worker was killed; the next file gets a new one
+    monkeypatch.undo()
+    assert (await importer.preview(db, make_xlsx(), "x.xlsx")).unchanged is False
 
 
-async def test_reading_is_bounded_in_time(
+async def test_reading_is_bounded_in_time_in_a_thread_too(
     db: Database, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(worker, "_use_threads", True)
     monkeypatch.setattr(schedule_read, "MAX_SECONDS", -1.0)
     cls, topics, sessions = parts()
     sessions = [dict(sessions[1], ID=f"s{i}") for i in range(600)]
