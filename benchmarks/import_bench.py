@@ -35,7 +35,7 @@ import openpyxl
 
 from bot.agenda.views import day_view
 from bot.domain import Schedule, Session, SessionKind, Topic, TrainingClass, localized
-from bot.schedule import importer
+from bot.schedule import importer, worker
 from bot.schedule.importer import import_schedule, parse_schedule
 from bot.schedule.problems import ScheduleProblems
 from bot.schedule.write import to_xlsx
@@ -176,7 +176,14 @@ def bomb_child(path: str) -> None:
                 await db.close()
 
     seconds, refused = asyncio.run(go())
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    worker.shutdown()  # joined, so its peak counts among the children's
+    peak_mb = (
+        max(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+        )
+        / 1024
+    )
     print(json.dumps({"seconds": seconds, "refused": refused, "peak_mb": peak_mb}))
 
 
@@ -251,15 +258,16 @@ def main() -> None:
     print(f"classbot validate + import (SQLite file):  {total_wall:.2f} s")
     print(f"peak Python memory, validate + import:     {peak / 2**20:.1f} MB")
     print(
-        f"ratio ours / openpyxl read: {total_wall / read_wall:.2f}x wall, "
-        f"{total_cpu / read_cpu:.2f}x CPU (target <= 2.00x; best of {args.repeat})"
+        f"ratio ours / openpyxl read: {total_wall / read_wall:.2f}x wall "
+        f"(target <= 2.00x; best of {args.repeat}; parsing runs in the worker process, so "
+        f"this process's CPU, {total_cpu / read_cpu:.2f}x, leaves it out)"
     )
     verdict = "refused" if bombed["refused"] else "NOT refused"
     print(f"blank-rows bomb {verdict} in {bombed['seconds']:.2f} s (target <= 2 s)")
     print(f"blank-rows bomb peak RSS MB {bombed['peak_mb']:.0f} (target <= 200)")
     p99 = statistics.quantiles(latencies, n=100)[98] if len(latencies) >= 2 else latencies[0]
     print(
-        f"/today p99 during upload ms {p99:.1f} "
+        f"/today p99 during upload ms {p99:.2f} "
         f"({len(latencies)} answers while a {args.sessions}-session upload was parsed and "
         f"validated; max {max(latencies):.1f} ms; target <= 100)"
     )
