@@ -40,6 +40,7 @@ from bot.schedule.read import (
     column_label,
     duplicate_columns,
     find_header,
+    read_file,
 )
 from bot.schedule.values import as_date, as_text, as_time
 
@@ -415,6 +416,12 @@ def _mapping(rows: list[tuple[int, list[Any]]]) -> tuple[int, dict[int, str]]:
                     return index + 1, found
             return index, found
     return -1, {}
+
+
+def read_upload(data: bytes, filename: str, base: Schedule | None = None) -> RawFile:
+    """Read any file an organiser sends: our formats, or their own programme (a workbook
+    without a class sheet), into ``base``'s class."""
+    return read_file(data, filename, base, read_sheet_rows)
 
 
 def read_sheet_rows(sheet: SheetRows, base: Schedule | None, out: _Collector) -> RawFile:

@@ -20,6 +20,7 @@ import time
 import tomllib
 import warnings
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -118,11 +119,19 @@ def file_format(filename: str) -> str | None:
     return FORMATS.get(match.group(0).lower()) if match else None
 
 
-def read_file(data: bytes, filename: str, base: Any = None) -> RawFile:
+ProgrammeReader = Callable[["SheetRows", Any, "_Collector"], "RawFile"]
+"""Reads the first visible sheet of a workbook without a class sheet
+(:func:`bot.schedule.programme.read_sheet_rows`, passed in: it builds on this module)."""
+
+
+def read_file(
+    data: bytes, filename: str, base: Any = None, programme: ProgrammeReader | None = None
+) -> RawFile:
     """Read ``data`` in the format its name says; raises :class:`ScheduleProblems`.
 
     ``base`` is the stored schedule of the class the file is sent to (if known): an
-    organiser's own programme takes its year, language and topics from it.
+    organiser's own programme (read by ``programme``) takes its year, language and
+    topics from it.
     """
     if len(data) > MAX_BYTES:
         raise ScheduleProblems(
@@ -130,7 +139,7 @@ def read_file(data: bytes, filename: str, base: Any = None) -> RawFile:
         )
     fmt = file_format(filename)
     if fmt == "xlsx":
-        return read_xlsx(data, base)
+        return read_xlsx(data, base, programme)
     if fmt == "csv":
         return read_csv(data)
     if fmt == "text":
@@ -497,7 +506,7 @@ def _sheet_notes(sheet: SheetRows) -> list[Problem]:
     return [Problem(HIDDEN_ROWS, {"rows": shown}, sheet.title)]
 
 
-def read_xlsx(data: bytes, base: Any = None) -> RawFile:
+def read_xlsx(data: bytes, base: Any = None, programme: ProgrammeReader | None = None) -> RawFile:
     """Read a workbook: formulas give their cached values and are never evaluated.
 
     Our template (a class sheet, topics, sessions) is read by sheet name; any
@@ -546,13 +555,11 @@ def read_xlsx(data: bytes, base: Any = None) -> RawFile:
             else:
                 notes.append(Problem(HIDDEN_SHEET, {}, ws.title))
         out.finish()
-        if "class" not in roles:
-            from bot.schedule import programme  # it builds on this module's tables
-
+        if "class" not in roles and programme is not None:
             if not visible:
                 raise ScheduleProblems([Problem(N_("The workbook has no visible sheet."))])
             sheet = _read(book, visible[0], out)
-            raw = programme.read_sheet_rows(sheet, base, out)
+            raw = programme(sheet, base, out)
             raw.notes[:0] = notes + _sheet_notes(sheet)
             out.finish()
             return raw
@@ -566,17 +573,19 @@ def read_xlsx(data: bytes, base: Any = None) -> RawFile:
         raise AssertionError("unreachable") from None
     finally:
         book.close()
-    if "sessions" not in sheets:
-        raise ScheduleProblems(
-            [
-                Problem(
-                    N_(
-                        'The workbook has no sheet for the sessions (named "Sessions" or '
-                        '"Lịch học").'
-                    )
-                )
-            ]
+    missing = [
+        Problem(message)
+        for role, message in (
+            ("class", N_('The workbook has no sheet for the class (named "Class" or "Lớp").')),
+            (
+                "sessions",
+                N_('The workbook has no sheet for the sessions (named "Sessions" or "Lịch học").'),
+            ),
         )
+        if role not in sheets
+    ]
+    if missing:
+        raise ScheduleProblems(missing)
     class_sheet = sheets["class"]
     cls = _class_row(class_sheet.title, class_sheet.rows, out)
     lang_cell = cls.cells.get("default_lang")

@@ -2,7 +2,7 @@
 
 A hostile or merely huge workbook must not stall the bot: parsing in the event
 loop (or in a thread, which still competes for the GIL) makes every trainee wait.
-:func:`parse` runs :func:`bot.schedule.read.read_file` and
+:func:`run` runs :func:`bot.schedule.programme.read_upload` and
 :func:`bot.schedule.check.build_schedule` in one long-lived worker process
 (started on first use, with the ``spawn`` method so no lock or connection of the
 bot is inherited), whose address space is capped at :data:`MEMORY_LIMIT`; a job
@@ -25,12 +25,14 @@ from bot.domain import Schedule
 from bot.i18n import N_
 from bot.schedule.check import build_schedule
 from bot.schedule.problems import Problem, ScheduleProblems
-from bot.schedule.read import RawFile, read_file
+from bot.schedule.programme import read_upload
+from bot.schedule.read import RawFile
 
 TIME_LIMIT = 60.0
 """Seconds a file may take to read and check before it is refused."""
 MEMORY_LIMIT = 1536 * 2**20
 """The worker's address-space cap: a file needing more fails there, not in the bot."""
+
 
 def _proxy(values: dict[str, Any]) -> types.MappingProxyType[str, Any]:
     return types.MappingProxyType(values)
@@ -65,7 +67,7 @@ def job(data: bytes, filename: str, base: Schedule | None) -> Outcome:
     the caller loads that class and calls :func:`check_job`.
     """
     try:
-        raw = read_file(data, filename, base)
+        raw = read_upload(data, filename, base)
         if not raw.partial:
             return Outcome(raw, build_schedule(raw, None))
         code_cell = raw.cls.cells.get("code") if raw.cls else None
@@ -139,9 +141,7 @@ async def run(fn: Any, *args: Any) -> Outcome:
     pool = _executor()
     try:
         if pool is None:
-            outcome: Outcome = await asyncio.wait_for(
-                asyncio.to_thread(fn, *args), TIME_LIMIT
-            )
+            outcome: Outcome = await asyncio.wait_for(asyncio.to_thread(fn, *args), TIME_LIMIT)
         else:
             outcome = await asyncio.wait_for(loop.run_in_executor(pool, fn, *args), TIME_LIMIT)
     except TimeoutError:

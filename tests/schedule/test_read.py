@@ -139,7 +139,11 @@ def test_a_zip_that_is_not_a_workbook() -> None:
 
 
 def test_a_workbook_without_a_class_sheet_or_a_programme_points_to_the_template() -> None:
-    found = problems_of(make_xlsx(names=("Info", "Topics", "Data")))
+    from bot.schedule.programme import read_upload
+
+    with pytest.raises(ScheduleProblems) as refused:
+        read_upload(make_xlsx(names=("Info", "Topics", "Data")), "t.xlsx")
+    found = refused.value.problems
     assert len(found) == 1 and found[0].sheet == "Info"
     assert "/template" in found[0].message and "Ngày | Buổi | Thời gian" in found[0].message
 

@@ -92,7 +92,7 @@ def test_template_has_the_sheets_and_instructions_in_three_languages() -> None:
     assert any(p.message == 'The class has no "{name}".' for p in refused.value.problems)
 
 
-FORMULAS = ["=HYPERLINK(\"http://x\",\"a\")", "=1+1", "@SUM(A1:A2)", "+cmd|' /C calc'!A0", "-2+3"]
+FORMULAS = ['=HYPERLINK("http://x","a")', "=1+1", "@SUM(A1:A2)", "+cmd|' /C calc'!A0", "-2+3"]
 
 
 @pytest.mark.parametrize("title", FORMULAS)
