@@ -23,6 +23,7 @@ from bot.schedule.diff import ScheduleDiff, diff_schedules
 from bot.schedule.problems import Problem, ScheduleProblems
 from bot.schedule.read import MAX_BYTES
 from bot.schedule.values import as_text
+from bot.store import column_maps
 from bot.store.classes import get_class_by_code
 from bot.store.database import Database
 from bot.store.versions import load_version, save_version
@@ -136,7 +137,10 @@ async def parse_file(
     line, a sessions-only sheet or an organiser's own programme goes into it.
     """
     hint = await live_schedule(db, class_code) if class_code else None
-    outcome = await worker.run(worker.job, data, filename, hint)
+    headers = None
+    if class_code and (cls := await get_class_by_code(db, class_code)) is not None:
+        headers = await column_maps.headers_for(db, cls.id) or None
+    outcome = await worker.run(worker.job, data, filename, hint, headers)
     raw = outcome.raw
     assert raw is not None
     if outcome.schedule is None:

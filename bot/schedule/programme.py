@@ -131,17 +131,22 @@ _BY_LENGTH: list[tuple[str, str]] = sorted(
 _LAO = re.compile(r"[\u0e80-\u0eff]")
 
 
-def header_field(text: str) -> str | None:
+def header_field(text: str, extra: dict[str, str] | None = None) -> str | None:
     """The programme field a header names, in vi, lo or en, with or without diacritics.
 
     "Nội dung học tập", "NOI DUNG", "Chủ trì / Báo cáo viên" and "ເນື້ອໃນ" are all
     recognised: a header matches an alias exactly, starts with it, or (for words of
-    four letters or more) contains it as whole words.
+    four letters or more) contains it as whole words. ``extra`` holds the headers an
+    organiser mapped by hand for the class (folded text → field).
     """
+    if extra and (whole := extra.get(fold(text))):
+        return whole
     for part in re.split(r"[/|\n]", text):
         folded = fold(part)
         if not folded:
             continue
+        if extra and folded in extra:
+            return extra[folded]
         padded = f" {folded} "
         for alias, name in _BY_LENGTH:
             if folded == alias:
@@ -395,13 +400,15 @@ def _rows_text(rows: Iterable[int]) -> str:
     return shown + (" …" if len(listed) > 15 else "")
 
 
-def _mapping(rows: list[tuple[int, list[Any]]]) -> tuple[int, dict[int, str]]:
+def _mapping(
+    rows: list[tuple[int, list[Any]]], extra: dict[str, str] | None = None
+) -> tuple[int, dict[int, str]]:
     """The header row's index and its column → field, or (-1, {}) if there is none."""
     for index, (_, values) in enumerate(rows[:HEADER_SCAN]):
         found = {
             i: name
             for i, v in enumerate(values)
-            if isinstance(v, str) and (name := header_field(v)) is not None
+            if isinstance(v, str) and (name := header_field(v, extra)) is not None
         }
         names = set(found.values())
         if "content" in names and names & {"date", "time", "start", "part"} and len(names) >= 3:
@@ -409,7 +416,7 @@ def _mapping(rows: list[tuple[int, list[Any]]]) -> tuple[int, dict[int, str]]:
                 below = {
                     i: name
                     for i, v in enumerate(rows[index + 1][1])
-                    if isinstance(v, str) and (name := header_field(v)) in ("start", "end")
+                    if isinstance(v, str) and (name := header_field(v, extra)) in ("start", "end")
                 }
                 if len(below) >= 2 and not times_in(" ".join(map(str, rows[index + 1][1]))):
                     found.update(below)
@@ -418,13 +425,59 @@ def _mapping(rows: list[tuple[int, list[Any]]]) -> tuple[int, dict[int, str]]:
     return -1, {}
 
 
-def read_upload(data: bytes, filename: str, base: Schedule | None = None) -> RawFile:
+class NeedsMapping(ScheduleProblems):
+    """A table whose columns were not recognised: the header row the bot found, for the
+    organiser to map by hand (``columns``: (label, header text) per column)."""
+
+    def __init__(
+        self, problems: Iterable[Problem], row: int, columns: tuple[tuple[str, str], ...]
+    ) -> None:
+        super().__init__(problems)
+        self.row = row
+        self.columns = columns
+
+
+def header_candidate(rows: list[tuple[int, list[Any]]]) -> tuple[int, tuple[tuple[str, str], ...]]:
+    """The likeliest header row: the first one with the most text cells (at least three)."""
+    best: tuple[int, list[Any]] | None = None
+    count = 2
+    for number, values in rows[:HEADER_SCAN]:
+        texts = sum(1 for v in values if isinstance(v, str) and v.strip())
+        if texts > count:
+            best, count = (number, values), texts
+    if best is None:
+        return 0, ()
+    number, values = best
+    columns = tuple(
+        (column_label(i, values), " ".join(v.split()))
+        for i, v in enumerate(values)
+        if isinstance(v, str) and v.strip()
+    )
+    return number, columns
+
+
+def read_upload(
+    data: bytes,
+    filename: str,
+    base: Schedule | None = None,
+    headers: dict[str, str] | None = None,
+) -> RawFile:
     """Read any file an organiser sends: our formats, or their own programme (a workbook
-    without a class sheet), into ``base``'s class."""
-    return read_file(data, filename, base, read_sheet_rows)
+    without a class sheet), into ``base``'s class; ``headers`` are the class's own
+    column names mapped by hand (folded header → field)."""
+
+    def programme(sheet: SheetRows, base: Any, out: _Collector) -> RawFile:
+        return read_sheet_rows(sheet, base, out, headers)
+
+    return read_file(data, filename, base, programme)
 
 
-def read_sheet_rows(sheet: SheetRows, base: Schedule | None, out: _Collector) -> RawFile:
+def read_sheet_rows(
+    sheet: SheetRows,
+    base: Schedule | None,
+    out: _Collector,
+    headers: dict[str, str] | None = None,
+) -> RawFile:
     """Read the first visible sheet of a workbook without a class sheet.
 
     Our template's sessions columns are read as a sessions-only file (like a CSV);
@@ -436,9 +489,13 @@ def read_sheet_rows(sheet: SheetRows, base: Schedule | None, out: _Collector) ->
         lang = base.cls.default_lang if base else None
         table = _table(sheet.title, sheet.rows, SESSION_FIELDS, lang, out, sheet.covered)
         return RawFile("xlsx", None, sheet.title, None, table, partial=True)
-    header_at, mapping = _mapping(sheet.rows)
+    header_at, mapping = _mapping(sheet.rows, headers)
     if header_at < 0:
-        raise ScheduleProblems([Problem(NOT_A_PROGRAMME, {}, sheet.title)])
+        row, columns = header_candidate(sheet.rows)
+        problem = Problem(NOT_A_PROGRAMME, {}, sheet.title)
+        if columns:
+            raise NeedsMapping([problem], row, columns)
+        raise ScheduleProblems([problem])
     if base is None:
         raise ScheduleProblems([Problem(NO_CLASS, {}, sheet.title)])
     number, header = sheet.rows[header_at][0], sheet.rows[header_at][1]

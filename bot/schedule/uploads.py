@@ -23,7 +23,7 @@ from bot.i18n import _, resolve_lang, use_lang
 from bot.people import permissions
 from bot.people.permissions import ORGANISERS
 from bot.replies import Reply
-from bot.schedule import importer
+from bot.schedule import importer, mapping
 from bot.schedule import notices as change_notices
 from bot.schedule.diff import ScheduleDiff, diff_schedules
 from bot.schedule.preview import (
@@ -35,7 +35,8 @@ from bot.schedule.preview import (
     problems_reply,
 )
 from bot.schedule.problems import Problem, ScheduleProblems
-from bot.store import audit, classes, outbox, people, versions
+from bot.schedule.programme import NeedsMapping
+from bot.store import audit, classes, column_maps, outbox, people, versions
 from bot.store import pending_uploads as store
 from bot.store.database import Database
 from bot.store.outbox import OutgoingMessage
@@ -54,6 +55,7 @@ __all__ = [
     "check_document",
     "confirm",
     "expire_due",
+    "map_column",
     "stage_file",
     "stage_rollback",
 ]
@@ -144,6 +146,12 @@ async def stage_file(
         permissions.require_admin(person)
     try:
         found = await importer.preview(db, data, filename, class_code=class_code)
+    except NeedsMapping as unsure:
+        cls = await classes.get_class_by_code(db, class_code) if class_code else None
+        if new_class or cls is None:
+            raise UploadRefused(problems_reply(unsure, lang)) from None
+        await permissions.require(db, person, cls.id, ORGANISERS)
+        return await _ask_mapping(db, person, cls, unsure, data, filename, now, lang)
     except ScheduleProblems as error:
         raise UploadRefused(problems_reply(error, lang)) from None
     code = found.schedule.cls.code
@@ -181,6 +189,69 @@ async def stage_file(
         data=data,
         source_hash=found.source_hash,
         base_version_id=cls.live_version_id if cls else None,
+    )
+
+
+async def _ask_mapping(
+    db: Database,
+    person: Person,
+    cls: TrainingClass,
+    unsure: NeedsMapping,
+    data: bytes,
+    filename: str,
+    now: dt.datetime,
+    lang: str,
+) -> Reply:
+    """Keep the file as the class's pending change and ask for its first column."""
+    async with db.transaction():
+        await _lock(db, person, cls.code, now, lang)
+        upload_id = await store.insert(
+            db,
+            class_code=cls.code,
+            person_id=person.id,
+            now=now,
+            expires_at=now + UPLOAD_TIMEOUT,
+            kind=UploadKind.UPLOAD,
+            filename=Path(filename).name,
+            data=data,
+            source_hash=importer.source_hash(data),
+            base_version_id=cls.live_version_id,
+        )
+    return mapping.question(upload_id, unsure.row, unsure.columns, "", lang)
+
+
+async def map_column(
+    db: Database, person: Person, rest: str, *, now: dt.datetime, lang: str
+) -> Reply:
+    """One answer of the column mapping (``map:<id>:<answers>``): the next question, or,
+    after the last, the mapping remembered for the class and the usual preview."""
+    parsed = mapping.parse(rest)
+    row = await store.get(db, parsed[0]) if parsed else None
+    if parsed is None or row is None or row.state != "pending" or row.person_id != person.id:
+        return _closed(lang)
+    cls = await classes.get_class_by_code(db, row.class_code)
+    if cls is None or row.data is None:
+        return _closed(lang)
+    await permissions.require(db, person, cls.id, ORGANISERS)
+    if row.expired(now):
+        await store.close(db, row.id, "expired", now)
+        with use_lang(lang):
+            return Reply.text(_expired_text(row))
+    answers = parsed[1]
+    try:
+        await importer.preview(db, row.data, row.filename, class_code=cls.code)
+        columns: mapping.Columns = ()
+    except NeedsMapping as unsure:
+        if not mapping.finished(answers):
+            return mapping.question(row.id, unsure.row, unsure.columns, answers, lang)
+        columns = unsure.columns
+    except ScheduleProblems:
+        columns = ()
+    if columns:
+        await column_maps.remember(db, cls.id, mapping.chosen(columns, answers), now)
+    await store.close(db, row.id, "cancelled", now)  # the preview below stages it afresh
+    return await stage_file(
+        db, person, row.data, row.filename, now=now, lang=lang, class_code=cls.code
     )
 
 

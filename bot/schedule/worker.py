@@ -25,7 +25,7 @@ from bot.domain import Schedule
 from bot.i18n import N_
 from bot.schedule.check import build_schedule
 from bot.schedule.problems import Problem, ScheduleProblems
-from bot.schedule.programme import read_upload
+from bot.schedule.programme import NeedsMapping, read_upload
 from bot.schedule.read import RawFile
 
 TIME_LIMIT = 60.0
@@ -49,6 +49,8 @@ class Outcome:
     raw: RawFile | None
     schedule: Schedule | None
     problems: tuple[Problem, ...] = ()
+    header: tuple[int, tuple[tuple[str, str], ...]] | None = None
+    """For a table whose columns were not recognised: its header row and columns."""
 
 
 def _limit_memory() -> None:
@@ -60,14 +62,16 @@ def _limit_memory() -> None:
         pass
 
 
-def job(data: bytes, filename: str, base: Schedule | None) -> Outcome:
+def job(
+    data: bytes, filename: str, base: Schedule | None, headers: dict[str, str] | None = None
+) -> Outcome:
     """Read and check a file; problems are returned, never raised.
 
     A sessions-only file naming another class than ``base`` comes back unchecked:
     the caller loads that class and calls :func:`check_job`.
     """
     try:
-        raw = read_upload(data, filename, base)
+        raw = read_upload(data, filename, base, headers)
         if not raw.partial:
             return Outcome(raw, build_schedule(raw, None))
         code_cell = raw.cls.cells.get("code") if raw.cls else None
@@ -75,6 +79,8 @@ def job(data: bytes, filename: str, base: Schedule | None) -> Outcome:
         if code and (base is None or base.cls.code.casefold() != code):
             return Outcome(raw, None)
         return Outcome(raw, build_schedule(raw, base))
+    except NeedsMapping as unsure:
+        return Outcome(None, None, unsure.problems, (unsure.row, unsure.columns))
     except ScheduleProblems as refused:
         return Outcome(None, None, refused.problems)
     except MemoryError:
@@ -152,6 +158,8 @@ async def run(fn: Any, *args: Any) -> Outcome:
         if pool is not None:
             _discard(pool)
         raise ScheduleProblems([_too_big()]) from None
+    if outcome.header is not None:
+        raise NeedsMapping(outcome.problems, *outcome.header)
     if outcome.problems:
         raise ScheduleProblems(outcome.problems)
     return outcome

@@ -34,7 +34,7 @@ from bot.telegram.render import edit_reply
 AWAITING = "admin:awaiting_upload"
 """chat_data key: (kind, asked at): the next document is an upload or a new class's workbook."""
 
-BUTTONS = r"^(upl|inv|exp):"
+BUTTONS = r"^(upl|inv|exp|map):"
 
 
 def refused() -> Reply:
@@ -288,6 +288,8 @@ async def _tap(context: BotContext, data: str) -> tuple[Reply, int | None]:
             applied = await uploads.confirm(db, person, int(parts[1]), now=now, lang=lang)
             return applied.reply, applied.class_id
         return await uploads.cancel(db, person, int(parts[1]), now=now, lang=lang), None
+    if prefix == "map":  # an answer of the column mapping (issue 12)
+        return await uploads.map_column(db, person, rest, now=now, lang=lang), None
     if prefix == "exp" and len(parts) == 2 and parts[0].isdigit():
         cls = await classes.get_class(db, int(parts[0]))
         if cls is not None:

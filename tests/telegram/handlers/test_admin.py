@@ -430,3 +430,49 @@ async def test_an_empty_file_is_confirmed_only_by_a_cancel_all_button(
     preview = request_recorder.messages(ADMIN)[-1]
     label, action = preview.buttons[0][0]
     assert label.startswith("⚠") and "5" in label and action.startswith("upl:ok:")
+
+
+def _odd_programme(start: str = "08:00-11:00") -> bytes:
+    from tests.helpers.programmes import book
+
+    rows = [
+        ["LỊCH HỌC"],
+        ["Hôm", "Lúc", "Việc", "Ai", "Chỗ"],
+        ["15/07/2024", start, "Chuyên đề 1: Xây dựng Đảng", "TS A", "Hội trường"],
+        ["16/07/2024", "14:00-17:00", "Tham quan Bảo tàng", None, None],
+    ]
+    return book(rows)
+
+
+async def test_unrecognised_columns_are_mapped_with_buttons_and_remembered_for_the_class(
+    app: BotApp, db: Database, request_recorder: RecordingRequest, world: World
+) -> None:
+    await send_file(app, request_recorder, ADMIN, "odd.xlsx", _odd_programme())
+    asked = request_recorder.messages(ADMIN)[-1]
+    labels = [b[0] for row in asked.buttons for b in row]
+    assert labels == ["A (Hôm)", "B (Lúc)", "C (Việc)", "D (Ai)", "E (Chỗ)"]  # the date: required
+    assert "row 2" in asked.text or "dòng 2" in asked.text
+
+    async def tap(label: str) -> list[tuple[str, str]]:
+        edits = request_recorder.sent("editMessageText", ADMIN)
+        current = edits[-1] if edits else asked
+        action = next(a for row in current.buttons for (lbl, a) in row if lbl.endswith(label))
+        await feed(app, callback_update(action, user_id=ADMIN, language_code="vi"))
+        latest = request_recorder.sent("editMessageText", ADMIN)[-1]
+        return [b for row in latest.buttons for b in row]
+
+    await tap("A (Hôm)")  # date
+    await tap("B (Lúc)")  # time
+    await tap("không có")  # part of the day: none
+    after_content = await tap("C (Việc)")  # content
+    assert any(a.endswith(".") for _, a in after_content)  # "preview now" from here on
+    await tap("D (Ai)")  # lecturer
+    await tap("E (Chỗ)")  # venue
+    final = await tap("không có")  # notes: none → the preview
+    assert final[0][1].startswith("upl:ok:")
+    await feed(app, callback_update(final[0][1], user_id=ADMIN, language_code="vi"))
+    assert "phiên bản 3" in request_recorder.sent("editMessageText", ADMIN)[-1].text
+    # the next upload of that class is read with the remembered columns, straight to a preview
+    await send_file(app, request_recorder, ADMIN, "odd2.xlsx", _odd_programme("08:30-11:00"))
+    preview = request_recorder.messages(ADMIN)[-1]
+    assert preview.buttons[0][0][1].startswith("upl:ok:") and "1 buổi đổi giờ" in preview.text
