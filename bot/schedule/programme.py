@@ -510,7 +510,11 @@ def read_sheet_rows(
     kept = {i: n for i, n in mapping.items() if n not in ("skip", "audience")}
     out.problems.extend(duplicate_columns(sheet.title, header, kept, number))
     out.finish()
-    return _Reader(sheet, base, out, header, kept).read(header_at)
+    raw = _Reader(sheet, base, out, header, kept).read(header_at)
+    raw.heading = [
+        " ".join(as_text(v).split()) for _, values in sheet.rows[:header_at] for v in values if v
+    ]
+    return raw
 
 
 class _Reader:

@@ -111,6 +111,8 @@ class RawFile:
     """'template' (our columns) or 'programme' (the organiser's own layout)."""
     topics_found: dict[int, str] = field(default_factory=dict)
     """Topics a programme names in its content ("Chuyên đề 3: …"): number → title."""
+    heading: list[str] = field(default_factory=list)
+    """A programme's title block, the lines above its table (to suggest a class name)."""
 
 
 def file_format(filename: str) -> str | None:

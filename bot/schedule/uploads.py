@@ -35,7 +35,7 @@ from bot.schedule.preview import (
     problems_reply,
 )
 from bot.schedule.problems import Problem, ScheduleProblems
-from bot.schedule.programme import NeedsMapping
+from bot.schedule.programme import NO_CLASS, NeedsMapping
 from bot.store import audit, classes, column_maps, outbox, people, versions
 from bot.store import pending_uploads as store
 from bot.store.database import Database
@@ -50,6 +50,7 @@ __all__ = [
     "ORGANISERS",
     "UPLOAD_TIMEOUT",
     "Applied",
+    "NeedsClassDetails",
     "UploadRefused",
     "cancel",
     "check_document",
@@ -59,6 +60,10 @@ __all__ = [
     "stage_file",
     "stage_rollback",
 ]
+
+
+class NeedsClassDetails(Exception):
+    """A new class from a programme without class details: ask for them in the chat."""
 
 
 class UploadRefused(Exception):
@@ -144,6 +149,7 @@ async def stage_file(
     """Validate an uploaded file and stage it; raises Forbidden or :class:`UploadRefused`."""
     if new_class:
         permissions.require_admin(person)
+        class_code = None  # a new class's details come from the file (or are asked for)
     try:
         found = await importer.preview(db, data, filename, class_code=class_code)
     except NeedsMapping as unsure:
@@ -153,6 +159,8 @@ async def stage_file(
         await permissions.require(db, person, cls.id, ORGANISERS)
         return await _ask_mapping(db, person, cls, unsure, data, filename, now, lang)
     except ScheduleProblems as error:
+        if new_class and error.problems and error.problems[0].message == NO_CLASS:
+            raise NeedsClassDetails from None
         raise UploadRefused(problems_reply(error, lang)) from None
     code = found.schedule.cls.code
     cls = await classes.get_class_by_code(db, code)

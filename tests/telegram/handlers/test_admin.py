@@ -476,3 +476,41 @@ async def test_unrecognised_columns_are_mapped_with_buttons_and_remembered_for_t
     await send_file(app, request_recorder, ADMIN, "odd2.xlsx", _odd_programme("08:30-11:00"))
     preview = request_recorder.messages(ADMIN)[-1]
     assert preview.buttons[0][0][1].startswith("upl:ok:") and "1 buổi đổi giờ" in preview.text
+
+
+async def test_newclass_with_a_programme_asks_the_class_details_in_the_chat(
+    app: BotApp, db: Database, request_recorder: RecordingRequest, world: World
+) -> None:
+    from tests.helpers.programmes import vi_merged_dates
+
+    await send_file(app, request_recorder, ADMIN, "lich.xlsx", vi_merged_dates(), "/newclass")
+    assert "VTE-HN-2024" in last_text(request_recorder, ADMIN)  # the code is asked first
+    await say(app, ADMIN, "bad code!")
+    assert "2" in last_text(request_recorder, ADMIN) and "40" in last_text(request_recorder, ADMIN)
+    await say(app, ADMIN, "vte-hn-07")
+    name_question = request_recorder.messages(ADMIN)[-1]
+    suggested, action = name_question.buttons[0][0]
+    assert suggested.startswith("Lớp bồi dưỡng cán bộ thành phố Viêng Chăn")
+    await feed(app, callback_update(action, user_id=ADMIN, language_code="vi"))
+    days = request_recorder.sent("editMessageText", ADMIN)[-1]
+    assert days.buttons[0][0][0] == "15/07/2024 – 16/07/2024"
+    await say(app, ADMIN, "15/07/2024 - 26/07/2024")
+    zones = request_recorder.messages(ADMIN)[-1]
+    await feed(app, callback_update(zones.buttons[0][0][1], user_id=ADMIN, language_code="vi"))
+    langs = request_recorder.sent("editMessageText", ADMIN)[-1]
+    assert langs.buttons[0][0][0] == "Tiếng Việt"  # guessed from the programme's script
+    await feed(app, callback_update(langs.buttons[0][0][1], user_id=ADMIN, language_code="vi"))
+    preview = request_recorder.sent("editMessageText", ADMIN)[-1]
+    assert "VTE-HN-07" in preview.text and preview.buttons[0][0][1].startswith("upl:ok:")
+    await feed(app, callback_update(preview.buttons[0][0][1], user_id=ADMIN, language_code="vi"))
+    made = await classes.get_class_by_code(db, "VTE-HN-07")
+    assert made is not None and made.timezone == "Asia/Ho_Chi_Minh"
+    assert (made.first_day, made.last_day, made.default_lang) == (
+        dt.date(2024, 7, 15),
+        dt.date(2024, 7, 26),
+        "vi",
+    )
+    assert len(await classes.sessions_on(db, made, dt.date(2024, 7, 15))) == 4
+    # the questions are over: plain words reach the assistant again
+    await say(app, ADMIN, "lịch hôm nay")
+    assert "2 đến 40" not in last_text(request_recorder, ADMIN)
