@@ -211,3 +211,60 @@ def test_any_cell_text_never_breaks_the_readers(text: str) -> None:
     kind_of(text)
     departure_in(text)
     header_field(text)
+
+
+HEADERS = [
+    ("Ngày", "date"),
+    ("Buổi", "part"),
+    ("Thời gian", "time"),
+    ("Nội dung", "content"),
+    ("Báo cáo viên", "lecturer"),
+    ("Địa điểm", "venue"),
+    ("Ghi chú", "notes"),
+    ("Chủ trì / Báo cáo viên", "lecturer"),
+    ("Thành phần", "audience"),
+    ("ວັນທີ", "date"),
+    ("ເນື້ອໃນ", "content"),
+    ("ຜູ້ບັນຍາຍ", "lecturer"),
+]
+
+
+def _bare(text: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    pair=st.sampled_from(HEADERS),
+    form=st.sampled_from(["NFC", "NFD"]),
+    bare=st.booleans(),
+    case=st.sampled_from([str.upper, str.lower, str.title, str]),
+    pad=st.sampled_from(["", " ", "\u200b", "\n", " :"]),
+)
+def test_headers_match_whatever_their_diacritics_case_and_form(
+    pair: tuple[str, str], form: str, bare: bool, case: object, pad: str
+) -> None:
+    import unicodedata
+
+    from bot.schedule.values import clean_text
+
+    text, name = pair
+    written = case(_bare(text) if bare else text)  # type: ignore[operator]
+    written = unicodedata.normalize(form, written) + pad
+    assert header_field(clean_text(written)) == name
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=30))
+def test_clean_text_is_nfc_idempotent_and_without_zero_width(text: str) -> None:
+    import unicodedata
+
+    from bot.schedule.values import INVISIBLE, clean_text
+
+    once = clean_text(text)
+    assert clean_text(once) == once
+    assert unicodedata.is_normalized("NFC", once) or "\u0ecd\u0eb2" in text
+    assert not any(ord(c) in INVISIBLE for c in once)
