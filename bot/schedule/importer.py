@@ -140,10 +140,11 @@ async def parse_file(
     headers = None
     if class_code and (cls := await get_class_by_code(db, class_code)) is not None:
         headers = await column_maps.headers_for(db, cls.id) or None
-    outcome = await worker.run(worker.job, data, filename, hint, headers)
-    raw = outcome.raw
-    assert raw is not None
-    if outcome.schedule is None:
+    packed_hint = worker.pack(hint) if hint is not None else None
+    outcome = await worker.run(worker.job, data, filename, packed_hint, headers)
+    if outcome.packed is None:
+        raw = outcome.raw
+        assert raw is not None
         code_cell = raw.cls.cells.get("code") if raw.cls else None
         code = as_text(code_cell.value) if code_cell else class_code
         base = await live_schedule(db, code) if code else None
@@ -157,10 +158,10 @@ async def parse_file(
                     )
                 ]
             )
-        outcome = await worker.run(worker.check_job, raw, base)
+        outcome = await worker.run(worker.check_job, raw, worker.pack(base))
     schedule = outcome.schedule
     assert schedule is not None
-    return Parsed(schedule, tuple(raw.notes), raw.layout)
+    return Parsed(schedule, outcome.notes, outcome.layout)
 
 
 async def parse_schedule(

@@ -34,12 +34,20 @@ _LAO_AM = ("\u0ecd\u0eb2", "\u0eb3")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+_INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+
 def clean_text(text: str) -> str:
     """Text as stored and compared: NFC, no zero-width characters, no outer spaces."""
     if text.isascii():
         return text.strip()
-    text = unicodedata.normalize("NFC", text.translate(INVISIBLE))
-    return text.replace(*_LAO_AM).strip()
+    if _INVISIBLE_RE.search(text):
+        text = _INVISIBLE_RE.sub("", text)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if _LAO_AM[0] in text:
+        text = text.replace(*_LAO_AM)
+    return text.strip()
 
 
 def control_char(text: str) -> str | None:
