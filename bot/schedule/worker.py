@@ -153,6 +153,8 @@ def _too_slow() -> Problem:
 
 _pool: concurrent.futures.ProcessPoolExecutor | None = None
 _use_threads = False
+_worked = False
+"""A worker process has finished a job: a broken pool is then the job's fault (memory)."""
 
 
 def _executor() -> concurrent.futures.ProcessPoolExecutor | None:
@@ -189,6 +191,7 @@ def use_threads(on: bool = True) -> None:
 
 async def run(fn: Any, *args: Any) -> Outcome:
     """``fn(*args)`` in the worker, within :data:`TIME_LIMIT`; raises :class:`ScheduleProblems`."""
+    global _use_threads, _worked
     loop = asyncio.get_running_loop()
     pool = _executor()
     try:
@@ -196,13 +199,17 @@ async def run(fn: Any, *args: Any) -> Outcome:
             outcome: Outcome = await asyncio.wait_for(asyncio.to_thread(fn, *args), TIME_LIMIT)
         else:
             outcome = await asyncio.wait_for(loop.run_in_executor(pool, fn, *args), TIME_LIMIT)
+            _worked = True
     except TimeoutError:
         if pool is not None:
             _discard(pool)
         raise ScheduleProblems([_too_slow()]) from None
-    except concurrent.futures.process.BrokenProcessPool:
+    except (concurrent.futures.process.BrokenProcessPool, OSError):
         if pool is not None:
             _discard(pool)
+        if not _worked:  # no process could ever run here (a sandbox): use a thread instead
+            _use_threads = True
+            return await run(fn, *args)
         raise ScheduleProblems([_too_big()]) from None
     if outcome.header is not None:
         raise NeedsMapping(outcome.problems, *outcome.header)
