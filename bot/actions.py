@@ -1,7 +1,9 @@
 """A channel-neutral router for button actions (Telegram callback data, Zalo numbered replies).
 
 A button's action is a short string with a fixed prefix, e.g.
-``day:3:2024-07-16``, ``lang:lo``, ``class:3``, ``ack:12``. Each service
+``day:3:2024-07-16``, ``lang:lo``, ``class:3``, ``ack:12``, whose shape is
+checked by the one strict parser, :func:`bot.buttons.parse`, before any
+handler runs: data it does not accept is "no longer active". Each service
 registers a handler for its prefix with :func:`register`; every channel calls
 :func:`dispatch` when a button is tapped. A handler gets the context and the
 action's text after the prefix and returns an :class:`ActionResult`:
@@ -21,6 +23,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from bot import buttons
 from bot.domain import Channel, Person
 from bot.i18n import _, use_lang
 from bot.replies import Reply
@@ -40,6 +43,8 @@ class ActionContext:
     channel: Channel
     group_class_id: int | None = None
     """The class of the group chat the button was tapped in, if any."""
+    private: bool = True
+    """Tapped in a private chat (a group's taps are read by everyone there)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +54,8 @@ class ActionResult:
     replies: list[Reply] = field(default_factory=list)
     replace: bool = False
     toast: str | None = None
+    alert: bool = False
+    """Show the toast as an alert the tapper must dismiss (a refusal, someone else's button)."""
 
 
 ActionHandler = Callable[[ActionContext, str], Awaitable[ActionResult]]
@@ -61,6 +68,14 @@ ACTION_MODULES: list[str] = [
     "bot.reminders.rollcall",
     "bot.reminders.settings",
     "bot.announcements.status",
+    "bot.agenda.briefs",  # visit:<class>:<session>, a visit's full card (issue 15)
+    "bot.pocket.actions",  # issue 18: roster, materials, the week as a picture (pk*:)
+    # Issue 17: sign-in and the register ("att:"), ratings ("rate:"), the evaluation form
+    # ("ev:"), results and questions sheets ("sheet:").
+    "bot.attendance.register",
+    "bot.evaluation.ratings",
+    "bot.evaluation.form",
+    "bot.evaluation.uploads",
     # Add the module that registers your prefix here (announcements: "ack:", roll call: "checkin:").
 ]
 
@@ -72,6 +87,8 @@ def register(prefix: str, handler: ActionHandler) -> None:
     """Route actions starting with ``prefix`` (which must end with ':') to ``handler``."""
     if not prefix.endswith(":"):
         raise ValueError(f"action prefix must end with ':': {prefix!r}")
+    if prefix[:-1] not in buttons.prefixes():
+        raise ValueError(f"action prefix {prefix!r} has no pattern in bot.buttons.PATTERNS")
     existing = _handlers.get(prefix)
     if existing is not None and existing is not handler:
         raise ValueError(f"action prefix {prefix!r} is already registered")
@@ -102,10 +119,10 @@ def expired() -> ActionResult:
 async def dispatch(ctx: ActionContext, action: str) -> ActionResult:
     """Run the handler registered for ``action``'s prefix, in the language ``ctx.lang``."""
     load_modules()
-    prefix, sep, rest = action.partition(":")
-    handler = _handlers.get(prefix + ":") if sep else None
+    parsed = buttons.parse(action)
+    handler = _handlers.get(parsed.prefix + ":") if parsed else None
     with use_lang(ctx.lang):
-        if handler is None:
+        if parsed is None or handler is None:
             log.info("event=unknown_action action=%r", action[:64])
             return expired()
-        return await handler(ctx, rest)
+        return await handler(ctx, parsed.rest)

@@ -35,9 +35,11 @@ class Settings:
     ack_reminder_minutes: float = 30.0
     """Minutes after an announcement that asks for confirmation before non-confirmers are
     reminded once."""
+    announcements_per_hour: int = 20
+    """How many announcements one person may send per hour (0: no cap)."""
     paid_broadcast: bool = False
     zalo_bot_token: str = field(default="", repr=False)
-    zalo_api_url: str = "https://bot-api.zapps.me"
+    zalo_api_url: str = "https://bot-api.zaloplatforms.com"
     zalo_webhook_secret: str = field(default="", repr=False)
     zalo_webhook_url: str = ""
     zalo_webhook_port: int = 8444
@@ -61,9 +63,10 @@ class Settings:
             admin_ids=_ints(env.get("ADMIN_IDS", "")),
             change_notice_minutes=float(env.get("CHANGE_NOTICE_MINUTES", "5")),
             ack_reminder_minutes=float(env.get("ACK_REMINDER_MINUTES", "30")),
+            announcements_per_hour=int(env.get("ANNOUNCEMENTS_PER_HOUR", "20")),
             paid_broadcast=_flag(env.get("PAID_BROADCAST")),
             zalo_bot_token=env.get("ZALO_BOT_TOKEN", ""),
-            zalo_api_url=env.get("ZALO_API_URL", "https://bot-api.zapps.me"),
+            zalo_api_url=env.get("ZALO_API_URL", "https://bot-api.zaloplatforms.com"),
             zalo_webhook_secret=env.get("ZALO_WEBHOOK_SECRET", ""),
             zalo_webhook_url=env.get("ZALO_WEBHOOK_URL", ""),
             zalo_webhook_port=int(env.get("ZALO_WEBHOOK_PORT", "8444")),

@@ -60,6 +60,8 @@ class Reply:
     document: Document | None = None
     media: tuple[str, str] | None = field(default=None)
     """A channel file reference to re-send: (kind, file_id), e.g. ("photo", "AgAD...")."""
+    picture: Document | None = None
+    """An image made by the bot (the week as a picture), sent as a photo."""
 
     @classmethod
     def text(cls, *lines: str, title: str | None = None) -> Reply:
@@ -95,6 +97,9 @@ def _encode(reply: Reply) -> dict[str, Any]:
         out["document"] = [doc.filename, base64.b64encode(doc.content).decode(), doc.caption]
     if reply.media:
         out["media"] = list(reply.media)
+    if reply.picture:
+        pic = reply.picture
+        out["picture"] = [pic.filename, base64.b64encode(pic.content).decode(), pic.caption]
     return out
 
 
@@ -109,4 +114,15 @@ def _decode(data: dict[str, Any]) -> Reply:
         name, content, caption = data["document"]
         document = Document(name, base64.b64decode(content), caption)
     media = (data["media"][0], data["media"][1]) if "media" in data else None
-    return Reply(blocks=blocks, buttons=buttons, location=location, document=document, media=media)
+    picture = None
+    if "picture" in data:
+        name, content, caption = data["picture"]
+        picture = Document(name, base64.b64decode(content), caption)
+    return Reply(
+        blocks=blocks,
+        buttons=buttons,
+        location=location,
+        document=document,
+        media=media,
+        picture=picture,
+    )

@@ -18,6 +18,7 @@ from babel import dates as babel_dates
 
 from bot.domain import Localized, Session, SessionKind, Topic, TrainingClass, pick
 from bot.i18n import (
+    N_,
     _,
     babel_locale,
     current_lang,
@@ -27,6 +28,7 @@ from bot.i18n import (
     use_lang,
 )
 from bot.replies import Block, Location, Reply
+from bot.store.contacts import SessionExtra
 
 INDENT = "   "
 """Detail lines under a session line."""
@@ -53,11 +55,25 @@ def _clock(value: dt.time, lang: str) -> str:
 
 @functools.lru_cache(maxsize=8192)
 def _day(day: dt.date, lang: str, short: bool) -> str:
+    if short and lang == "vi":
+        # As Vietnamese trainees write a day: "T4 17/7", "CN 21/7".
+        weekday = "CN" if day.weekday() == 6 else f"T{day.weekday() + 2}"
+        return f"{weekday} {day.day}/{day.month}"
     return format_day_short(day, lang) if short else format_day(day, lang)
 
 
 @functools.lru_cache(maxsize=4096)
 def _range(first: dt.date, last: dt.date, lang: str) -> str:
+    if lang == "lo":
+        # Babel's Lao interval is numeric ("15/07/2024 – 21/07/2024"); the day headers
+        # spell the month out, and so does the week's: "15 – 21 ກໍລະກົດ 2024".
+        months = babel_dates.get_month_names("wide", locale=babel_locale(lang))
+        end = f"{last.day} {months[last.month]} {last.year}"
+        if (first.year, first.month) == (last.year, last.month):
+            return f"{first.day} – {end}"
+        if first.year == last.year:
+            return f"{first.day} {months[first.month]} – {end}"
+        return f"{first.day} {months[first.month]} {first.year} – {end}"
     return babel_dates.format_interval(first, last, "yMMMd", locale=babel_locale(lang))
 
 
@@ -81,7 +97,7 @@ def day_text(day: dt.date) -> str:
 
 
 def short_day(day: dt.date) -> str:
-    """A compact weekday and date for buttons: 'Th 2, 15 thg 7'."""
+    """A compact weekday and date for buttons: 'T2 15/7', 'Mon, Jul 15', 'ຈັນ 15 ກ.ລ.'."""
     return _day(day, current_lang(), True)
 
 
@@ -132,6 +148,18 @@ def departure_line(cls: TrainingClass, session: Session, lang: str) -> str | Non
     return None
 
 
+COMPACT_TITLE = 64
+"""Characters of a title in one-line lists (the week); the whole title is one tap away."""
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, with '…'."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:-–")
+    return cut + "…"
+
+
 def session_lines(
     cls: TrainingClass,
     session: Session,
@@ -142,14 +170,20 @@ def session_lines(
 ) -> list[str]:
     """One session: the time span and title, then (unless compact) its details indented.
 
-    The compact form (week view) keeps only the departure line of a visit.
+    The compact form (week view) is one line; a visit's carries its bus time, not its
+    meeting point (the same for most visits, and in the day's view one tap away).
     """
     topic = topics.get(session.topic_number) if session.topic_number is not None else None
     title = session_title(cls, session, topic, lang)
-    lines = [f"{span(session)} · {mark(session.kind)}{title}"]
-    departure = departure_line(cls, session, lang) if session.kind.needs_departure else None
     if compact:
-        return lines + ([INDENT + departure] if departure else [])
+        title = shorten(title, COMPACT_TITLE)
+    lines = [f"{span(session)} · {mark(session.kind)}{title}"]
+    if compact:
+        if session.kind.needs_departure and session.departure is not None:
+            bus = _("bus {time}").format(time=clock(session.departure))
+            lines[0] += f" · {bus}"
+        return lines
+    departure = departure_line(cls, session, lang) if session.kind.needs_departure else None
     lecturer = session.lecturer or (topic.lecturer if topic else "")
     if lecturer:
         lines.append(INDENT + _("Lecturer: {name}").format(name=lecturer))
@@ -203,7 +237,7 @@ def departure_card(cls: TrainingClass, session: Session, lang: str) -> Reply:
 def bring_card(cls: TrainingClass, session: Session, lang: str) -> Reply:
     """What to bring and wear for one visit, with when it leaves."""
     with use_lang(lang):
-        lines = [day_text(session.day)]
+        lines = [day_text(session.day), venue_time_label(cls, session.day)]
         departure = departure_line(cls, session, lang)
         if departure:
             lines.append(departure)
@@ -265,3 +299,21 @@ def format_duration(delta: dt.timedelta) -> str:
     else:
         text = _unit(dt.timedelta(minutes=mins), "minute")
     return text
+
+
+SPOKEN_NAMES: dict[str, str] = {"vi": N_("Vietnamese"), "lo": N_("Lao"), "en": N_("English")}
+"""Language names in the reader's language ("tiếng Lào"), for interpreters and cards."""
+
+
+def interpreter_line(cls: TrainingClass, extra: SessionExtra | None, lang: str) -> str | None:
+    """'Interpreter: Ms Khamla (into Lao)', for readers whose language is not the lecture's."""
+    if extra is None or not extra.interpreter:
+        return None
+    lecture = extra.lecture_lang or cls.default_lang
+    if lang == lecture:
+        return None
+    into = extra.interpret_into
+    if into is not None and into in SPOKEN_NAMES:
+        language = _(SPOKEN_NAMES[into])
+        return _("Interpreter: {name} (into {lang})").format(name=extra.interpreter, lang=language)
+    return _("Interpreter: {name}").format(name=extra.interpreter)

@@ -19,7 +19,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import MappingProxyType
 
 from bot import actions
+from bot.agenda import cards
 from bot.agenda.cards import (
+    COMPACT_TITLE,
     bring_card,
     clock,
     date_range,
@@ -29,6 +31,7 @@ from bot.agenda.cards import (
     meeting_card,
     session_lines,
     short_day,
+    shorten,
     text_of,
     venue_time_label,
 )
@@ -37,6 +40,8 @@ from bot.i18n import _, use_lang
 from bot.people import permissions
 from bot.replies import Block, Button, Reply
 from bot.store import classes
+from bot.store import contacts as extras_store
+from bot.store.contacts import SessionExtra
 from bot.store.database import Database
 
 __all__ = [
@@ -47,14 +52,18 @@ __all__ = [
     "day_reply",
     "day_view",
     "departure_card",
+    "ends_at",
     "meeting_view",
     "next_reply",
     "next_view",
+    "no_visits",
     "topic_reply",
     "topic_view",
     "topics_reply",
     "topics_view",
     "upcoming_visits",
+    "visits_asked",
+    "visits_list",
     "visits_view",
     "week_reply",
     "week_view",
@@ -139,6 +148,10 @@ def day_reply(
                 note = _("No sessions are scheduled on this day; the class runs {dates}.")
             else:
                 note = _("This day is outside the class dates; the class runs {dates}.")
+                nearest = min(max(day, cls.first_day), cls.last_day)
+                if nav:  # the nearest class day, one tap away
+                    label = _("Nearest class day: {day}").format(day=short_day(nearest))
+                    buttons = ((Button(label, f"day:{cls.id}:{nearest.isoformat()}"),),)
             line = note.format(dates=class_dates(cls))
             return Reply(blocks=(Block((line,), heading),), buttons=buttons)
         numbered = _by_number(topics)
@@ -164,6 +177,7 @@ async def day_view(db: Database, cls: TrainingClass, day: dt.date, lang: str) ->
         sessions = await classes.sessions_on(db, cls, day) if _in_class(cls, day) else []
         topics = await class_topics(db, cls) if any(s.topic_number for s in sessions) else {}
         found = day_reply(cls, day, sessions, topics, lang)
+        found = await annotate_day(db, cls, sessions, found, lang)
         if len(per_db) >= DAY_CACHE_SIZE:
             del per_db[next(iter(per_db))]
         per_db[key] = found
@@ -206,13 +220,18 @@ def week_reply(
         blocks = [Block((cls.title(lang), venue_time_label(cls, days[0])), heading)]
         for d in days:
             lines = [
-                line
+                session_lines(cls, s, numbered, lang, compact=True)[0]
                 for s in sessions
-                if s.day == d
-                for line in session_lines(cls, s, numbered, lang, compact=True)
+                if s.day == d and s.kind is not SessionKind.BREAK
             ]
             blocks.append(Block(tuple(lines or [_("No sessions.")]), day_text(d)))
-        return _split(blocks)
+        replies = _split(blocks)
+        # The details of a day (venues, lecturers, meeting points) are one tap away.
+        buttons = [Button(short_day(d), f"day:{cls.id}:{d.isoformat()}") for d in days]
+        rows = tuple(tuple(buttons[i : i + 4]) for i in range(0, len(buttons), 4))
+        last = replies[-1]
+        replies[-1] = Reply(blocks=last.blocks, buttons=rows)
+        return replies
 
 
 def _split(blocks: list[Block]) -> list[Reply]:
@@ -241,7 +260,7 @@ async def week_view(db: Database, cls: TrainingClass, day: dt.date, lang: str) -
     return week_reply(cls, day, sessions, topics, lang)
 
 
-def _ends_at(cls: TrainingClass, session: Session) -> dt.datetime:
+def ends_at(cls: TrainingClass, session: Session) -> dt.datetime:
     return dt.datetime.combine(session.day, session.end, tzinfo=cls.tz)
 
 
@@ -257,7 +276,7 @@ def next_reply(
         numbered = _by_number(topics)
         local = cls.local_now(now)
         shown = [s for s in sessions if s.kind is not SessionKind.BREAK]
-        current = [s for s in shown if s.starts_at(cls.tz) <= local < _ends_at(cls, s)]
+        current = [s for s in shown if s.starts_at(cls.tz) <= local < ends_at(cls, s)]
         upcoming = [s for s in shown if s.starts_at(cls.tz) > local]
         blocks: list[Block] = []
         for s in current:
@@ -389,10 +408,10 @@ async def upcoming_visits(db: Database, cls: TrainingClass, now: dt.datetime) ->
     if first > cls.last_day:
         return []
     sessions = await classes.sessions_between(db, cls, first, cls.last_day)
-    return [s for s in sessions if s.kind.needs_departure and _ends_at(cls, s) > local]
+    return [s for s in sessions if s.kind.needs_departure and ends_at(cls, s) > local]
 
 
-def _no_visits(lang: str) -> Reply:
+def no_visits(lang: str) -> Reply:
     with use_lang(lang):
         return Reply.text(_("No field visits or trips are coming up."))
 
@@ -412,8 +431,30 @@ async def visits_view(
     """
     if day is not None:
         return await _visit_cards(db, cls, now, lang, day, departure_card)
-    visits = await upcoming_visits(db, cls, now)
-    return [departure_card(cls, s, lang) for s in visits[:limit]] or [_no_visits(lang)]
+    visits = (await upcoming_visits(db, cls, now))[:limit]
+    if not visits:
+        return [no_visits(lang)]
+    if len(visits) == 1:
+        return [departure_card(cls, visits[0], lang)]
+    return [visits_list(cls, visits, lang)]
+
+
+def visits_list(cls: TrainingClass, visits: Sequence[Session], lang: str) -> Reply:
+    """Upcoming visits, one line each (day, bus time, title); each full card one tap away."""
+    with use_lang(lang):
+        lines: list[str] = []
+        buttons: list[Button] = []
+        for s in visits:
+            leaves = s.departure or s.start
+            title = shorten(text_of(cls, s.title, lang), COMPACT_TITLE)
+            lines.append(f"{short_day(s.day)} · {clock(leaves)} · {title}")
+            buttons.append(Button(f"🚌 {short_day(s.day)}", f"visit:{cls.id}:{s.key}"))
+        rows = tuple(tuple(buttons[i : i + 3]) for i in range(0, len(buttons), 3))
+        blocks = (
+            Block(tuple(lines), _("Field visits and trips")),
+            Block((_("Times are bus departures."), venue_time_label(cls, visits[0].day))),
+        )
+        return Reply(blocks=blocks, buttons=rows)
 
 
 def _next_departure(cls: TrainingClass, visits: Sequence[Session], now: dt.datetime) -> Session:
@@ -425,7 +466,7 @@ def _next_departure(cls: TrainingClass, visits: Sequence[Session], now: dt.datet
     return visits[0]
 
 
-async def _visits_asked(
+async def visits_asked(
     db: Database, cls: TrainingClass, now: dt.datetime, lang: str, day: dt.date | None
 ) -> tuple[list[Session], Reply | None]:
     """The visits a bring or meeting question is about, and a note to put before them.
@@ -458,9 +499,9 @@ async def _visit_cards(
     card: Callable[[TrainingClass, Session, str], Reply],
 ) -> list[Reply]:
     """``card`` of each visit a question is about (see :func:`_visits_asked`)."""
-    visits, note = await _visits_asked(db, cls, now, lang, day)
+    visits, note = await visits_asked(db, cls, now, lang, day)
     if not visits and note is None:
-        return [_no_visits(lang)]
+        return [no_visits(lang)]
     return ([note] if note else []) + [card(cls, s, lang) for s in visits]
 
 
@@ -497,3 +538,64 @@ async def _day(ctx: actions.ActionContext, rest: str) -> actions.ActionResult:
 
 
 actions.register("day:", _day)
+
+
+async def annotate_day(
+    db: Database, cls: TrainingClass, sessions: list[Session], reply: Reply, lang: str
+) -> Reply:
+    """The day view with each session's interpreter line, for readers who need it.
+
+    The day view has one block per session after its heading block, in order.
+    """
+    extras = await extras_store.session_extras(db, cls.id)
+    if not extras or len(reply.blocks) != len(sessions) + 1:
+        return reply
+    return _with_interpreters(cls, sessions, reply, extras, lang)
+
+
+def _with_interpreters(
+    cls: TrainingClass,
+    sessions: list[Session],
+    reply: Reply,
+    extras: Mapping[str, SessionExtra],
+    lang: str,
+) -> Reply:
+    blocks = [reply.blocks[0]]
+    changed = False
+    with use_lang(lang):
+        for session, block in zip(sessions, reply.blocks[1:], strict=True):
+            line = cards.interpreter_line(cls, extras.get(session.key), lang)
+            if line:
+                changed = True
+                block = Block((*block.lines, cards.INDENT + line), block.title)
+            blocks.append(block)
+    if not changed:
+        return reply
+    return Reply(
+        blocks=tuple(blocks), buttons=reply.buttons, location=reply.location, media=reply.media
+    )
+
+
+def picture_button(cls: TrainingClass, day: dt.date, lang: str) -> Button:
+    monday = day - dt.timedelta(days=day.weekday())
+    with use_lang(lang):
+        return Button(_("🖼 Picture"), f"pkw:{cls.id}:{monday.isoformat()}")
+
+
+def offer_picture(cls: TrainingClass, day: dt.date, replies: list[Reply], lang: str) -> list[Reply]:
+    """The week's replies with the picture button under the last one (after the days)."""
+    monday = day - dt.timedelta(days=day.weekday())
+    if not replies or monday > cls.last_day or monday + dt.timedelta(days=6) < cls.first_day:
+        return replies
+    last = replies[-1]
+    button = picture_button(cls, day, lang)
+    return [
+        *replies[:-1],
+        Reply(
+            blocks=last.blocks,
+            buttons=(*last.buttons, (button,)),
+            location=last.location,
+            document=last.document,
+            media=last.media,
+        ),
+    ]

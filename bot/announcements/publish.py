@@ -18,16 +18,59 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.domain import LANGS, Localized, Person, Role, localized
-from bot.i18n import N_, _, use_lang
+from bot.i18n import N_, _, ngettext, use_lang
 from bot.people import permissions
 from bot.replies import Block, Button, Reply
 from bot.store import announcements as store
-from bot.store import audit, classes, outbox, people
+from bot.store import audit, classes, outbox, people, sending_caps
 from bot.store.classes import loc_from
 from bot.store.database import Database, parse_utc
 
 ACK_DELAY = dt.timedelta(minutes=30)
 """How long after an announcement non-confirmers get their one reminder."""
+CAP_WINDOW = dt.timedelta(hours=1)
+"""The window of the per-person cap (``ANNOUNCEMENTS_PER_HOUR``)."""
+
+
+class TooMany(Exception):
+    """The sender reached their cap of announcements per hour; ``wait`` says when it eases."""
+
+    def __init__(self, cap: int, wait: dt.timedelta) -> None:
+        super().__init__(f"cap of {cap} announcements per hour reached")
+        self.cap = cap
+        self.wait = wait
+
+
+def too_many_reply(exc: TooMany, lang: str) -> Reply:
+    """The clear answer past the cap."""
+    with use_lang(lang):
+        minutes = max(1, -(-int(exc.wait.total_seconds()) // 60))
+        text = ngettext(
+            "Not sent: you have sent {cap} announcements in the last hour, the most allowed. "
+            "You can send the next one in {n} minute.",
+            "Not sent: you have sent {cap} announcements in the last hour, the most allowed. "
+            "You can send the next one in {n} minutes.",
+            minutes,
+        )
+        return Reply.text(text.format(cap=exc.cap, n=minutes))
+
+
+async def audience_size(db: Database, sender: Person, class_id: int, audience: Audience) -> int:
+    """How many people an announcement would reach (for the preview); the sender must
+    manage the class now, as for :func:`create` (raises ``Forbidden``)."""
+    await permissions.require(db, sender, class_id, permissions.MANAGERS)
+    members = await people.class_members(db, class_id, audience.roles)
+    return sum(1 for m in members if m.person.id != sender.id)
+
+
+async def check_cap(db: Database, sender: Person, now: dt.datetime, per_hour: int) -> None:
+    """Raise :class:`TooMany` when ``sender`` already sent ``per_hour`` in the last hour."""
+    if per_hour <= 0:
+        return
+    recent_sends = await sending_caps.announcements_since(db, sender.id, now - CAP_WINDOW)
+    if len(recent_sends) >= per_hour:
+        oldest = recent_sends[len(recent_sends) - per_hour]
+        raise TooMany(per_hour, oldest + CAP_WINDOW - now)
 
 
 class Audience(StrEnum):
@@ -58,6 +101,21 @@ _AUDIENCE_LABELS = {
 
 class EmptyAnnouncement(ValueError):
     """An announcement needs some text or a file."""
+
+
+class NoRecipients(ValueError):
+    """Nobody in the chosen audience would receive it (the sender is left out)."""
+
+
+def no_recipients_reply(lang: str) -> Reply:
+    """The answer to a Send that would reach nobody: nothing is stored or sent."""
+    with use_lang(lang):
+        return Reply.text(
+            _(
+                "Nobody would receive this announcement: apart from you, no one in this "
+                "audience has joined the class yet. Nothing was sent."
+            )
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +166,8 @@ def render(ann: Announcement, lang: str, class_title: str, sender_name: str) -> 
         blocks = (head, *body_blocks(ann.body, lang))
         buttons: tuple[tuple[Button, ...], ...] = ()
         if ann.needs_ack:
-            blocks += (Block(lines=(_("Please tap “Received” to confirm you have read this."),)),)
+            confirm = _("Please confirm with “Received” that you have read this.")
+            blocks += (Block(lines=(confirm,)),)
             buttons = ((Button(_("✅ Received"), f"ack:{ann.id}"),),)
     return Reply(blocks=blocks, buttons=buttons, media=ann.media)
 
@@ -120,9 +179,16 @@ async def create(
     now: dt.datetime,
     *,
     ack_delay: dt.timedelta = ACK_DELAY,
+    per_hour: int = 0,
 ) -> tuple[Announcement, int]:
-    """Store and queue an announcement; returns it and how many recipients it was queued for."""
+    """Store and queue an announcement; returns it and how many recipients it was queued for.
+
+    ``per_hour``: the sender's cap of announcements per hour (0: none); past it,
+    :class:`TooMany` is raised and nothing is stored. An audience with nobody in it
+    but the sender raises :class:`NoRecipients` (nothing stored either).
+    """
     await permissions.require(db, sender, draft.class_id, permissions.MANAGERS)
+    await check_cap(db, sender, now, per_hour)
     body = localized(draft.body)
     if not body and draft.media is None:
         raise EmptyAnnouncement
@@ -133,6 +199,8 @@ async def create(
         for m in await people.class_members(db, draft.class_id, draft.audience.roles)
         if m.person.id != sender.id
     ]
+    if not members:
+        raise NoRecipients
     reminder_at = now + ack_delay if draft.needs_ack else None
     async with db.transaction():
         announcement_id = await store.insert(

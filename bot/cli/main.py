@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 from bot.cli import catalogs
+from bot.cli import closing as cli_closing
 from bot.cli import schedule as cli_schedule
 from bot.config import Settings
 from bot.domain import LANGS
@@ -77,7 +78,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from bot.telegram import terminal
 
     logs.configure("WARNING", [settings.bot_token])
-    return asyncio.run(terminal.chat(settings, today=_today(args)))
+    return asyncio.run(terminal.chat(settings, today=_today(args), lang=args.chat_lang))
 
 
 def _cmd_invite(args: argparse.Namespace) -> int:
@@ -160,8 +161,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--lang",
         choices=LANGS,
-        default=os.environ.get("CLASSBOT_LANG", "vi"),
-        help="language of messages for people",
+        default=None,
+        help="language of messages for people (default: $CLASSBOT_LANG, else Vietnamese; "
+        "the terminal chat: $CLASSBOT_LANG, else the terminal's, else English)",
     )
     sub = parser.add_subparsers(dest="command")
 
@@ -171,6 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_cmd_i18n)
 
     cli_schedule.add_commands(sub)  # import, classes, agenda, export, template, backup
+    cli_closing.add_command(sub)  # closing CLASS: the closing pack (issue 17)
 
     for name, demo, text in (
         ("run", False, "run the bot (the terminal chat when BOT_TOKEN is not set); the default"),
@@ -178,6 +181,10 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         p = sub.add_parser(name, help=text)
         p.add_argument("--today", help="the demo's date (YYYY-MM-DD); default $CLASSBOT_TODAY")
+        # "classbot demo --lang en" as well as "classbot --lang en demo".
+        p.add_argument(
+            "--lang", choices=LANGS, default=argparse.SUPPRESS, help="the chat's language"
+        )
         p.set_defaults(handler=_cmd_run, demo=demo)
     parser.set_defaults(handler=_cmd_run)
 
@@ -204,6 +211,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.chat_lang = args.lang  # None unless --lang was given (the terminal chat decides)
+    env_lang = os.environ.get("CLASSBOT_LANG")
+    args.lang = args.lang or (env_lang if env_lang in LANGS else "vi")
     set_lang(args.lang)
     settings = Settings.from_env()
     if args.db == "classbot.db" and settings.db_path != "classbot.db":
@@ -212,4 +222,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help()
         return 2
-    return handler(args)
+    try:
+        code = handler(args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # "classbot agenda … | head": the reader left; stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    return code

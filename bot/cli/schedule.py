@@ -23,6 +23,7 @@ from bot.schedule.ics import to_ics
 from bot.schedule.problems import ScheduleProblems
 from bot.schedule.write import template_xlsx, to_csv, to_text, to_xlsx
 from bot.store import Database, classes
+from bot.store.database import write_private
 from bot.store.versions import list_versions, load_version
 
 EXPORTERS: dict[str, Callable[[Schedule], bytes]] = {
@@ -189,7 +190,7 @@ def _write(data: bytes, out: str | None, binary: bool, default_name: str) -> Non
         sys.stdout.flush()
         return
     path = Path(out or default_name)
-    path.write_bytes(data)
+    write_private(path, data)  # a schedule names lecturers and places: owner-only, like the DB
     _err(_("Written: {path}").format(path=path))
 
 

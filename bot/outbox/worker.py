@@ -127,6 +127,8 @@ class DeliveryWorker:
         self._transient: dict[Channel, int] = {}
         self._wake = asyncio.Event()
         self._stopped = asyncio.Event()
+        self._fresh = False
+        """Set by :meth:`wake`: new rows were queued; the batch in hand is re-selected."""
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
         for sender in senders:
@@ -141,7 +143,9 @@ class DeliveryWorker:
         self._global.pop(sender.channel, None)
 
     def wake(self) -> None:
-        """Something was enqueued: look at the outbox now."""
+        """Something was enqueued: look at the outbox now (fair selection, see
+        :func:`bot.store.outbox.due`, may put the new rows ahead of the batch in hand)."""
+        self._fresh = True
         self._wake.set()
 
     def _ts(self) -> float:
@@ -415,9 +419,10 @@ class DeliveryWorker:
             earliest: float | None = None
             people_ids = sorted({m.person_id for m in batch if m.person_id is not None})
             routes = await outbox.routes(self.db, people_ids)
+            self._fresh = False
             for message in batch:
-                if self._stopping:
-                    break
+                if self._stopping or self._fresh:
+                    break  # (fresh rows: select again, fairly, instead of finishing this batch)
                 ready = await self._deliver(message, routes)
                 if ready is None:
                     progressed = True

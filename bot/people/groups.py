@@ -31,19 +31,33 @@ async def link(
     chat_id: str,
     now: dt.datetime,
 ) -> None:
-    """Link (or re-link) a group chat to a class; the person must manage the class."""
+    """Link (or re-link) a group chat to a class; the person must manage the class.
+
+    Moving a group linked to another class also needs a manager's role in that
+    class (a manager of one class cannot take over another class's group), and
+    both classes' audit logs record the move.
+    """
     await permissions.require(db, person, class_id, permissions.MANAGERS)
+    current = await linked_class(db, channel, chat_id)
+    moved = current is not None and current.id != class_id
+    if current is not None and moved:
+        await permissions.require(db, person, current.id, permissions.MANAGERS)
+    details: dict[str, object] = {"channel": channel.value, "chat_id": chat_id}
+    if current is not None and moved:
+        target = await classes.get_class(db, class_id)
+        details |= {"from": current.code, "to": target.code if target else class_id}
     async with db.transaction():
         await store.link(db, channel, chat_id, class_id, person.id, now)
-        await audit.record(
-            db,
-            action="group.link",
-            actor=person.display_name,
-            actor_person_id=person.id,
-            class_id=class_id,
-            now=now,
-            details={"channel": channel.value, "chat_id": chat_id},
-        )
+        for logged in ([current.id] if current is not None and moved else []) + [class_id]:
+            await audit.record(
+                db,
+                action="group.relink" if moved else "group.link",
+                actor=person.display_name,
+                actor_person_id=person.id,
+                class_id=logged,
+                now=now,
+                details=details,
+            )
 
 
 async def unlink(

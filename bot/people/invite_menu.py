@@ -39,7 +39,8 @@ def parse_args(args: list[str]) -> tuple[Role, int, float] | None:
 async def menu(db: Database, person: Person, cls: TrainingClass, lang: str) -> Reply:
     """Which role the new link gives, and the list of existing links."""
     await permissions.require(db, person, cls.id, permissions.MANAGERS)
-    roles = [Role.TRAINEE, Role.MANAGER] + ([Role.ADMIN] if person.is_admin else [])
+    access = await permissions.resolve(db, person, cls.id)
+    roles = access.grantable
     with use_lang(lang):
         row = tuple(Button(_(ROLE_NAMES[r]), f"{PREFIX}new:{cls.id}:{r.value}") for r in roles)
         text = _(
@@ -90,8 +91,10 @@ def _status(invite: invites.Invite, now: dt.datetime) -> str:
 async def listing(
     db: Database, person: Person, cls: TrainingClass, *, now: dt.datetime, lang: str
 ) -> Reply:
-    """The class's links with their use and state; a Revoke button for each active one."""
+    """The class's links with their use and state; a Revoke button for each active one the
+    reader could have made (a manager revokes trainee links, not the admins' manager links)."""
     await permissions.require(db, person, cls.id, permissions.MANAGERS)
+    grantable = (await permissions.resolve(db, person, cls.id)).grantable
     found = await invites.list_for_class(db, cls.id)
     with use_lang(lang):
         lines = [
@@ -108,7 +111,7 @@ async def listing(
         buttons = tuple(
             (Button(_("Revoke #{id}").format(id=i.id), f"{PREFIX}rv:{i.id}"),)
             for i in found
-            if i.problem(now) is None
+            if i.problem(now) is None and i.role in grantable  # revoked by whoever could make it
         )
         title = _("Invitation links: {name}").format(name=cls.title(lang))
         return Reply(

@@ -76,16 +76,15 @@ async def create(
     uses: int = DEFAULT_USES,
     days: float = DEFAULT_DAYS,
 ) -> NewInvite:
-    """Make an invite; ``by`` (when a person asks, not the CLI) must manage the class.
+    """Make an invite; ``by`` (when a person asks, not the CLI) must be allowed to give ``role``.
 
-    Only a global admin may hand out the admin role.
+    A link gives what its maker could give with ``/promote``: managers make
+    trainee links, a class's admins manager links, global admins admin links.
     """
     if uses < 1 or days <= 0:
         raise ValueError("an invite needs at least one use and a positive lifetime")
     if by is not None:
-        await permissions.require(db, by, class_id, permissions.MANAGERS)
-        if role is Role.ADMIN:
-            permissions.require_admin(by)
+        await require_may_invite(db, by, class_id, role)
     code = secrets.token_urlsafe(CODE_BYTES)
     expires = now + dt.timedelta(days=days)
     async with db.transaction():
@@ -113,6 +112,13 @@ async def create(
     return NewInvite(invite, code)
 
 
+async def require_may_invite(db: Database, person: Person, class_id: int, role: Role) -> None:
+    """Raise :class:`~bot.people.permissions.Forbidden` unless ``person`` may give ``role``."""
+    access = await permissions.resolve(db, person, class_id)
+    if role not in access.grantable:
+        raise permissions.Forbidden(person.id, class_id, permissions.MANAGERS)
+
+
 get = store.get
 list_for_class = store.list_for_class
 
@@ -124,8 +130,8 @@ async def revoke(
     invite = await get(db, invite_id)
     if invite is None:
         return False
-    if by is not None:
-        await permissions.require(db, by, invite.class_id, permissions.MANAGERS)
+    if by is not None:  # a link only by someone who could have made it
+        await require_may_invite(db, by, invite.class_id, invite.role)
     async with db.transaction():
         if not await store.revoke(db, invite_id, now):
             return False
@@ -141,15 +147,15 @@ async def revoke(
     return True
 
 
-_RANK = {Role.TRAINEE: 0, Role.MANAGER: 1, Role.ADMIN: 2}
-
-
 async def redeem(db: Database, code: str, person: Person, *, now: dt.datetime) -> Joined:
     """Enrol ``person`` with the invite's role; raises :class:`InviteRejected` otherwise.
 
-    Someone already in the class keeps their place without using up the
-    invite (their role is raised if the invite's is higher). The redeemed
-    class becomes the person's active class.
+    A link enrols; it never changes a member's role (role changes are
+    promotions, with ``/promote``'s rules): someone already in the class keeps
+    their role and uses nothing up. Someone removed from the class is not
+    admitted by a link made before their removal: only a new link, made by
+    someone allowed to invite, lets them back. The redeemed class becomes the
+    person's active class.
     """
     async with db.transaction():
         invite = await store.by_hash(db, hash_code(code))
@@ -161,16 +167,16 @@ async def redeem(db: Database, code: str, person: Person, *, now: dt.datetime) -
             raise InviteRejected(problem)
         already = member is not None
         role = invite.role
-        if member is not None and problem is not None:
-            role = member.role  # a stale link changes nothing for someone already in
-        elif member is not None:
-            current = member.role
-            role = current if _RANK[current] >= _RANK[invite.role] else invite.role
-            await people.add_member(db, invite.class_id, person.id, role, now)
+        if member is not None:
+            role = member.role  # a link changes nothing for someone already in
         else:
+            mark = await people.removal_mark(db, invite.class_id, person.id)
+            if mark is not None and invite.id <= mark:
+                raise InviteRejected(InviteProblem.REMOVED)
             if not await store.count_use(db, invite.id):
                 raise InviteRejected(InviteProblem.USED_UP)
             await people.add_member(db, invite.class_id, person.id, role, now)
+            await people.forget_removal(db, invite.class_id, person.id)
         await people.set_active_class(db, person.id, invite.class_id)
         await audit.record(
             db,

@@ -30,9 +30,20 @@ AUDIT_LABELS: dict[str, str] = {
     "class.create": N_("class created"),
     "member.promote": N_("member promoted"),
     "member.remove": N_("member removed"),
+    "member.demote": N_("member demoted"),
+    "group.link": N_("group linked"),
+    "group.relink": N_("group moved to another class"),
     "invite.create": N_("invitation created"),
     "invite.revoke": N_("invitation revoked"),
     "invite.redeem": N_("joined with an invitation"),
+    # Issue 17: attendance, ratings (anonymous), evaluation, results, the closing pack.
+    "attendance.signin": N_("signed in for a session"),
+    "attendance.mark": N_("attendance marked"),
+    "attendance.settings": N_("sign-in settings changed"),
+    "rating.set": N_("a lecture rated (anonymous)"),
+    "evaluation.questions": N_("evaluation questions replaced"),
+    "results.upload": N_("results uploaded"),
+    "closing.pack": N_("closing pack made"),
 }
 
 
@@ -48,7 +59,7 @@ def _member_line(member: Member) -> str:
 
 async def members_view(db: Database, person: Person, cls: TrainingClass, lang: str) -> Reply:
     """The class's members with role, language and whether the bot can reach them."""
-    await permissions.require(db, person, cls.id, permissions.MANAGERS)
+    role = await permissions.require(db, person, cls.id, permissions.MANAGERS)
     found = sorted(
         await people.class_members(db, cls.id),
         key=lambda m: (_ORDER[m.role], m.person.display_name.casefold()),
@@ -57,7 +68,13 @@ async def members_view(db: Database, person: Person, cls: TrainingClass, lang: s
         head = ngettext("{name}: {n} member", "{name}: {n} members", len(found)).format(
             name=cls.title(lang), n=len(found)
         )
-        hint = _("To change someone's role: /promote NUMBER. To remove someone: /remove NUMBER.")
+        if role in ORGANISERS:
+            hint = _(
+                "To raise or lower someone's role: /promote NUMBER or /demote NUMBER. "
+                "To remove someone: /remove NUMBER."
+            )
+        else:  # managers change no roles and remove trainees only
+            hint = _("To remove a trainee from the class: /remove NUMBER.")
         return Reply(blocks=(Block(tuple(_member_line(m) for m in found), head), Block((hint,))))
 
 
@@ -124,6 +141,7 @@ async def remove(
             await permissions.require(db, person, cls.id, ORGANISERS)
         async with db.transaction():
             await people.remove_member(db, cls.id, target_id)
+            await people.record_removal(db, cls.id, target_id, person.id, now)
             await audit.record(
                 db,
                 action="member.remove",
@@ -135,6 +153,58 @@ async def remove(
             )
         text = _("{name} is no longer a member of {cls}.")
         return Reply.text(text.format(name=target.display_name, cls=cls.title(lang)))
+
+
+_PREVIOUS = {Role.ADMIN: Role.MANAGER, Role.MANAGER: Role.TRAINEE}
+
+
+async def demote(
+    db: Database, person: Person, cls: TrainingClass, target_id: int, *, now: dt.datetime, lang: str
+) -> Reply:
+    """Lower a member's role one step: a promoted global admin loses that (global admins
+    only; ``ADMIN_IDS`` is changed in the configuration), else admin → manager → trainee
+    (the class's admins)."""
+    await permissions.require(db, person, cls.id, ORGANISERS)
+    membership = await people.get_membership(db, cls.id, target_id)
+    target = await people.get_person(db, target_id)
+    if target is None or (membership is None and not target.is_admin):
+        return _no_member(lang, target_id)
+    with use_lang(lang):
+        if target_id == person.id:
+            return Reply.text(_("You cannot demote yourself."))
+        if target.is_admin:
+            await permissions.require_global_admin(db, person)
+            if await people.is_configured_admin(db, target_id):
+                text = _(
+                    "{name} is a global admin through the ADMIN_IDS setting; remove the id "
+                    "there and restart the bot."
+                )
+                return Reply.text(text.format(name=target.display_name))
+            old, new = "global admin", membership.role.value if membership else "—"
+        else:
+            assert membership is not None
+            lower = _PREVIOUS.get(membership.role)
+            if lower is None:
+                text = _("{name} is a trainee already.")
+                return Reply.text(text.format(name=target.display_name))
+            old, new = membership.role.value, lower.value
+        async with db.transaction():
+            if target.is_admin:
+                await people.set_admin(db, target_id, False)
+            else:
+                await people.add_member(db, cls.id, target_id, Role(new), now)
+            await audit.record(
+                db,
+                action="member.demote",
+                actor=person.display_name,
+                actor_person_id=person.id,
+                class_id=cls.id,
+                now=now,
+                details={"person": target_id, "name": target.display_name, "from": old, "to": new},
+            )
+        role = _(ROLE_NAMES[Role(new)]) if new in {r.value for r in Role} else _("not a member")
+        text = _("{name} is now: {role}.")
+        return Reply.text(text.format(name=target.display_name, role=role))
 
 
 def _details(details: dict[str, object]) -> str:

@@ -13,6 +13,7 @@ from bot import actions
 from bot.actions import ActionContext, ActionResult
 from bot.domain import LANGS, Person, Role, TrainingClass
 from bot.i18n import LANG_NAMES, _
+from bot.people.permissions import effective_role
 from bot.replies import Button, Reply
 from bot.store import classes, people, senders
 from bot.store.database import Database
@@ -50,15 +51,16 @@ async def active_class(
     """The class the person is asking about: the chosen one, else their only (or latest) class."""
     mine = await member_classes(db, person, now)
     if not mine:
-        if person.is_admin and person.active_class_id is not None:
+        chosen = effective_role(person, None)  # a global admin may look at any class
+        if chosen is not None and person.active_class_id is not None:
             cls = await classes.get_class(db, person.active_class_id)
-            return (cls, Role.ADMIN) if cls else None
+            return (cls, chosen) if cls else None
         return None
     for cls, role in mine:
         if cls.id == person.active_class_id:
-            return cls, Role.ADMIN if person.is_admin else role
+            return cls, effective_role(person, role)
     cls, role = mine[-1]
-    return cls, Role.ADMIN if person.is_admin else role
+    return cls, effective_role(person, role)
 
 
 def class_picker(mine: list[tuple[TrainingClass, Role]], active_id: int | None, lang: str) -> Reply:

@@ -83,7 +83,7 @@ def departure_reminder(cls: TrainingClass, session: Session, lang: str) -> Reply
             if place
             else _("The bus leaves at {time}.").format(time=clock),
             cards.venue_time_label(cls, session.day),
-            _("When you are on the bus, please tap the button below."),
+            _("When you are on the bus, please confirm with “I'm on the bus”."),
         ]
         button = Button(_("I'm on the bus"), checkin_action(cls, session))
         heading = _("Departure soon: {title}").format(title=title)

@@ -18,18 +18,21 @@ reminders and roll calls are urgent and do not.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.agenda import contacts as agenda_contacts
 from bot.domain import LANGS, Member, Person, Role, Session, Topic, TrainingClass
 from bot.i18n import resolve_lang
 from bot.reminders import messages, rollcall
 from bot.replies import Reply
 from bot.store import classes, outbox
 from bot.store import reminders as store
+from bot.store import roster as roster_store
 from bot.store.database import Database
 from bot.store.outbox import OutgoingMessage
 
@@ -309,7 +312,11 @@ async def _render(
     """One job's message in one language, and when it expires."""
     if job.kind is JobKind.DIGEST:
         by_number = topics.get(cls.live_version_id or 0, {})
-        return messages.digest_reply(cls, job.day, sessions, by_number, lang), job.deadline
+        reply = messages.digest_reply(cls, job.day, sessions, by_number, lang)
+        if job.day == cls.first_day:  # issue 18: the welcome carries the contacts
+            extra = await agenda_contacts.welcome_blocks(db, cls, lang)
+            reply = dataclasses.replace(reply, blocks=(*reply.blocks, *extra))
+        return reply, job.deadline
     session = next((s for s in sessions if s.key == job.session_key), None)
     if session is None:
         return None
@@ -320,5 +327,6 @@ async def _render(
         return messages.departure_reminder(cls, session, lang), leaves
     present = await store.checkins(db, cls.id, session.key, session.day)
     trainees = [m for m in members if m.role is Role.TRAINEE]
-    reply = rollcall.rollcall_reply(cls, session, trainees, present, lang)
+    seats = await roster_store.seated(db, cls.id)  # issue 18: missing grouped by bus
+    reply = rollcall.rollcall_reply(cls, session, trainees, present, lang, seats)
     return reply, leaves + ROLLCALL_GRACE

@@ -23,8 +23,10 @@ from bot.people.permissions import MANAGERS, Forbidden
 from bot.replies import Block, Button, Reply
 from bot.store import audit, classes, people
 from bot.store import reminders as store
+from bot.store import roster as roster_store
 from bot.store.database import Database
 from bot.store.reminders import CheckIn
+from bot.store.roster import RosterEntry
 
 CURRENT_FOR = dt.timedelta(hours=1)
 """A departure stays the 'current' one for /rollcall this long after the bus left."""
@@ -59,8 +61,13 @@ def rollcall_reply(
     trainees: list[Member],
     present: Mapping[int, CheckIn],
     lang: str,
+    seats: Mapping[int, RosterEntry] | None = None,
 ) -> Reply:
-    """Who is on the bus and who is not yet, with a mark-present button per missing trainee."""
+    """Who is on the bus and who is not yet, with a mark-present button per missing trainee.
+
+    With the roster's ``seats`` (member → row), the missing are grouped by bus and
+    listed with their seat, so each bus's group leader knows whom to call.
+    """
     with use_lang(lang):
         title = _("Roll call: {title}").format(title=cards.text_of(cls, session.title, lang))
         clock = format_clock(session.departure or session.start)
@@ -72,15 +79,19 @@ def rollcall_reply(
             _("On the bus: {present} of {total}").format(present=len(on_bus), total=len(trainees)),
         ]
         blocks = [Block(lines=tuple(lines), title=title)]
-        if missing:
+        if missing and seats and any(m.person.id in seats for m in missing):
+            blocks.extend(_by_bus(missing, seats))
+        elif missing:
             blocks.append(
                 Block(
                     lines=tuple(f"• {m.person.display_name}" for m in missing),
                     title=_("Not checked in yet ({count})").format(count=len(missing)),
                 )
             )
-        else:
+        elif trainees:
             blocks.append(Block(lines=(_("Everyone has checked in."),)))
+        else:  # "everyone has checked in" would be true but misleading
+            blocks.append(Block(lines=(_("No trainee has joined this class yet."),)))
         if on_bus:
             blocks.append(
                 Block(
@@ -102,6 +113,47 @@ def rollcall_reply(
     return Reply(blocks=tuple(blocks), buttons=tuple(rows))
 
 
+def _by_bus(missing: list[Member], seats: Mapping[int, RosterEntry]) -> list[Block]:
+    """The missing, one block per bus (in bus order, then seat), the unassigned last."""
+    groups: dict[str, list[tuple[str, Member]]] = {}
+    for m in missing:
+        entry = seats.get(m.person.id)
+        groups.setdefault(entry.bus if entry else "", []).append((entry.seat if entry else "", m))
+
+    def order(text: str) -> tuple[int, str]:
+        digits = "".join(c for c in text if c.isdigit())
+        return (int(digits) if digits else 10**6, text)
+
+    blocks: list[Block] = []
+    for bus in sorted(groups, key=lambda b: (b == "", order(b))):
+        rows = sorted(groups[bus], key=lambda sm: order(sm[0]))
+        lines = tuple(
+            "• "
+            + (
+                _("seat {seat}: {name}").format(seat=seat, name=m.person.display_name)
+                if seat
+                else m.person.display_name
+            )
+            for seat, m in rows
+        )
+        leader = next(
+            (
+                seats[m.person.id].leader
+                for _s, m in rows
+                if m.person.id in seats and seats[m.person.id].leader
+            ),
+            "",
+        )
+        if bus:
+            title = _("Bus {bus}: not checked in yet ({count})").format(bus=bus, count=len(rows))
+            if leader:
+                lines = (*lines, _("Group leader: {name}").format(name=leader))
+        else:
+            title = _("No bus given: not checked in yet ({count})").format(count=len(rows))
+        blocks.append(Block(lines=lines, title=title))
+    return blocks
+
+
 def _present_line(member: Member, checkin: CheckIn) -> str:
     if checkin.marked_by is not None:
         return _("{name} (marked by a manager)").format(name=member.person.display_name)
@@ -111,7 +163,8 @@ def _present_line(member: Member, checkin: CheckIn) -> str:
 async def _view(db: Database, cls: TrainingClass, session: Session, lang: str) -> Reply:
     members = await people.class_members(db, cls.id, (Role.TRAINEE,))
     present = await store.checkins(db, cls.id, session.key, session.day)
-    return rollcall_reply(cls, session, members, present, lang)
+    seats = await roster_store.seated(db, cls.id)
+    return rollcall_reply(cls, session, members, present, lang, seats)
 
 
 async def rollcall_view(

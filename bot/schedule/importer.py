@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bot.domain import Schedule, ScheduleVersion, TrainingClass
 from bot.i18n import N_
-from bot.schedule import worker
+from bot.schedule import extras, worker
 from bot.schedule.diff import ScheduleDiff, diff_schedules
 from bot.schedule.problems import Problem, ScheduleProblems
 from bot.schedule.read import MAX_BYTES
@@ -234,6 +234,7 @@ async def import_schedule(
         created_by_person=created_by_person,
         note=note,
     )
+    await extras.record_workbook(db, cls, data, filename)  # issue 18
     return ImportResult(cls, version, found.schedule, found.previous, found.diff)
 
 

@@ -17,7 +17,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 
-from bot.domain import LANGS, Schedule, TrainingClass, localized
+from bot.domain import CLASS_ZONES, LANGS, Schedule, TrainingClass, localized
 from bot.i18n import N_, _, use_lang
 from bot.replies import Block, Button, Reply
 from bot.schedule.check import build_schedule, place_zone
@@ -28,7 +28,7 @@ from bot.schedule.values import as_date, clean_text, control_char
 from bot.schedule.write import to_xlsx
 
 NCL = "ncl:"
-ZONES = ("Asia/Ho_Chi_Minh", "Asia/Vientiane", "Asia/Shanghai", "Asia/Bangkok")
+ZONES = CLASS_ZONES
 LANG_NAMES = {"vi": "Tiếng Việt", "lo": "ພາສາລາວ", "en": "English"}
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,39}$")
 _RANGE = re.compile(r"^\s*(\S+)\s*(?:-|–|—|đến|to|ຫາ|ເຖິງ)\s*(\S+)\s*$", re.IGNORECASE)

@@ -23,7 +23,7 @@ from bot.i18n import _, resolve_lang, use_lang
 from bot.people import permissions
 from bot.people.permissions import ORGANISERS
 from bot.replies import Reply
-from bot.schedule import importer, mapping
+from bot.schedule import extras, importer, mapping
 from bot.schedule import notices as change_notices
 from bot.schedule.diff import ScheduleDiff, diff_schedules
 from bot.schedule.preview import (
@@ -235,7 +235,11 @@ async def map_column(
     after the last, the mapping remembered for the class and the usual preview."""
     parsed = mapping.parse(rest)
     row = await store.get(db, parsed[0]) if parsed else None
-    if parsed is None or row is None or row.state != "pending" or row.person_id != person.id:
+    if parsed is None or row is None:
+        return _closed(lang)
+    if row.person_id != person.id:
+        raise UploadRefused(_closed(lang))  # not theirs: answered to the tapper alone
+    if row.state != "pending":
         return _closed(lang)
     cls = await classes.get_class_by_code(db, row.class_code)
     if cls is None or row.data is None:
@@ -317,7 +321,9 @@ async def confirm(
 ) -> Applied:
     """Apply a pending change atomically: new live version, audit entry, notice window."""
     row = await store.get(db, upload_id)
-    if row is None or row.state != "pending" or row.person_id != person.id:
+    if row is None or row.person_id != person.id:
+        raise UploadRefused(_closed(lang))  # not theirs: answered to the tapper alone
+    if row.state != "pending":
         return Applied(_closed(lang))
     cls = await classes.get_class_by_code(db, row.class_code)
     if cls is not None:
@@ -370,6 +376,8 @@ async def confirm(
             if row.rollback_number
             else {"version": version.number, "file": row.filename},
         )
+    if row.data is not None:  # issue 18: contacts, interpreters, material links
+        await extras.record_workbook(db, saved, row.data, row.filename)
     with use_lang(lang):
         if row.kind is UploadKind.NEWCLASS:
             text = _(
@@ -403,11 +411,9 @@ async def cancel(
 ) -> Reply:
     """Drop a pending change; nothing else is touched."""
     row = await store.get(db, upload_id)
-    if (
-        row is None
-        or row.person_id != person.id
-        or not await store.close(db, upload_id, "cancelled", now)
-    ):
+    if row is None or row.person_id != person.id:
+        raise UploadRefused(_closed(lang))  # not theirs: answered to the tapper alone
+    if not await store.close(db, upload_id, "cancelled", now):
         return _closed(lang)
     with use_lang(lang):
         return Reply.text(_("Cancelled. The schedule was not changed."))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
@@ -32,7 +33,15 @@ class Database:
 
     @classmethod
     async def open(cls, path: str | Path) -> Database:
-        """Open (creating if needed) and migrate the database at ``path`` (``:memory:`` too)."""
+        """Open (creating if needed) and migrate the database at ``path`` (``:memory:`` too).
+
+        The file, its ``-wal`` and ``-shm`` are readable by their owner only (0600): they
+        hold names and Telegram and Zalo ids. SQLite gives the journal files the mode of
+        the database file; existing files are tightened too.
+        """
+        on_disk = str(path) != ":memory:" and not str(path).startswith("file:")
+        if on_disk:
+            create_private(path)
         conn = await aiosqlite.connect(str(path), isolation_level=None)
         conn.row_factory = sqlite3.Row
         await conn.execute("PRAGMA foreign_keys = ON")
@@ -40,6 +49,10 @@ class Database:
         if str(path) != ":memory:":
             await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA synchronous = NORMAL")
+        if on_disk:
+            for suffix in ("-wal", "-shm", "-journal"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.chmod(f"{path}{suffix}", PRIVATE)
         db = cls(conn, str(path))
         await db.migrate()
         return db
@@ -115,12 +128,32 @@ class Database:
             return cur.lastrowid or 0
 
     async def backup(self, target: str | Path) -> None:
-        """Write a consistent online copy of the database to ``target``."""
+        """Write a consistent online copy of the database to ``target`` (mode 0600)."""
+        create_private(target)
         dest = await aiosqlite.connect(str(target))
         try:
             await self.conn.backup(dest)
         finally:
             await dest.close()
+
+
+PRIVATE = 0o600
+"""The mode of every file holding people's data: the database, its journals, backups, exports."""
+
+
+def create_private(path: str | Path) -> None:
+    """Create ``path`` if missing, readable and writable by its owner only; tighten it if not."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE)
+    os.close(fd)
+    os.chmod(path, PRIVATE)
+
+
+def write_private(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` (replacing it) with mode 0600 from the first byte."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE)
+    with os.fdopen(fd, "wb") as fh:
+        os.chmod(path, PRIVATE)
+        fh.write(data)
 
 
 def utc_text(instant: dt.datetime) -> str:

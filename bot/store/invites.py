@@ -18,6 +18,8 @@ class InviteProblem(StrEnum):
     USED_UP = "used_up"
     EXPIRED = "expired"
     REVOKED = "revoked"
+    REMOVED = "removed"
+    """The person was removed from the class after this link was made (issue 14)."""
 
 
 @dataclass(frozen=True, slots=True)

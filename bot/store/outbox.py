@@ -182,13 +182,31 @@ def _message(row: sqlite3.Row) -> QueuedMessage:
     )
 
 
-async def due(db: Database, now: dt.datetime, limit: int = 200) -> list[QueuedMessage]:
-    """Pending messages whose time has come: urgent first, then oldest first."""
-    rows = await db.fetchall(
-        "SELECT * FROM outbox WHERE state = 'pending' AND not_before <= ? "
-        "ORDER BY urgent DESC, not_before, id LIMIT ?",
-        (utc_text(now), limit),
+_DUE_FAIRLY = """
+SELECT * FROM (
+    SELECT *, ROW_NUMBER() OVER (
+        PARTITION BY urgent, chat_turn, class_id ORDER BY not_before, id
+    ) AS class_turn
+    FROM (
+        SELECT *, ROW_NUMBER() OVER (
+            PARTITION BY urgent, COALESCE('p' || person_id, channel || ':' || chat_id)
+            ORDER BY not_before, id
+        ) AS chat_turn
+        FROM outbox WHERE state = 'pending' AND not_before <= ?
     )
+)
+ORDER BY urgent DESC, chat_turn, class_turn, not_before, id
+LIMIT ?
+"""
+
+
+async def due(db: Database, now: dt.datetime, limit: int = 200) -> list[QueuedMessage]:
+    """Pending messages whose time has come, served fairly: urgent first; within the same
+    urgency, round-robin across recipients (every recipient's oldest message before anyone's
+    second) and, within a round, across classes (each class's first recipient, then each
+    class's second …), oldest first. A flood of one class's messages to a few chats held at
+    1 message/s therefore never keeps another class's message out of the batch."""
+    rows = await db.fetchall(_DUE_FAIRLY, (utc_text(now), limit))
     return [_message(r) for r in rows]
 
 

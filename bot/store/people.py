@@ -70,21 +70,25 @@ async def upsert_identity(
     language_code: str | None,
     username: str = "",
     now: dt.datetime,
-    is_admin: bool = False,
+    is_admin: bool | None = None,
 ) -> tuple[Person, Identity, bool]:
     """Record that someone wrote to us; creates the person on first contact.
 
     Returns the person, the identity and whether the person is new. Writing
     to the bot also makes an identity reachable again (they unblocked us).
+    ``is_admin``: whether this identity is in ``ADMIN_IDS`` now (None: not known
+    on this channel, unchanged); a person is a global admin while configured so
+    or explicitly promoted (:func:`set_admin`).
     """
+    configured = None if is_admin is None else int(is_admin)
     async with db.transaction() as conn:
         existing = await find_identity(db, channel, external_id)
         created = existing is None
         if existing is None:
             cur = await conn.execute(
-                "INSERT INTO persons (display_name, is_admin, last_channel, created_at) "
-                "VALUES (?, ?, ?, ?)",
-                (display_name, int(is_admin), channel, utc_text(now)),
+                "INSERT INTO persons (display_name, is_admin, admin_configured, last_channel, "
+                "created_at) VALUES (?, ?, ?, ?, ?)",
+                (display_name, configured or 0, configured or 0, channel, utc_text(now)),
             )
             person_id = cur.lastrowid
             await conn.execute(
@@ -102,8 +106,12 @@ async def upsert_identity(
             )
             await conn.execute(
                 "UPDATE persons SET display_name = ?, last_channel = ?, "
-                "is_admin = MAX(is_admin, ?) WHERE id = ?",
-                (display_name, channel, int(is_admin), person_id),
+                "admin_configured = COALESCE(?, admin_configured) WHERE id = ?",
+                (display_name, channel, configured, person_id),
+            )
+            await conn.execute(
+                "UPDATE persons SET is_admin = MAX(admin_configured, admin_promoted) WHERE id = ?",
+                (person_id,),
             )
     person = await get_person(db, int(person_id or 0))
     identity = await find_identity(db, channel, external_id)
@@ -120,7 +128,53 @@ async def set_active_class(db: Database, person_id: int, class_id: int | None) -
 
 
 async def set_admin(db: Database, person_id: int, is_admin: bool) -> None:
-    await db.execute("UPDATE persons SET is_admin = ? WHERE id = ?", (int(is_admin), person_id))
+    """Promote to global admin, or revoke a promotion (``ADMIN_IDS`` stays in force)."""
+    await db.execute(
+        "UPDATE persons SET admin_promoted = ?, is_admin = MAX(admin_configured, ?) WHERE id = ?",
+        (int(is_admin), int(is_admin), person_id),
+    )
+
+
+async def is_configured_admin(db: Database, person_id: int) -> bool:
+    """Whether the person is a global admin because of ``ADMIN_IDS`` (not a promotion)."""
+    row = await db.fetchone("SELECT admin_configured FROM persons WHERE id = ?", (person_id,))
+    return bool(row and row[0])
+
+
+async def sync_admins(db: Database, channel: Channel, external_ids: frozenset[int]) -> None:
+    """At start-up: global admins are exactly ``ADMIN_IDS`` (on ``channel``) plus promotions."""
+    ids = sorted(str(i) for i in external_ids)
+    marks = ",".join("?" * len(ids)) or "NULL"
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE persons SET admin_configured = CASE WHEN id IN (SELECT person_id FROM "
+            f"identities WHERE channel = ? AND external_id IN ({marks})) THEN 1 ELSE 0 END",
+            (channel, *ids),
+        )
+        await conn.execute("UPDATE persons SET is_admin = MAX(admin_configured, admin_promoted)")
+
+
+async def record_removal(
+    db: Database, class_id: int, person_id: int, by: int | None, now: dt.datetime
+) -> None:
+    """Remember that the person was removed from the class: links existing now (ids up to
+    the newest) stop admitting them."""
+    await db.execute(
+        "INSERT INTO removals (class_id, person_id, removed_at, removed_by, last_invite_id) "
+        "VALUES (?, ?, ?, ?, (SELECT COALESCE(MAX(id), 0) FROM invites)) "
+        "ON CONFLICT (class_id, person_id) DO UPDATE SET removed_at = excluded.removed_at, "
+        "removed_by = excluded.removed_by, last_invite_id = excluded.last_invite_id",
+        (class_id, person_id, utc_text(now), by),
+    )
+
+
+async def removal_mark(db: Database, class_id: int, person_id: int) -> int | None:
+    """The newest invite id when the person was removed from the class (None: not removed)."""
+    row = await db.fetchone(
+        "SELECT last_invite_id FROM removals WHERE class_id = ? AND person_id = ?",
+        (class_id, person_id),
+    )
+    return int(row[0]) if row else None
 
 
 async def set_reminder_prefs(
@@ -218,3 +272,10 @@ async def class_members(
         (class_id, *roles),
     )
     return [Member(person_from_row(r), Role(r["role"]), bool(r["any_reachable"])) for r in rows]
+
+
+async def forget_removal(db: Database, class_id: int, person_id: int) -> None:
+    """The person was admitted again: their removal no longer holds."""
+    await db.execute(
+        "DELETE FROM removals WHERE class_id = ? AND person_id = ?", (class_id, person_id)
+    )

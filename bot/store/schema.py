@@ -302,6 +302,233 @@ MIGRATIONS: list[list[str]] = [
         WHERE block NOT LIKE '{%'
         """,
     ],
+    # Issue 16 (Zalo as a full channel): Zalo updates already handled (a webhook Zalo
+    # re-posts, or a restart, must not answer twice), a class manager's /broadcast draft
+    # on Zalo (a conversation that survives restarts), and failed sends per Zalo chat
+    # (a member is marked unreachable only on failures that last).
+    [
+        """
+        CREATE TABLE zalo_seen_updates (
+            message_id TEXT PRIMARY KEY,
+            seen_at TEXT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE zalo_drafts (
+            chat_id TEXT PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+            step TEXT NOT NULL,
+            data TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE zalo_send_failures (
+            chat_id TEXT PRIMARY KEY,
+            first_failed_at TEXT NOT NULL,
+            last_failed_at TEXT NOT NULL,
+            failures INTEGER NOT NULL,
+            last_error TEXT NOT NULL DEFAULT ''
+        )
+        """,
+    ],
+    # Issue 14: global admin is ADMIN_IDS (recomputed at each start: admin_configured)
+    # plus explicit, audited promotions (admin_promoted, revoked by /demote); a removed
+    # member's old invitation links no longer admit them (removals).
+    [
+        "ALTER TABLE persons ADD COLUMN admin_promoted INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE persons ADD COLUMN admin_configured INTEGER NOT NULL DEFAULT 0",
+        """
+        UPDATE persons SET admin_promoted = 1 WHERE id IN (
+            SELECT CAST(json_extract(details, '$.person') AS INTEGER) FROM audit_log
+            WHERE action = 'member.promote' AND json_extract(details, '$.to') = 'global admin')
+        """,
+        "UPDATE persons SET admin_configured = 1 WHERE is_admin = 1 AND admin_promoted = 0",
+        """
+        CREATE TABLE removals (
+            class_id INTEGER NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+            person_id INTEGER NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+            removed_at TEXT NOT NULL,
+            removed_by INTEGER REFERENCES persons(id) ON DELETE SET NULL,
+            last_invite_id INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (class_id, person_id)
+        )
+        """,
+    ],
+    # Issue 18 (what a trainee carries in their pocket): the roster (room, bus, seat …),
+    # rosters waiting for Confirm, the class's contacts, per-session interpreter and
+    # material links read from the workbook, and documents attached by managers.
+    [
+        """
+        CREATE TABLE roster (
+            id INTEGER PRIMARY KEY,
+            class_id INTEGER NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+            row_no INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            unit TEXT NOT NULL DEFAULT '',
+            room TEXT NOT NULL DEFAULT '',
+            roommate TEXT NOT NULL DEFAULT '',
+            bus TEXT NOT NULL DEFAULT '',
+            seat TEXT NOT NULL DEFAULT '',
+            leader TEXT NOT NULL DEFAULT '',
+            lang TEXT,
+            phone TEXT NOT NULL DEFAULT '',
+            person_id INTEGER REFERENCES persons(id) ON DELETE SET NULL,
+            invite_hash TEXT,
+            UNIQUE (class_id, row_no)
+        )
+        """,
+        "CREATE UNIQUE INDEX roster_person ON roster (class_id, person_id) "
+        "WHERE person_id IS NOT NULL",
+        "CREATE UNIQUE INDEX roster_invite ON roster (invite_hash) WHERE invite_hash IS NOT NULL",
+        """
+        CREATE TABLE pending_rosters (
+            id INTEGER PRIMARY KEY,
+            class_id INTEGER NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+            person_id INTEGER NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+            rows TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN
+                ('pending', 'applied', 'cancelled')),
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE class_contacts (
+            class_id INTEGER PRIMARY KEY REFERENCES classes(id) ON DELETE CASCADE,
+            data TEXT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE session_extras (
+            class_id INTEGER NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+            session_key TEXT NOT NULL,
+            interpreter TEXT NOT NULL DEFAULT '',
+            interpret_into TEXT,
+            lecture_lang TEXT,
+            links TEXT NOT NULL DEFAULT '[]',
+            PRIMARY KEY (class_id, session_key)
+        )
+        """,
+        """
+        CREATE TABLE materials (
+            id INTEGER PRIMARY KEY,
+            class_id INTEGER NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+            session_key TEXT,
+            topic_number INTEGER,
+            title TEXT NOT NULL,
+            file_id TEXT,
+            link TEXT,
+            state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'attached')),
+            added_by INTEGER REFERENCES persons(id) ON DELETE SET NULL,
+            added_at TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX materials_class ON materials (class_id, state)",
+    ],
+    # Issue 17: attendance at every session (sign-in settings, the register), a rating per
+    # lecture, the evaluation form and its answers, results and commendations, staged sheet
+    # uploads, and the typed answer the bot waits for from a person (a code, a comment…).
+    [
+        """
+        CREATE TABLE attendance_settings (
+            class_id INTEGER PRIMARY KEY REFERENCES classes(id) ON DELETE CASCADE,
+            opens_min INTEGER NOT NULL DEFAULT 15,
+            closes_min INTEGER NOT NULL DEFAULT 30,
+            code_minutes INTEGER NOT NULL DEFAULT 0,
+            code_secret TEXT NOT NULL DEFAULT '',
+            kinds TEXT NOT NULL DEFAULT 'lecture'
+        )
+        """,
+        """
+        CREATE TABLE signin_extra (
+            class_id INTEGER NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+            session_key TEXT NOT NULL,
+            day TEXT NOT NULL,
+            PRIMARY KEY (class_id, session_key, day)
+        )
+        """,
+        """
+        CREATE TABLE attendance (
+            class_id INTEGER NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+            session_key TEXT NOT NULL,
+            day TEXT NOT NULL,
+            person_id INTEGER NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+            status TEXT NOT NULL CHECK (status IN ('present', 'absent', 'excused')),
+            reason TEXT NOT NULL DEFAULT '',
+            at TEXT NOT NULL,
+            marked_by INTEGER REFERENCES persons(id) ON DELETE SET NULL,
+            PRIMARY KEY (class_id, session_key, day, person_id)
+        )
+        """,
+        "CREATE INDEX attendance_by_person ON attendance (class_id, person_id)",
+        """
+        CREATE TABLE lecture_ratings (
+            class_id INTEGER NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+            session_key TEXT NOT NULL,
+            day TEXT NOT NULL,
+            person_id INTEGER NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+            stars INTEGER NOT NULL CHECK (stars BETWEEN 1 AND 5),
+            comment TEXT NOT NULL DEFAULT '',
+            at TEXT NOT NULL,
+            PRIMARY KEY (class_id, session_key, day, person_id)
+        )
+        """,
+        """
+        CREATE TABLE evaluation_questions (
+            class_id INTEGER NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+            number INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('scale', 'text')),
+            text TEXT NOT NULL,
+            PRIMARY KEY (class_id, number)
+        )
+        """,
+        """
+        CREATE TABLE evaluation_answers (
+            class_id INTEGER NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+            person_id INTEGER NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+            number INTEGER NOT NULL,
+            score INTEGER CHECK (score BETWEEN 1 AND 5),
+            text TEXT NOT NULL DEFAULT '',
+            at TEXT NOT NULL,
+            PRIMARY KEY (class_id, person_id, number)
+        )
+        """,
+        """
+        CREATE TABLE class_results (
+            class_id INTEGER NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+            person_id INTEGER NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+            grade TEXT NOT NULL CHECK (grade IN ('excellent', 'good', 'pass', 'not_completed')),
+            commended INTEGER NOT NULL DEFAULT 0,
+            reason TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (class_id, person_id)
+        )
+        """,
+        """
+        CREATE TABLE pending_sheets (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('results', 'evaluation')),
+            class_id INTEGER NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+            person_id INTEGER NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+            filename TEXT NOT NULL DEFAULT '',
+            data BLOB NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN
+                ('pending', 'applied', 'cancelled', 'expired')),
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE awaited_texts (
+            person_id INTEGER PRIMARY KEY REFERENCES persons(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            class_id INTEGER NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+            ref TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        )
+        """,
+    ],
     # Issue 12: column mappings an organiser chose for a programme the bot could not read
     # by itself, remembered per class: a header's text (folded) means this field.
     [

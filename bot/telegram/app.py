@@ -29,9 +29,9 @@ from bot import i18n
 from bot.agenda.assistant import commands_for
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.domain import LANGS, Role
+from bot.domain import LANGS, Channel, Role
 from bot.i18n import _, use_lang
-from bot.store import Database
+from bot.store import Database, people
 from bot.telegram import jobs
 from bot.telegram.context import BotApp, BotContext, BotData
 from bot.telegram.handlers import register_all
@@ -112,6 +112,8 @@ async def post_init(app: BotApp) -> None:
     if data.db is None:
         data.db = await Database.open(data.settings.db_path)
         data.owns_db = True
+    # Global admins are exactly ADMIN_IDS at each start, plus explicit promotions.
+    await people.sync_admins(data.db, Channel.TELEGRAM, data.settings.admin_ids)
     i18n.load_all()
     if data.settings.zalo_bot_token and data.zalo is None:
 

@@ -21,6 +21,7 @@ from bot.domain import Person
 from bot.store import Database
 
 if TYPE_CHECKING:
+    from bot.buttons import Parsed
     from bot.outbox.worker import DeliveryWorker
     from bot.zalo.channel import ZaloChannel
 
@@ -63,6 +64,8 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
         """The class linked to the group chat the update came from, if any."""
         self.first_contact = False
         """True when this update created the person."""
+        self.button: Parsed | None = None
+        """A tapped button's data, parsed by :func:`bot.buttons.parse` (group -1)."""
 
     @property
     def store(self) -> Database:

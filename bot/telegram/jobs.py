@@ -26,6 +26,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.announcements import status as announcement_status
+from bot.attendance import planning as class_jobs
+from bot.attendance.planning import ClassJob
+from bot.evaluation import planning as evaluation_jobs
 from bot.reminders import planning as reminders
 from bot.reminders.planning import JobKind, PlannedJob
 from bot.schedule import notices as change_notices
@@ -41,8 +44,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PREFIXES = tuple(f"{kind}:" for kind in JobKind)
-"""Job names this module owns (other jobs on the queue are left alone)."""
+PREFIXES = tuple(f"{kind}:" for kind in JobKind) + class_jobs.PREFIXES + evaluation_jobs.PREFIXES
+"""Job names this module owns (other jobs on the queue are left alone): reminders, sign-in
+jobs (:mod:`bot.attendance.planning`), rating and evaluation jobs
+(:mod:`bot.evaluation.planning`)."""
+
+AnyJob = PlannedJob | ClassJob
 
 HORIZON = dt.timedelta(hours=36)
 """Only jobs due within this window sit on the queue; the rest wait in the store."""
@@ -97,6 +104,10 @@ async def run_reminder(context: BotContext) -> None:
     and one outbox transaction instead of a round of each per class).
     """
     job = context.job
+    if job is not None and isinstance(job.data, ClassJob):
+        planner = evaluation_jobs if job.data.kind in evaluation_jobs.KINDS else class_jobs
+        await planner.fire(context.store, job.data, context.now())
+        return
     if job is None or not isinstance(job.data, PlannedJob):
         return
     batch = _gathering.setdefault(context.application, [])
@@ -121,12 +132,16 @@ async def sync_jobs(
         raise RuntimeError("sync_jobs needs the job queue and an open database")
     now = now or app.bot_data.clock.now()
     wanted = None if class_ids is None else set(class_ids)
-    every = await reminders.plan_jobs(db, now, wanted)
+    every: list[AnyJob] = [
+        *await reminders.plan_jobs(db, now, wanted),
+        *await class_jobs.plan_jobs(db, now, wanted),
+        *await evaluation_jobs.plan_jobs(db, now, wanted),
+    ]
     planned = {j.name: j for j in every if j.when <= now + HORIZON}
     existing: dict[str, list[Any]] = {}
     for job in queue.jobs():
         data = job.data
-        if not owns(job.name) or not isinstance(data, PlannedJob):
+        if not owns(job.name) or not isinstance(data, PlannedJob | ClassJob):
             continue
         if wanted is not None and data.class_id not in wanted:
             continue

@@ -123,7 +123,7 @@ def _rendered(reply: Reply) -> tuple[tuple[str, ...], InlineKeyboardMarkup | Non
     class), and building the keyboard's objects costs as much as the escaping.
     A reply with a document or media is not kept (it may hold a file's bytes).
     """
-    cacheable = reply.document is None and reply.media is None
+    cacheable = reply.document is None and reply.media is None and reply.picture is None
     if cacheable:
         found = _rendered_cache.get(reply)
         if found is not None:
@@ -142,8 +142,12 @@ Part = Callable[[], Awaitable[Message]]
 
 def _media_part(bot: Bot, chat_id: int | str, reply: Reply, caption: str | None) -> Part:
     """The reply's media; with the caption and buttons when the text fits in a caption."""
-    assert reply.media is not None
-    kind, file_id = reply.media
+    file_id: str | InputFile
+    if reply.picture is not None:  # an image the bot made: uploaded as a photo
+        kind, file_id = "photo", InputFile(reply.picture.content, filename=reply.picture.filename)
+    else:
+        assert reply.media is not None
+        kind, file_id = reply.media
     markup = keyboard(reply) if caption is not None else None
     options: dict[str, Any] = {
         "caption": caption,
@@ -172,7 +176,7 @@ def reply_parts(
     """
     parts: list[Part] = []
     texts, markup = _rendered(reply)
-    if reply.media is not None:
+    if reply.media is not None or reply.picture is not None:
         captions = render_text(reply, MAX_CAPTION)
         if len(captions) <= 1:
             parts.append(_media_part(bot, chat_id, reply, captions[0] if captions else ""))

@@ -28,7 +28,7 @@ from typing import Any, TextIO
 from telegram import Update
 
 from bot.config import Settings
-from bot.domain import Channel, Person, Role, TrainingClass
+from bot.domain import LANGS, Channel, Person, Role, TrainingClass
 from bot.i18n import _, resolve_lang, use_lang
 from bot.schedule import importer
 from bot.store import Database, classes, people
@@ -102,6 +102,8 @@ class TerminalRequest(LocalBotApi):
     def sent_message(self, method: str, params: Mapping[str, Any]) -> dict[str, Any]:
         """Print what a send or an edit shows (text and buttons, a place, a file)."""
         message = super().sent_message(method, params)
+        if method == "sendPhoto":  # the week as a picture: shown as a mark, its caption below
+            self._print("🖼 " + _("(a picture)"))
         if method in ("sendMessage", "editMessageText") or params.get("caption"):
             self._show(params, message["message_id"], edited=method.startswith("edit"))
         elif method == "sendVenue":
@@ -151,11 +153,30 @@ def _user_name() -> str:
         return "trainee"
 
 
-def _terminal_language() -> str | None:
-    """The terminal's locale (``LANG=lo_LA.UTF-8`` → ``lo_LA``), to pre-select the language."""
-    raw = os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
-    code = raw.split(".")[0]
-    return code if code and code not in ("C", "POSIX") else None
+_language: str | None = None
+"""The chat's language once :func:`chat` has chosen it (see :func:`chat_language`)."""
+
+
+def chat_language(explicit: str | None = None) -> tuple[str, bool]:
+    """The terminal chat's language, and whether it was asked for.
+
+    ``--lang`` (``explicit``), else ``$CLASSBOT_LANG``: asked for. Else the terminal's
+    locale (``LANG=lo_LA.UTF-8`` → ``lo``) when the bot speaks it, else English: a
+    default, which the person may still change at the language question.
+    """
+    for raw, asked in ((explicit, True), (os.environ.get("CLASSBOT_LANG"), True)):
+        if raw and raw in LANGS:
+            return raw, asked
+    for raw in (os.environ.get("LC_ALL"), os.environ.get("LANG")):
+        code = (raw or "").split(".")[0].split("_")[0].lower()
+        if code in LANGS:
+            return code, False
+    return "en", False
+
+
+def _terminal_language() -> str:
+    """The language the terminal user's messages say they read (Telegram's language_code)."""
+    return _language or chat_language()[0]
 
 
 def message_data(text: str) -> dict[str, Any]:
@@ -178,15 +199,26 @@ async def chat(
     today: dt.date | None = None,
     stdin: TextIO | None = None,
     out: TextIO | None = None,
+    lang: str | None = None,
 ) -> int:
-    """Run the terminal chat until ``/quit`` or end of input."""
+    """Run the terminal chat until ``/quit`` or end of input, in ``lang`` if given.
+
+    See :func:`chat_language`: a language asked for (``--lang``, ``$CLASSBOT_LANG``) is
+    the person's from the start; otherwise the terminal's locale, else English, is
+    offered first at the language question.
+    """
+    global _language
     stdin = stdin or sys.stdin
     out = out or sys.stdout
+    _language, asked = chat_language(lang)
     db = await Database.open(settings.db_path)
     try:
         cls, person = await prepare(db, dt.datetime.now(dt.UTC))
+        if asked and person.lang != _language:
+            await people.set_lang(db, person.id, _language)
+            person = dataclasses.replace(person, lang=_language)
         # The greeting comes in the language the bot will answer in (as the identity
-        # handler picks it): a chosen one, else the terminal's locale, else the class's.
+        # handler picks it): a chosen one, else the terminal's (or English).
         lang = resolve_lang(person.lang, _terminal_language(), cls.default_lang)
         day = demo_day(cls, today)
         morning = dt.datetime.combine(day, dt.time(7, 30), tzinfo=cls.tz)

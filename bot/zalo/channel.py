@@ -2,8 +2,9 @@
 
 :class:`ZaloChannel` checks the token (``getMe``), then either registers the
 webhook (``ZALO_WEBHOOK_URL`` set) and serves it, or removes any webhook and
-long-polls ``getUpdates``. Its :attr:`~ZaloChannel.sender` is what the
-delivery worker uses to reach people on Zalo.
+long-polls ``getUpdates`` (for trials: the platform recommends the webhook in
+production). Its :attr:`~ZaloChannel.sender` is what the delivery worker uses to
+reach people on Zalo.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import asyncio
 import contextlib
 import logging
 import secrets
-from urllib.parse import urlparse
 
 import httpx
 
@@ -21,10 +21,12 @@ from bot.config import Settings
 from bot.outbox.sender import DeliveryError
 from bot.outbox.worker import DeliveryWorker
 from bot.store.database import Database
+from bot.zalo import pictures
 from bot.zalo.client import POLL_TIMEOUT, ZaloClient
-from bot.zalo.conversation import Conversation, Resync
+from bot.zalo.conversation import Conversation
 from bot.zalo.sender import ZALO_LIMITS, ZaloSender
-from bot.zalo.server import WEBHOOK_PATH, WebhookServer, poll
+from bot.zalo.server import WebhookServer, poll, webhook_target
+from bot.zalo.turn import Resync
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +48,7 @@ class ZaloChannel:
         self.client = ZaloClient(
             settings.zalo_bot_token, settings.zalo_api_url, transport=transport
         )
-        self.conversation = Conversation(db, self.client, clock, resync)
+        self.conversation = Conversation(db, self.client, clock, resync, settings=settings)
         self.sender = ZaloSender(self.client, db, clock)
         self.webhook: WebhookServer | None = None
         self.secret = settings.zalo_webhook_secret
@@ -63,16 +65,20 @@ class ZaloChannel:
             if not self.secret:
                 self.secret = secrets.token_urlsafe(32)
                 log.warning("event=zalo_webhook_secret_generated note=set ZALO_WEBHOOK_SECRET")
+            registered, path = webhook_target(url)
             self.webhook = WebhookServer(
                 self.conversation.handle,
                 self.secret,
                 host=self.settings.webhook_listen,
                 port=self.settings.zalo_webhook_port,
-                path=urlparse(url).path or WEBHOOK_PATH,
+                path=path,
             )
             await self.webhook.start()
-            await self.client.set_webhook(url, self.secret)
+            pictures.activate(url)  # the same server hands Zalo the pictures the bot made
+            await self.client.set_webhook(registered, self.secret)
+            log.info("event=zalo_webhook_registered path=%s", path)
             return
+        pictures.activate(None)
         try:
             await self.client.delete_webhook()
         except DeliveryError as exc:  # no webhook was set: nothing to remove

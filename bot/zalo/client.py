@@ -1,11 +1,19 @@
 """An async client for the Zalo Bot Platform HTTP API.
 
-The API looks like Telegram's: ``POST <base>/bot<token>/<method>`` with a JSON
-body, answered by ``{"ok": true, "result": …}`` or ``{"ok": false,
-"error_code": …, "description": …}``. Ids are strings, ``date`` is in
-milliseconds, ``getUpdates`` long-polls and returns one update (or error 408
-when none came). Failures are raised as the delivery errors of
-:mod:`bot.outbox.sender` so the outbox can retry, back off or give up.
+The API looks like Telegram's (docs, "call-api"): ``POST
+https://bot-api.zaloplatforms.com/bot<token>/<method>`` with a JSON body,
+answered by ``{"ok": true, "result": …}`` or ``{"ok": false, "error_code":
+…, "description": …}``. Ids are strings, ``date`` is in milliseconds,
+``getUpdates`` long-polls and returns one update (or error 408 when none came).
+
+Failures are raised as the delivery errors of :mod:`bot.outbox.sender`. The
+documentation's error-code page lists 403 among the *server-side* errors, next
+to 5xx: the client treats both as transient (retried with back-off), never as
+"the person blocked us" (that needs lasting evidence, see
+:mod:`bot.zalo.sender`). A call whose request may have reached Zalo but whose
+answer was lost (a read timeout, a dropped connection) raises
+:class:`DeliveryUncertain`: the message may be in the chat, so it is never
+sent again.
 
 The token is part of every URL, so it is redacted from httpx's request log
 and never appears in an exception message.
@@ -18,12 +26,15 @@ from typing import Any
 
 import httpx
 
-from bot.logs import RedactSecrets
-from bot.outbox.sender import Rejected, RetryAfter, TransientError, Unreachable
+from bot import logs
+from bot.outbox.sender import Rejected, RetryAfter, TransientError
 
-DEFAULT_API_URL = "https://bot-api.zapps.me"
+DEFAULT_API_URL = "https://bot-api.zaloplatforms.com"
+"""The host the current documentation gives (formerly ``bot-api.zapps.me``); see ZALO_API_URL."""
+
 TEXT_LIMIT = 2000
-"""Zalo refuses text messages longer than this many characters."""
+"""sendMessage: "text … 1–2000 characters" (docs). Counted here in UTF-16 code units, as the
+platform's Java/JavaScript peers count a string's length: an emoji such as 🚌 counts 2."""
 
 POLL_TIMEOUT = 30
 """Seconds a ``getUpdates`` call waits for an update."""
@@ -35,11 +46,25 @@ log = logging.getLogger(__name__)
 
 
 def redact_in_logs(secret: str) -> None:
-    """Make sure ``secret`` never reaches the logs of httpx or httpcore."""
-    for name in ("httpx", "httpcore"):
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, RedactSecrets) and secret in f.secrets for f in logger.filters):
-            logger.addFilter(RedactSecrets([secret]))
+    """Make sure ``secret`` never reaches the logs (the one filter of :mod:`bot.logs`)."""
+    logs.add_secrets([secret])
+
+
+class DeliveryUncertain(TransientError):
+    """The request may have reached Zalo but its answer was lost: never send it again."""
+
+
+class PlatformError(TransientError):
+    """Zalo answered with an error on its side (403, 408, 5xx): the same call may work later."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def utf16_len(text: str) -> int:
+    """The length of ``text`` in UTF-16 code units (a character outside the BMP counts 2)."""
+    return len(text) + sum(1 for c in text if ord(c) > 0xFFFF)
 
 
 def error_for(method: str, status: int, body: dict[str, Any], retry_after: str | None) -> Exception:
@@ -55,11 +80,10 @@ def error_for(method: str, status: int, body: dict[str, Any], retry_after: str |
         except ValueError:
             wait = 1.0
         return RetryAfter(max(wait, 0.0), text)
-    if code >= 500 or code == NO_UPDATE:
-        return TransientError(text)
-    lowered = description.lower()
-    if code == 403 or "block" in lowered or "not follow" in lowered:
-        return Unreachable(text)
+    # Docs, error codes: 408 "request timeout" and 403 / 5xx are errors on the platform's
+    # side; the same request may succeed later. Retried with back-off, never "unreachable".
+    if code >= 500 or code in (NO_UPDATE, 403):
+        return PlatformError(code, text)
     return Rejected(text)
 
 
@@ -108,10 +132,14 @@ class ZaloClient:
         timeout = httpx.Timeout(self._timeout, read=read_timeout or self._timeout)
         try:
             response = await self._http.post(url, json=params, timeout=timeout)
-        except httpx.TimeoutException as exc:
-            raise TransientError(f"zalo {method}: timed out ({type(exc).__name__})") from None
-        except httpx.TransportError as exc:
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            # Nothing reached Zalo: safe to try again.
             raise TransientError(f"zalo {method}: network error ({type(exc).__name__})") from None
+        except httpx.TransportError as exc:
+            # Sent, but the answer was lost (read timeout, dropped connection): fate unknown.
+            raise DeliveryUncertain(
+                f"zalo {method}: no answer ({type(exc).__name__}); it may have been delivered"
+            ) from None
         try:
             body = response.json()
         except ValueError:
@@ -146,19 +174,26 @@ class ZaloClient:
 
     async def send_message(self, chat_id: str, text: str) -> str:
         """Send plain text (at most :data:`TEXT_LIMIT` characters); returns the message id."""
-        if len(text) > TEXT_LIMIT:
-            raise Rejected(f"zalo sendMessage: text of {len(text)} characters is too long")
+        if utf16_len(text) > TEXT_LIMIT:
+            raise Rejected(f"zalo sendMessage: text of {utf16_len(text)} UTF-16 units is too long")
         result = await self.call("sendMessage", {"chat_id": chat_id, "text": text})
         return _message_id(result)
 
     async def send_photo(self, chat_id: str, photo_url: str, caption: str = "") -> str:
         params = {"chat_id": chat_id, "photo": photo_url}
         if caption:
-            params["caption"] = caption[:TEXT_LIMIT]
+            params["caption"] = _clip(caption, TEXT_LIMIT)
         return _message_id(await self.call("sendPhoto", params))
 
     async def send_chat_action(self, chat_id: str, action: str = "typing") -> None:
         await self.call("sendChatAction", {"chat_id": chat_id, "action": action})
+
+
+def _clip(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` UTF-16 units."""
+    while utf16_len(text) > limit:
+        text = text[: len(text) - max(1, (utf16_len(text) - limit) // 2)]
+    return text
 
 
 def _message_id(result: Any) -> str:
@@ -170,7 +205,10 @@ def _message_id(result: Any) -> str:
 __all__ = [
     "DEFAULT_API_URL",
     "TEXT_LIMIT",
+    "DeliveryUncertain",
+    "PlatformError",
     "ZaloClient",
     "error_for",
     "redact_in_logs",
+    "utf16_len",
 ]

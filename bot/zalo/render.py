@@ -1,4 +1,4 @@
-"""A :class:`~bot.replies.Reply` as Zalo plain text: no HTML, no buttons, under 2,000 characters.
+"""A :class:`~bot.replies.Reply` as Zalo plain text: no HTML, no buttons, under 2,000 UTF-16 units.
 
 Block titles become marked lines, buttons become numbered choices ("reply 1
 to …") whose actions the caller remembers for the person, a location becomes
@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.i18n import _
+from bot.domain import LANGS
+from bot.i18n import LANG_NAMES, _
 from bot.replies import Location, Reply
-from bot.zalo.client import TEXT_LIMIT
+from bot.zalo.client import TEXT_LIMIT, utf16_len
 
 TITLE_MARK = "■"
 
@@ -49,6 +50,13 @@ def render(reply: Reply, limit: int = TEXT_LIMIT) -> Rendered:
             photo_url = ref
         else:
             parts.append(_("(This message has an attachment that Zalo cannot show.)"))
+    if reply.picture is not None:
+        parts.append(
+            _(
+                "I cannot send this picture on Zalo at the moment; it can be opened on "
+                "Telegram, or write “this week” to read the week as text."
+            )
+        )
     if reply.location is not None:
         parts.append(_location_text(reply.location))
     if reply.document is not None:
@@ -75,6 +83,12 @@ def _location_text(location: Location) -> str:
     return "\n".join(lines)
 
 
+def _in_every_language(reply: Reply) -> bool:
+    """One block per language, titled with its name (the question to someone whose language
+    is not known yet): each block says how to answer, so no footer in a single language."""
+    return tuple(b.title for b in reply.blocks) == tuple(LANG_NAMES[code] for code in LANGS)
+
+
 def _choices(reply: Reply) -> tuple[tuple[str, ...], str]:
     """Numbered lines for the buttons (links stay links) and the actions in number order."""
     actions: list[str] = []
@@ -86,7 +100,9 @@ def _choices(reply: Reply) -> tuple[tuple[str, ...], str]:
                 continue
             actions.append(button.action)
             lines.append(f"{len(actions)}. {button.label}")
-    if len(actions) == 1:
+    if _in_every_language(reply):
+        pass
+    elif len(actions) == 1:
         label = next(b.label for row in reply.buttons for b in row if b.action == actions[0])
         lines.append(_("Reply 1 for “{label}”.").format(label=label))
     elif actions:
@@ -95,7 +111,11 @@ def _choices(reply: Reply) -> tuple[tuple[str, ...], str]:
 
 
 def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """Cut ``text`` into pieces of at most ``limit`` characters, at line breaks where possible."""
+    """Cut ``text`` into pieces of at most ``limit`` UTF-16 units, at line breaks where possible.
+
+    Lengths are counted as Zalo's limit is (see :data:`bot.zalo.client.TEXT_LIMIT`): an
+    emoji outside the Basic Multilingual Plane (🚌, 🎓) counts 2.
+    """
     text = text.strip()
     if not text:
         return []
@@ -104,7 +124,7 @@ def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
     for line in text.split("\n"):
         for chunk in _hard_wrap(line, limit):
             candidate = f"{current}\n{chunk}" if current else chunk
-            if len(candidate) <= limit:
+            if utf16_len(candidate) <= limit:
                 current = candidate
                 continue
             if current.strip():
@@ -118,11 +138,22 @@ def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
 def _hard_wrap(line: str, limit: int) -> list[str]:
     """A single line longer than ``limit`` cut at spaces (or anywhere if it has none)."""
     out: list[str] = []
-    while len(line) > limit:
-        cut = line.rfind(" ", 0, limit + 1)
+    while utf16_len(line) > limit:
+        fits = _fitting(line, limit)
+        cut = line.rfind(" ", 0, fits + 1)
         if cut <= 0:
-            cut = limit
+            cut = fits
         out.append(line[:cut].rstrip())
         line = line[cut:].lstrip()
     out.append(line)
     return out
+
+
+def _fitting(line: str, limit: int) -> int:
+    """How many characters of ``line`` fit in ``limit`` UTF-16 units (at least one)."""
+    units = 0
+    for index, char in enumerate(line):
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > limit:
+            return max(index, 1)
+    return len(line)

@@ -1,11 +1,19 @@
 """Receiving Zalo updates: a webhook endpoint (tornado) or a ``getUpdates`` polling loop.
 
-The webhook checks the ``X-Bot-Api-Secret-Token`` header against
-``ZALO_WEBHOOK_SECRET`` (a wrong or missing secret gets 403) and accepts the
-update either bare (``{"event_name": …, "message": …}``) or wrapped as
-``{"ok": true, "result": {…}}``, since both shapes are seen in practice.
-Without a webhook URL the bot long-polls ``getUpdates`` instead, backing off
-on errors. Either way each update goes to one async handler.
+The webhook is what the platform recommends in production (docs, "getUpdates":
+polling is for development). It checks the ``X-Bot-Api-Secret-Token`` header
+against ``ZALO_WEBHOOK_SECRET`` in constant time (a wrong or missing secret gets
+403) and the announced ``Content-Length`` against :data:`MAX_BODY` (413) as soon
+as the headers arrive, before any of the body is read, so an unauthenticated or
+oversize request costs nothing; tornado cuts off a longer chunked body. It accepts
+the update as documented, ``{"ok": true, "result": {…}}``, or bare
+(``{"event_name": …, "message": …}``). It answers 200 **at once** and handles
+the update afterwards (the docs name a slow endpoint as a cause of webhook
+errors, and Zalo re-posts what it thinks failed); the handler keeps each chat's
+messages in order. On stop, updates already accepted are finished first.
+
+Without a webhook URL the bot long-polls ``getUpdates`` instead (for trials),
+backing off on errors and handling each update in turn.
 """
 
 from __future__ import annotations
@@ -17,12 +25,14 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlparse, urlunparse
 
 import tornado.httpserver
 import tornado.netutil
 import tornado.web
 
 from bot.outbox.sender import DeliveryError, RetryAfter, TransientError
+from bot.zalo import pictures
 from bot.zalo.client import POLL_TIMEOUT, ZaloClient
 
 log = logging.getLogger(__name__)
@@ -51,30 +61,55 @@ async def _safely(handle: UpdateHandler, update: dict[str, Any]) -> None:
         log.exception("event=zalo_update_failed kind=%s", update.get("event_name"))
 
 
+@tornado.web.stream_request_body
 class _WebhookHandler(tornado.web.RequestHandler):
-    def initialize(self, handle: UpdateHandler, secret: str) -> None:
-        self.handle = handle
-        self.secret = secret
+    """Streams the body, so nothing is read before the secret and the size are checked."""
 
-    async def post(self) -> None:
+    def initialize(self, accept: Callable[[dict[str, Any]], None], secret: str) -> None:
+        self.accept = accept
+        self.secret = secret
+        self.chunks: list[bytes] = []
+        self.size = 0
+
+    def prepare(self) -> None:
+        """Runs once the headers are in, before any of the body is read."""
+        if self.request.method != "POST":
+            self.send_error(405)
+            return
         given = self.request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode(), self.secret.encode()):
             log.warning("event=zalo_webhook_refused reason=secret")
             self.send_error(403)
             return
-        if len(self.request.body) > MAX_BODY:
+        announced = self.request.headers.get("Content-Length")
+        if announced is not None and (not announced.isdigit() or int(announced) > MAX_BODY):
+            log.warning("event=zalo_webhook_refused reason=size")
             self.send_error(413)
             return
+        connection = self.request.connection
+        if connection is not None:
+            connection.set_max_body_size(MAX_BODY)  # type: ignore[attr-defined]
+
+    def data_received(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        if self.size > MAX_BODY:  # (tornado stops a longer body first; kept for clarity)
+            raise tornado.web.HTTPError(413)
+        self.chunks.append(chunk)
+
+    async def post(self) -> None:
         try:
-            payload = json.loads(self.request.body or b"null")
+            payload = json.loads(b"".join(self.chunks) or b"null")
         except ValueError:
             self.send_error(400)
             return
         update = unwrap(payload)
         if update is not None:
-            await _safely(self.handle, update)
+            self.accept(update)  # handled after the answer: Zalo gets its 200 at once
         self.set_header("Content-Type", "application/json")
         self.finish(b'{"ok":true}')
+
+    def log_exception(self, *args: Any) -> None:  # no request bodies or headers in the logs
+        log.warning("event=zalo_webhook_request_failed")
 
 
 class WebhookServer:
@@ -94,10 +129,26 @@ class WebhookServer:
         self.host = host
         self.port = port
         self.path = path
+        self.handle = handle
+        self._pending: set[asyncio.Task[None]] = set()
         app = tornado.web.Application(
-            [(path, _WebhookHandler, {"handle": handle, "secret": secret})]
+            [
+                (path, _WebhookHandler, {"accept": self.accept, "secret": secret}),
+                (pictures.ROUTE, pictures.PictureHandler),  # the week as a picture (issue 18)
+            ]
         )
         self._server = tornado.httpserver.HTTPServer(app, max_body_size=MAX_BODY)
+
+    def accept(self, update: dict[str, Any]) -> None:
+        """Handle ``update`` in the background (tasks start in arrival order)."""
+        task = asyncio.create_task(_safely(self.handle, update), name="classbot-zalo-update")
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    async def drain(self, limit: float = 30.0) -> None:
+        """Wait (at most ``limit`` seconds) for the updates accepted so far to be handled."""
+        if self._pending:
+            await asyncio.wait(set(self._pending), timeout=limit)
 
     async def start(self) -> int:
         """Listen; returns the port (useful when ``port`` was 0)."""
@@ -109,7 +160,23 @@ class WebhookServer:
 
     async def stop(self) -> None:
         self._server.stop()
+        await self.drain()
         await asyncio.wait_for(self._server.close_all_connections(), 10)
+
+
+def webhook_target(url: str) -> tuple[str, str]:
+    """The URL to register with Zalo and the local path to listen on, which are the same path.
+
+    ``https://host/some/path`` is registered as given and served at ``/some/path``;
+    ``https://host`` (no path) is registered as ``https://host/zalo/webhook`` and served
+    there, so Zalo never posts to a path nobody listens on.
+    """
+    parts = urlparse(url)
+    path = parts.path
+    if path in ("", "/"):
+        path = WEBHOOK_PATH
+        url = urlunparse(parts._replace(path=path))
+    return url, path
 
 
 async def _pause(stop: asyncio.Event, seconds: float) -> None:

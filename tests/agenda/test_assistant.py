@@ -13,10 +13,14 @@ from bot.domain import Role
 from bot.schedule import importer
 from bot.store import Database
 from bot.store.versions import save_version
+from tests.helpers.cldr import date_range, day, duration, zone
 from tests.helpers.sample import guangzhou_schedule, seed
 
 K = IntentKind
 HANOI = dt.timezone(dt.timedelta(hours=7))
+D = dt.date
+VN = "Asia/Ho_Chi_Minh"
+CN = "Asia/Shanghai"
 
 
 async def test_today_is_the_class_local_date(db: Database, clock: FakeClock) -> None:
@@ -24,20 +28,20 @@ async def test_today_is_the_class_local_date(db: Database, clock: FakeClock) -> 
     # 23:00 UTC on the 14th is already Monday the 15th in Hanoi.
     assert clock.now().date() == dt.date(2024, 7, 14)
     [reply] = await assistant.answer(db, seeded.cls, Intent(K.TODAY), lang="en", now=clock.now())
-    assert reply.plain().startswith("Schedule for Monday, July 15, 2024\n")
+    assert reply.plain().startswith(f"Schedule for {day(D(2024, 7, 15), 'en')}\n")
     [tomorrow] = await assistant.answer(
         db, seeded.cls, Intent(K.TOMORROW), lang="vi", now=clock.now()
     )
-    assert tomorrow.plain().startswith("Lịch học Thứ Ba, 16 tháng 7, 2024\n")
+    assert tomorrow.plain().startswith(f"Lịch học {day(D(2024, 7, 16), 'vi')}\n")
 
 
 @pytest.mark.parametrize(
     ("text", "lang", "start"),
     [
-        ("ມື້ນີ້ມີຫຍັງ?", "lo", "ຕາຕະລາງ ວັນຈັນ, 15 ກໍລະກົດ 2024\n"),
-        ("lich ngay mai", "vi", "Lịch học Thứ Ba, 16 tháng 7, 2024\n"),
-        ("wednesday", "en", "Schedule for Wednesday, July 17, 2024\n"),
-        ("lịch tuần này", "vi", "Lịch tuần 15\u2009–\u200921 thg 7, 2024\n"),
+        ("ມື້ນີ້ມີຫຍັງ?", "lo", f"ຕາຕະລາງ {day(D(2024, 7, 15), 'lo')}\n"),
+        ("lich ngay mai", "vi", f"Lịch học {day(D(2024, 7, 16), 'vi')}\n"),
+        ("wednesday", "en", f"Schedule for {day(D(2024, 7, 17), 'en')}\n"),
+        ("lịch tuần này", "vi", f"Lịch tuần {date_range(D(2024, 7, 15), D(2024, 7, 21), 'vi')}\n"),
         ("next session", "en", "Now in progress\n"),
         ("chuyên đề 2", "vi", "Chuyên đề 2: Chuyển đổi số ở Hà Nội\n"),
         ("ຫົວຂໍ້ 3", "lo", "ບໍ່ມີຫົວຂໍ້ທີ 3; "),
@@ -95,9 +99,9 @@ async def test_an_unreadable_day_is_named_in_the_answer(
 @pytest.mark.parametrize(
     ("text", "lang", "start"),
     [
-        ("khi nào bế giảng", "vi", "Lịch học Thứ Sáu, 26 tháng 7, 2024\n"),
-        ("ພິທີເປີດຈັກໂມງ", "lo", "ຕາຕະລາງ ວັນຈັນ, 15 ກໍລະກົດ 2024\n"),
-        ("when is the closing ceremony", "en", "Schedule for Friday, July 26, 2024\n"),
+        ("khi nào bế giảng", "vi", f"Lịch học {day(D(2024, 7, 26), 'vi')}\n"),
+        ("ພິທີເປີດຈັກໂມງ", "lo", f"ຕາຕະລາງ {day(D(2024, 7, 15), 'lo')}\n"),
+        ("when is the closing ceremony", "en", f"Schedule for {day(D(2024, 7, 26), 'en')}\n"),
     ],
 )
 async def test_ceremonies_show_their_day(
@@ -152,7 +156,22 @@ def test_commands_for_menus() -> None:
     names = [name for name, _ in assistant.commands_for(Role.TRAINEE, "lo")]
     assert names[:3] == ["today", "tomorrow", "week"]
     assert dict(assistant.commands_for(Role.ADMIN, "vi"))["export"] == "Xuất lịch học"
-    assert len(assistant.commands_for(Role.ADMIN, "en")) == 13 + 8 + 7
+    assert len(assistant.commands_for(Role.ADMIN, "en")) == 19 + 14 + 8 + 1  # and /demote
+
+
+@pytest.mark.parametrize("lang", ["vi", "lo", "en"])
+def test_demote_is_in_the_menus_and_help_wherever_promote_is(lang: str) -> None:
+    for role in Role:
+        names = [name for name, _ in assistant.commands_for(role, lang)]
+        assert ("promote" in names) == ("demote" in names), role
+        lines = "\n".join(
+            line for block in assistant.help_reply(role, lang).blocks for line in block.lines
+        )
+        assert ("/promote" in lines) == ("/demote" in lines), role
+    admin = dict(assistant.commands_for(Role.ADMIN, lang))
+    assert admin["demote"] != admin["promote"]
+    if lang != "en":
+        assert "Lower a member" not in admin["demote"]  # translated
 
 
 @pytest.mark.parametrize(
@@ -161,15 +180,16 @@ def test_commands_for_menus() -> None:
         (
             "en",
             "Vientiane cadres' class in Hanoi\nCode: VTE-HN-2024\n"
-            "Dates: Jul 15\u2009–\u200917, 2024\nVenue: Trường Đào tạo cán bộ Lê Hồng Phong\n"
-            "Organiser: Thành ủy Hà Nội\nVenue time: Vietnam Time (GMT+7)\nYour role: Trainee",
+            f"Dates: {date_range(D(2024, 7, 15), D(2024, 7, 17), 'en')}\n"
+            "Venue: Trường Đào tạo cán bộ Lê Hồng Phong\n"
+            f"Organiser: Thành ủy Hà Nội\nVenue time: {zone(VN, 'en')}\nYour role: Trainee",
         ),
         (
             "lo",
             "ຫ້ອງຝຶກອົບຮົມພະນັກງານນະຄອນຫຼວງວຽງຈັນ ຢູ່ຮ່າໂນ້ຍ\nລະຫັດຫ້ອງ: VTE-HN-2024\n"
-            "ໄລຍະເວລາ: 15/07/2024 – 17/07/2024\n"
+            "ໄລຍະເວລາ: 15 – 17 ກໍລະກົດ 2024\n"
             "ສະຖານທີ່: Trường Đào tạo cán bộ Lê Hồng Phong\nຫົວໜ່ວຍຈັດຕັ້ງ: Thành ủy Hà Nội\n"
-            "ເວລາທ້ອງຖິ່ນບ່ອນຝຶກອົບຮົມ: ເວລາ ຫວຽດນາມ (GMT+7)\n"
+            f"ເວລາທ້ອງຖິ່ນບ່ອນຝຶກອົບຮົມ: {zone(VN, 'lo')}\n"
             "ບົດບາດຂອງທ່ານ: ຜູ້ເຂົ້າຮ່ວມຝຶກອົບຮົມ",
         ),
     ],
@@ -189,12 +209,13 @@ async def test_guangzhou_uses_its_own_clock(db: Database) -> None:
     )
     [upcoming] = await assistant.answer(db, cls, Intent(K.NEXT), lang="vi", now=now)
     assert upcoming.plain() == (
-        "Buổi tiếp theo\nThứ Sáu, 19 tháng 9, 2025\n09:00–11:00 · 🎓 Khai giảng\n"
-        "Bắt đầu sau 30 phút nữa.\n\nGiờ địa phương nơi học: Giờ Trung Quốc (GMT+8)"
+        f"Buổi tiếp theo\n{day(D(2025, 9, 19), 'vi')}\n09:00–11:00 · 🎓 Khai giảng\n"
+        f"Bắt đầu sau {duration('vi', minutes=30)} nữa.\n\n"
+        f"Giờ địa phương nơi học: {zone(CN, 'vi', D(2025, 9, 19))}"
     )
     late = dt.datetime(2025, 9, 19, 16, 30, tzinfo=dt.UTC)
     [today] = await assistant.answer(db, cls, Intent(K.TODAY), lang="en", now=late)
     assert today.plain().startswith(
-        "Schedule for Saturday, September 20, 2025\nVenue time: China Time (GMT+8)\n\n"
+        f"Schedule for {day(D(2025, 9, 20), 'en')}\nVenue time: {zone(CN, 'en')}\n\n"
         "08:30–11:30 · Guangdong's macro-economy"
     )

@@ -64,6 +64,22 @@ async def test_audience_and_media(db: Database, clock: FakeClock, seeded: Seeded
         await announcements.create(db, seeded.admin, Draft(seeded.cls.id, localized()), clock.now())
 
 
+async def test_an_audience_of_nobody_is_refused_and_nothing_is_stored(
+    db: Database, clock: FakeClock, seeded: Seeded
+) -> None:
+    """Lan is the class's only manager: 'class managers only' would reach nobody but her.
+    It was 'Sent to 0 people'; now it is refused and nothing is stored or audited."""
+    with pytest.raises(announcements.NoRecipients):
+        await announcements.create(
+            db, seeded.manager, draft(seeded, audience=Audience.MANAGERS), clock.now()
+        )
+    row = await db.fetchone("SELECT COUNT(*) FROM announcements")
+    assert row is not None and row[0] == 0
+    assert await outbox.due(db, clock.now(), 10) == []
+    for lang in ("vi", "lo", "en"):
+        assert "0" not in announcements.no_recipients_reply(lang).plain()
+
+
 async def test_trainees_and_other_classes_managers_cannot_broadcast(
     db: Database, clock: FakeClock, seeded: Seeded
 ) -> None:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -102,7 +105,9 @@ def test_without_a_token_run_and_demo_open_the_terminal_chat(
 ) -> None:
     calls: list[dict[str, Any]] = []
 
-    async def fake_chat(settings: Any, *, today: dt.date | None = None) -> int:
+    async def fake_chat(
+        settings: Any, *, today: dt.date | None = None, lang: str | None = None
+    ) -> int:
         calls.append({"db": settings.db_path, "today": today})
         return 0
 
@@ -126,7 +131,9 @@ def test_with_a_token_run_starts_the_real_bot_but_demo_stays_offline(
         started.append(settings.bot_token)
         return 0
 
-    async def fake_chat(settings: Any, *, today: dt.date | None = None) -> int:
+    async def fake_chat(
+        settings: Any, *, today: dt.date | None = None, lang: str | None = None
+    ) -> int:
         started.append("terminal")
         return 0
 
@@ -164,3 +171,70 @@ def test_report_prints_the_announcements_of_a_class(
     assert "Whole class: Xe xuất phát 13h15" in out
     assert "0 sent" in out and "1 still being sent: Somphone" in out
     assert cli.main(["--db", str(path), "report", "NOPE"]) == 1
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["--lang", "en", "demo"], ["demo", "--lang", "en"], ["--lang", "en"], ["run", "--lang", "en"]],
+)
+def test_lang_before_or_after_demo_chooses_the_chat_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str]
+) -> None:
+    asked: list[str | None] = []
+
+    async def fake_chat(
+        settings: Any, *, today: dt.date | None = None, lang: str | None = None
+    ) -> int:
+        asked.append(lang)
+        return 0
+
+    monkeypatch.delenv("BOT_TOKEN", raising=False)
+    monkeypatch.delenv("ZALO_BOT_TOKEN", raising=False)
+    monkeypatch.setattr(terminal, "chat", fake_chat)
+    assert cli.main(["--db", str(tmp_path / "x.db"), *argv]) == 0
+    assert asked == ["en"]
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"CLASSBOT_LANG": "en", "LANG": "lo_LA.UTF-8"}, ("en", True)),
+        ({"LANG": "lo_LA.UTF-8"}, ("lo", False)),
+        ({"LANG": "C.UTF-8"}, ("en", False)),  # no language from the environment: English
+        ({"LANG": "fr_FR.UTF-8"}, ("en", False)),
+        ({}, ("en", False)),
+    ],
+)
+def test_the_chat_language_comes_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], expected: tuple[str, bool]
+) -> None:
+    for name in ("CLASSBOT_LANG", "LC_ALL", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert terminal.chat_language() == expected
+    assert terminal.chat_language("vi") == ("vi", True)
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    """`classbot agenda … | head`: no BrokenPipeError traceback when the reader leaves."""
+    exe = Path(sys.executable).parent / "classbot"
+    db = tmp_path / "x.db"
+    sample = Path(__file__).resolve().parents[2] / "schedules" / "vientiane-hanoi-2024.toml"
+    subprocess.run(
+        [str(exe), "--db", str(db), "import", str(sample)], check=True, capture_output=True
+    )
+    reader, writer = os.pipe()
+    os.close(reader)  # the reader is gone before the first line is written
+    try:
+        result = subprocess.run(
+            [str(exe), "--db", str(db), "agenda", "VTE-HN-2024", "--date", "2024-07-15"],
+            stdout=writer,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        os.close(writer)
+    assert "Traceback" not in result.stderr and "BrokenPipeError" not in result.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 
 from bot.cli.main import main
 from bot.schedule.importer import sample_path
+from tests.helpers.cldr import short_day
 from tests.helpers.workbooks import make_xlsx, parts
 
 
@@ -63,7 +65,8 @@ def test_reimport_shows_the_changes(run, tmp_path: Path) -> None:  # type: ignor
     second.write_bytes(make_xlsx(cls, topics, sessions))
     code, out, _ = run("import", str(second))
     assert code == 0 and "Saved as version 2." in out
-    assert "  Moved: Chuyên đề 2, from Wed, Jul 17 08:00–11:00 to Wed, Jul 17 13:00–15:00" in out
+    wednesday = short_day(dt.date(2024, 7, 17), "en")
+    assert f"  Moved: Chuyên đề 2, from {wednesday} 08:00–11:00 to {wednesday} 13:00–15:00" in out
 
 
 def test_classes_and_agenda(run) -> None:  # type: ignore[no-untyped-def]
@@ -153,3 +156,27 @@ def test_an_organisers_programme_goes_into_the_class_named(run, tmp_path: Path) 
     assert "Read from the content as field visit: rows 11." in out
     code, out, _ = run("import", str(programme), "--class", CODE)
     assert code == 0 and "Nothing to do" in out
+
+
+def test_the_database_its_journals_backups_and_exports_are_owner_only(  # type: ignore[no-untyped-def]
+    run, tmp_path: Path
+) -> None:
+    """They hold names, Telegram ids and chat ids: mode 0600 whatever the umask."""
+    import os
+
+    old = os.umask(0o022)
+    try:
+        run("import", str(sample_path()))
+        copy = tmp_path / "copy.db"
+        export = tmp_path / "out.csv"
+        assert run("backup", str(copy))[0] == 0
+        assert run("export", "VTE-HN-2024", "--format", "csv", "-o", str(export))[0] == 0
+    finally:
+        os.umask(old)
+    db = tmp_path / "cli.db"
+    files = [db, copy, export] + [
+        p for p in (tmp_path / "cli.db-wal", tmp_path / "cli.db-shm") if p.exists()
+    ]
+    assert {f.name: oct(f.stat().st_mode & 0o777) for f in files} == {
+        f.name: "0o600" for f in files
+    }

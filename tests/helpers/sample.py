@@ -201,8 +201,9 @@ async def seed(db: Database, now: dt.datetime) -> Seeded:
             display_name=name,
             language_code=lang,
             now=now,
-            is_admin=role is Role.ADMIN,
         )
+        if role is Role.ADMIN:
+            await people.set_admin(db, person.id, True)  # a promoted global admin
         await people.set_lang(db, person.id, lang)
         await people.set_active_class(db, person.id, cls.id)
         if role is not Role.ADMIN:

@@ -1,11 +1,31 @@
-"""A fake Zalo Bot Platform on 127.0.0.1 for tests, written from the API's documented shapes.
+"""A fake Zalo Bot Platform on 127.0.0.1 for tests, written from the platform's documentation.
 
-It answers ``POST /bot<token>/<method>`` like the platform: ``{"ok": true,
-"result": …}`` or ``{"ok": false, "error_code": …, "description": …}``. It
-records every call, queues updates for ``getUpdates`` (which long-polls for a
-short, bounded time and answers error 408 when nothing came), remembers the
-webhook set with ``setWebhook`` and injects failures (429, 5xx, 403) per
-method and chat with :meth:`FakeZaloServer.fail_next`.
+Sources (bot.zaloplatforms.com/docs, also docs.zaloplatforms.com/docs/BOT), what each says:
+
+* **call-api**: every method is ``POST https://bot-api.zaloplatforms.com/bot<TOKEN>/<method>``
+  with a JSON body; the answer is ``{"ok": true, "result": …}`` or ``{"ok": false,
+  "error_code": …, "description": …}``.
+* **getUpdates** (long polling, "for development"; a webhook is for production): ``timeout``
+  in seconds, sent as a string; the result is ONE update object; when nothing came within
+  the timeout the answer is error 408.
+* **setWebhook**: ``url`` (HTTPS) and ``secret_token`` (8–256 characters); result
+  ``{"url", "updated_at"}`` (ms). **deleteWebhook** / **getWebhookInfo** likewise.
+* **webhook**: Zalo POSTs each update to the registered URL with the header
+  ``X-Bot-Api-Secret-Token: <secret_token>`` and the body ``{"ok": true, "result":
+  <update>}``; an update is ``{"event_name", "message"}`` with event names
+  ``message.text.received``, ``message.image.received``, ``message.sticker.received``,
+  ``message.unsupported.received`` (content Zalo withholds, e.g. from a protected user);
+  ``message`` has ``from {id, display_name, is_bot}``, ``chat {id, chat_type: PRIVATE|GROUP}``,
+  ``message_id`` (string), ``date`` (ms) and ``text`` / ``photo`` + ``caption`` / ``sticker``.
+  A slow endpoint is a documented cause of webhook errors: answer at once.
+* **sendMessage**: ``chat_id``, ``text`` of 1–2000 characters (this fake counts UTF-16 code
+  units, as the platform's Java/JavaScript peers do; 🚌 counts 2); result ``{"message_id",
+  "date"}``. **sendPhoto**: ``chat_id``, ``photo`` (a URL), optional ``caption``.
+* **error-code**: 400 bad request, 401 unauthorized (token), 403 forbidden and 5xx are
+  errors on the platform's side, 404 not found, 408 request timeout, 429 too many requests
+  (quota). The fake injects any of them per method and chat with
+  :meth:`FakeZaloServer.fail_next`, and a send that goes through but whose answer comes
+  too late (:meth:`FakeZaloServer.slow_next`) to test "delivered, answer lost".
 """
 
 from __future__ import annotations
@@ -50,17 +70,26 @@ class _Failure:
     status: int
     description: str
     retry_after: int | None = None
+    delay: float = 0.0
+    """With status 200: do the call, then wait this long before answering (answer lost)."""
+
+
+def utf16_units(text: str) -> int:
+    """A string's length as the platform counts it (UTF-16 code units)."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 @dataclass
 class FakeZaloServer:
-    """A local stand-in for ``https://bot-api.zapps.me``; use as an async context manager."""
+    """A local stand-in for ``https://bot-api.zaloplatforms.com`` (an async context manager)."""
 
     token: str = TOKEN
     poll_wait: float = 0.2
     """Longest time a ``getUpdates`` call waits, whatever timeout the client asks for."""
 
     calls: list[ZaloCall] = field(default_factory=list)
+    accepted: list[ZaloCall] = field(default_factory=list)
+    """Sends the platform carried out (whether or not the bot got the answer)."""
     webhook: dict[str, str] = field(default_factory=dict)
     updates: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
     _failures: dict[tuple[str, str], deque[_Failure | None]] = field(
@@ -114,6 +143,28 @@ class FakeZaloServer:
         for _ in range(times):
             queue.append(_Failure(status, description, retry_after))
 
+    def slow_next(self, method: str, seconds: float, *, chat_id: str = "*") -> None:
+        """The next call of ``method`` is carried out but answered only after ``seconds``."""
+        self._failures[(method, chat_id)].append(_Failure(200, "", delay=seconds))
+
+    def delivered(self, chat_id: str | None = None) -> list[str]:
+        """Texts the platform actually delivered to ``chat_id`` (or anyone), in order."""
+        return [c.text for c in self.accepted if chat_id is None or c.chat_id == chat_id]
+
+    async def post_webhook(
+        self, url: str, update: dict[str, Any], *, secret: str | None = None
+    ) -> tuple[int, float]:
+        """POST ``update`` to a webhook as the platform does; returns (HTTP status, seconds)."""
+        import httpx
+
+        headers = {"X-Bot-Api-Secret-Token": self.webhook.get("secret_token", "")}
+        if secret is not None:
+            headers["X-Bot-Api-Secret-Token"] = secret
+        started = time.monotonic()
+        async with httpx.AsyncClient(timeout=10) as http:
+            response = await http.post(url, json={"ok": True, "result": update}, headers=headers)
+        return response.status_code, time.monotonic() - started
+
     def push_update(self, update: dict[str, Any]) -> None:
         """Queue an update for the next ``getUpdates``."""
         self.updates.put_nowait(update)
@@ -135,6 +186,7 @@ class FakeZaloServer:
 
     def clear(self) -> None:
         self.calls.clear()
+        self.accepted.clear()
 
     async def wait_until(self, condition: Callable[[], bool], limit: float = 5.0) -> None:
         """Wait (at most ``limit`` seconds) until ``condition()`` holds, checked after each call."""
@@ -161,6 +213,10 @@ class FakeZaloServer:
         if token != self.token:
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
         failure = self._take_failure(method, call.chat_id)
+        if failure is not None and failure.status == 200:
+            status, body = await self._answer_ok(call, method, params)
+            await asyncio.sleep(failure.delay)
+            return status, body
         if failure is not None:
             body: dict[str, Any] = {
                 "ok": False,
@@ -170,11 +226,21 @@ class FakeZaloServer:
             if failure.retry_after is not None:
                 body["parameters"] = {"retry_after": failure.retry_after}
             return failure.status, body
+        return await self._answer_ok(call, method, params)
+
+    async def _answer_ok(
+        self, call: ZaloCall, method: str, params: dict[str, Any]
+    ) -> tuple[int, Any]:
+        problem = _invalid(method, params)
+        if problem is not None:
+            return 400, {"ok": False, "error_code": 400, "description": problem}
         result = await self._result(method, params)
         if result is None:
-            return 200, {"ok": False, "error_code": 408, "description": "Request timeout"}
+            return 408, {"ok": False, "error_code": 408, "description": "Request timeout"}
         if result is False:
             return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
+        if method in SENDS:
+            self.accepted.append(call)
         return 200, {"ok": True, "result": result}
 
     async def _result(self, method: str, params: dict[str, Any]) -> Any:
@@ -192,12 +258,28 @@ class FakeZaloServer:
         if method == "deleteWebhook":
             self.webhook = {}
             return {"url": "", "updated_at": int(time.time() * 1000)}
-        if method in ("sendMessage", "sendPhoto"):
-            text = str(params.get("text") or params.get("caption") or "")
-            if method == "sendMessage" and not 1 <= len(text) <= 2000:
-                return False
+        if method == "getWebhookInfo":
+            return {"url": self.webhook.get("url", ""), "updated_at": int(time.time() * 1000)}
+        if method in SENDS:
             return {"message_id": f"m{next(self._ids)}", "date": int(time.time() * 1000)}
         return method == "sendChatAction"
+
+
+def _invalid(method: str, params: dict[str, Any]) -> str | None:
+    """The documented parameter rules; the description of the 400 a breach gets."""
+    if method in SENDS and not str(params.get("chat_id") or ""):
+        return "Bad Request: chat_id is required"
+    if method == "sendMessage" and not 1 <= utf16_units(str(params.get("text") or "")) <= 2000:
+        return "Bad Request: text must be 1-2000 characters"
+    if method == "sendPhoto" and not str(params.get("photo") or ""):
+        return "Bad Request: photo is required"
+    if method == "setWebhook":
+        url, secret = str(params.get("url") or ""), str(params.get("secret_token") or "")
+        if not url.startswith("https://"):
+            return "Bad Request: url must be HTTPS"
+        if not 8 <= len(secret) <= 256:
+            return "Bad Request: secret_token must be 8-256 characters"
+    return None
 
 
 class _ApiHandler(tornado.web.RequestHandler):
@@ -247,4 +329,6 @@ def text_update(
         message["caption"] = text
     elif event_name == "message.sticker.received":
         message["sticker"] = "st1"
+        message["url"] = "https://example.invalid/st1.png"
+    # message.unsupported.received: the platform withholds the content (no text, no media).
     return {"event_name": event_name, "message": message}

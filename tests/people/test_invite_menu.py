@@ -34,14 +34,10 @@ def test_arguments_are_role_uses_days_within_limits() -> None:
     assert invite_menu.parse_args([]) is None
 
 
-async def test_the_menu_offers_admin_links_only_to_global_admins(
-    db: Database, world: Seeded
-) -> None:
+async def test_the_menu_offers_only_the_links_one_may_make(db: Database, world: Seeded) -> None:
+    # A manager makes trainee links only (a manager link would be a /promote, admins only).
     mine = await invite_menu.menu(db, world.manager, world.cls, "en")
-    assert [b.action for b in mine.buttons[0]] == [
-        f"inv:new:{world.cls.id}:trainee",
-        f"inv:new:{world.cls.id}:manager",
-    ]
+    assert [b.action for b in mine.buttons[0]] == [f"inv:new:{world.cls.id}:trainee"]
     theirs = await invite_menu.menu(db, world.admin, world.cls, "en")
     assert theirs.buttons[0][-1].action == f"inv:new:{world.cls.id}:admin"
     with pytest.raises(Forbidden):
@@ -79,3 +75,26 @@ async def test_create_list_and_revoke(db: Database, clock: FakeClock, world: See
     assert after.blocks[0].lines[0].endswith("— revoked") and after.buttons == ()
     actions = [e.action for e in await audit.entries(db, world.cls.id)]
     assert actions[:2] == ["invite.revoke", "invite.create"]
+
+
+async def test_a_manager_revokes_only_the_links_they_could_make(
+    db: Database, clock: FakeClock, world: Seeded
+) -> None:
+    """A manager makes trainee links only; the admins' manager links are not theirs to
+    withdraw (no Revoke choice for them, and a forged revoke is refused and changes nothing)."""
+    now = clock.now()
+    trainee_link = await invites.create(db, world.cls.id, Role.TRAINEE, now=now, by=world.admin)
+    manager_link = await invites.create(db, world.cls.id, Role.MANAGER, now=now, by=world.admin)
+    listing = await invite_menu.listing(db, world.manager, world.cls, now=now, lang="en")
+    offered = [b.action for row in listing.buttons for b in row]
+    assert offered == [f"inv:rv:{trainee_link.invite.id}"]
+    with pytest.raises(Forbidden):
+        await invite_menu.revoke(db, world.manager, manager_link.invite.id, now=now, lang="en")
+    still = await invites.get(db, manager_link.invite.id)
+    assert still is not None and still.problem(now) is None
+    done = await invite_menu.revoke(db, world.manager, trainee_link.invite.id, now=now, lang="en")
+    assert f"#{trainee_link.invite.id}" in done.plain()
+    by_admin = await invite_menu.listing(db, world.admin, world.cls, now=now, lang="en")
+    assert [b.action for row in by_admin.buttons for b in row] == [
+        f"inv:rv:{manager_link.invite.id}"
+    ]

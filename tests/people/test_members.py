@@ -1,13 +1,11 @@
-"""Members, promotion, removal, versions, audit log, export and template, with their role checks."""
+"""Members, promotion, removal and the audit log, with their role checks."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import io
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from bot.cli import main as cli
@@ -15,11 +13,10 @@ from bot.clock import FakeClock
 from bot.domain import Channel, Person, Role
 from bot.people import members as organiser
 from bot.people.permissions import Forbidden
-from bot.schedule import exports
 from bot.store import audit, people
 from bot.store.database import Database
-from bot.store.versions import save_version
-from tests.helpers.sample import Seeded, revised, seed
+from tests.helpers.cldr import instant
+from tests.helpers.sample import Seeded, seed
 
 T = dt.time
 
@@ -131,50 +128,6 @@ async def test_audit_log_by_class_and_for_everything(
     assert everything.blocks[0].title == "Audit log" and len(everything.blocks[0].lines) == 1
 
 
-async def test_versions_mark_the_live_one(db: Database, clock: FakeClock, world: Seeded) -> None:
-    cls, _ = await save_version(
-        db,
-        revised(s4=T(9, 0)),
-        created_by="Lan",
-        source_hash="v2",
-        now=clock.now(),
-        source_name="lich-v2.xlsx",
-    )
-    reply = await exports.versions_view(db, world.admin, cls, "en")
-    newest, oldest = reply.blocks[0].lines
-    assert newest.startswith("v2 ·") and "Lan · lich-v2.xlsx · 5 sessions (live)" in newest
-    assert oldest.startswith("v1 ·") and "(live)" not in oldest
-    with pytest.raises(Forbidden):
-        await exports.versions_view(db, world.manager, cls, "en")
-
-
-async def test_export_in_three_formats(db: Database, clock: FakeClock, world: Seeded) -> None:
-    picker = await exports.export_picker(db, world.manager, world.cls, "en")
-    assert [b.action for b in picker.buttons[0]] == [
-        f"exp:{world.cls.id}:xlsx",
-        f"exp:{world.cls.id}:csv",
-        f"exp:{world.cls.id}:ics",
-    ]
-    xlsx = await exports.export(db, world.manager, world.cls, "xlsx", "en")
-    assert xlsx.document is not None and xlsx.document.filename == "VTE-HN-2024.xlsx"
-    book = openpyxl.load_workbook(io.BytesIO(xlsx.document.content))
-    assert len(book.sheetnames) >= 3
-    csv = await exports.export(db, world.manager, world.cls, "csv", "en")
-    assert csv.document is not None and "Chuyên đề 2".encode() in csv.document.content
-    ics = await exports.export(db, world.manager, world.cls, "ics", "en")
-    assert ics.document is not None and ics.document.content.count(b"BEGIN:VEVENT") == 5
-    with pytest.raises(Forbidden):
-        await exports.export(db, world.trainee, world.cls, "csv", "en")
-
-
-def test_template_is_the_blank_workbook_with_instructions_in_the_language() -> None:
-    reply = exports.template_reply("lo")
-    assert reply.document is not None and reply.document.filename.endswith(".xlsx")
-    book = openpyxl.load_workbook(io.BytesIO(reply.document.content))
-    assert len(book.sheetnames) >= 3
-    assert reply.blocks[0].title and "ຕາຕະລາງ" in reply.blocks[0].title
-
-
 def test_cli_audit_prints_the_class_log(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`classbot audit [CLASS]` shows the same lines as /audit."""
 
@@ -193,7 +146,8 @@ def test_cli_audit_prints_the_class_log(tmp_path: Path, capsys: pytest.CaptureFi
     db_path = str(tmp_path / "a.db")
     assert cli.main(["--db", db_path, "--lang", "en", "audit", "VTE-HN-2024"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert len(out) == 1 and "Admin · member promoted" in out[0] and "7/1/24, 7:00" in out[0]
+    at = instant(dt.datetime(2024, 7, 1, tzinfo=dt.UTC), "Asia/Ho_Chi_Minh", "en")
+    assert len(out) == 1 and "Admin · member promoted" in out[0] and at in out[0]
     assert cli.main(["--db", db_path, "audit"]) == 0
     assert "nâng vai trò thành viên" in capsys.readouterr().out
     assert cli.main(["--db", db_path, "audit", "NOPE"]) == 1

@@ -90,6 +90,20 @@ async def test_live_list_for_managers_only(db: Database, clock: FakeClock, seede
     assert "On the bus: 1 of 1" in after.plain()
 
 
+async def test_a_class_without_trainees_is_not_told_everyone_checked_in(
+    db: Database, clock: FakeClock, seeded: Seeded
+) -> None:
+    await db.execute(
+        "DELETE FROM members WHERE class_id = ? AND person_id = ?",
+        (seeded.cls.id, seeded.trainee.id),
+    )
+    for lang in ("vi", "lo", "en"):
+        view = await rollcall.rollcall_view(db, seeded.manager, seeded.cls, clock.now(), lang)
+        with use_lang(lang):
+            assert _("Everyone has checked in.") not in view.plain()
+            assert _("No trainee has joined this class yet.") in view.plain()
+
+
 async def test_no_departure_left(db: Database, clock: FakeClock, seeded: Seeded) -> None:
     clock.set(dt.datetime(2024, 7, 15, 8, 0, tzinfo=dt.UTC))  # 15:00: the bus left 1h45 ago
     view = await rollcall.rollcall_view(db, seeded.admin, seeded.cls, clock.now(), "en")

@@ -7,6 +7,7 @@ import datetime as dt
 
 from bot.domain import Schedule, Session, localized
 from bot.schedule.diff import diff_schedules, render_diff
+from tests.helpers.cldr import short_day
 from tests.helpers.sample import vientiane_schedule
 
 
@@ -79,7 +80,8 @@ def test_render_in_each_language() -> None:
     diff = diff_schedules(old, _with(old, s1, s2, changed, moved))
     en = render_diff(diff, "en", "lo")
     assert en[0].startswith("Cancelled: ") and "Closing ceremony" in en[0]
-    assert en[1] == "Moved: Topic 2, from Tue, Jul 16 08:00–11:30 to Tue, Jul 16 09:00–11:00"
+    tuesday = short_day(dt.date(2024, 7, 16), "en")
+    assert en[1] == f"Moved: Topic 2, from {tuesday} 08:00–11:30 to {tuesday} 09:00–11:00"
     assert en[2].startswith("Changed: ") and en[2].endswith(": departure time")
     vi = render_diff(diff, "vi", "lo")
     assert vi[0].startswith("Hủy: ") and vi[2].endswith("giờ xuất phát")

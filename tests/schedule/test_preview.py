@@ -8,6 +8,7 @@ import datetime as dt
 from bot.schedule import preview as upload_preview
 from bot.schedule.diff import diff_schedules
 from bot.schedule.problems import Problem, ScheduleProblems
+from tests.helpers.cldr import short_day
 from tests.helpers.sample import revised, vientiane_schedule
 
 T = dt.time
@@ -43,7 +44,7 @@ def test_the_summary_counts_moves_additions_cancellations_and_names_venue_change
     text = upload_preview.summary(old.cls, diff_schedules(old, new), "en")
     assert text == (
         "3 sessions moved, 1 session cancelled, and venue changed for "
-        "Visit: smart operations centre (Mon, Jul 15)"
+        f"Visit: smart operations centre ({short_day(dt.date(2024, 7, 15), 'en')})"
     )
     assert upload_preview.summary(old.cls, diff_schedules(old, old), "en") == "no changes"
 

@@ -150,3 +150,36 @@ async def test_plain_topic_blocks_become_text_in_the_versions_default_language(
         ]
     finally:
         await db.close()
+
+
+async def test_the_database_and_its_wal_and_shm_are_created_owner_only(tmp_path: Path) -> None:
+    import os
+
+    old = os.umask(0o022)
+    try:
+        db = await Database.open(tmp_path / "people.db")
+        await db.execute(
+            "INSERT INTO persons (display_name, created_at) "
+            "VALUES ('A', '2024-01-01T00:00:00.000000Z')"
+        )
+        modes = {
+            name: oct(os.stat(tmp_path / name).st_mode & 0o777) for name in os.listdir(tmp_path)
+        }
+        await db.backup(tmp_path / "backup.db")
+        backup_mode = oct((tmp_path / "backup.db").stat().st_mode & 0o777)
+        await db.close()
+    finally:
+        os.umask(old)
+    assert modes == {"people.db": "0o600", "people.db-shm": "0o600", "people.db-wal": "0o600"}
+    assert backup_mode == "0o600"
+
+
+async def test_an_existing_world_readable_database_is_tightened(tmp_path: Path) -> None:
+    import os
+
+    path = tmp_path / "old.db"
+    sqlite3.connect(path).close()
+    os.chmod(path, 0o644)
+    db = await Database.open(path)
+    await db.close()
+    assert oct(path.stat().st_mode & 0o777) == "0o600"

@@ -171,7 +171,8 @@ async def test_only_the_horizon_sits_on_the_queue(
 ) -> None:
     s = await seed(db, clock.now())
     report = await jobs.sync_jobs(app, clock.now())
-    assert report.later == 1
+    # The last day's digest, and its evaluation form and reminder (issue 17).
+    assert report.later == 3
     assert f"digest:{s.cls.id}:2024-07-17" not in next_times(app, clock)
     assert app.job_queue is not None
     assert len(app.job_queue.get_jobs_by_name(jobs.RESYNC_NAME)) == 1

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from bot.outbox.sender import Rejected, RetryAfter, TransientError, Unreachable
-from bot.zalo.client import ZaloClient, error_for
+from bot.zalo.client import PlatformError, ZaloClient, error_for
 from tests.helpers.zalo_server import TOKEN, FakeZaloServer, text_update
 
 
@@ -78,13 +78,15 @@ async def test_server_errors_are_transient(
         await client.send_message("zu1", "x")
 
 
-async def test_blocked_is_unreachable_and_bad_request_is_rejected(
+async def test_403_is_a_server_side_error_and_bad_request_is_rejected(
     client: ZaloClient, zalo_server: FakeZaloServer
 ) -> None:
+    # The error-code page lists 403 with the platform's own errors: retry, do not give up.
     zalo_server.fail_next("sendMessage", chat_id="zu1", status=403)
     zalo_server.fail_next("sendMessage", chat_id="zu2", status=400, description="Bad Request")
-    with pytest.raises(Unreachable):
+    with pytest.raises(PlatformError) as caught:
         await client.send_message("zu1", "x")
+    assert isinstance(caught.value, TransientError) and caught.value.code == 403
     with pytest.raises(Rejected):
         await client.send_message("zu2", "x")
     # The failures were for those chats only.
@@ -121,11 +123,32 @@ async def test_the_token_never_reaches_the_log(
 def test_error_codes_in_the_body_win_over_http_status() -> None:
     body = {"ok": False, "error_code": 429, "description": "quota"}
     assert isinstance(error_for("sendMessage", 200, body, "3"), RetryAfter)
-    blocked = {"ok": False, "error_code": 400, "description": "User has blocked the bot"}
-    assert isinstance(error_for("sendMessage", 400, blocked, None), Unreachable)
+    forbidden = {"ok": False, "error_code": 403, "description": "Forbidden"}
+    assert not isinstance(error_for("sendMessage", 403, forbidden, None), Unreachable)
+    assert isinstance(error_for("sendMessage", 403, forbidden, None), TransientError)
     assert isinstance(error_for("sendMessage", 504, {}, None), TransientError)
 
 
 def test_client_needs_a_token() -> None:
     with pytest.raises(ValueError):
         ZaloClient("")
+
+
+def test_the_default_host_is_the_one_the_documentation_gives() -> None:
+    from bot.config import Settings
+    from bot.zalo.client import DEFAULT_API_URL
+
+    assert DEFAULT_API_URL == "https://bot-api.zaloplatforms.com"
+    assert Settings().zalo_api_url == DEFAULT_API_URL
+    assert Settings.from_env({"ZALO_API_URL": "http://127.0.0.1:9"}).zalo_api_url == (
+        "http://127.0.0.1:9"
+    )
+
+
+async def test_a_text_with_emoji_is_measured_as_the_platform_measures_it(
+    client: ZaloClient, zalo_server: FakeZaloServer
+) -> None:
+    with pytest.raises(Rejected):
+        await client.send_message("zu1", "🚌" * 1001)  # 1,001 code points, 2,002 units
+    assert zalo_server.calls == []
+    assert await client.send_message("zu1", "🚌" * 1000)

@@ -101,3 +101,15 @@ def test_a_single_overlong_line_is_cut_at_spaces() -> None:
     assert " ".join(pieces) == words
     assert split_text("x" * 1200, 500) == ["x" * 500, "x" * 500, "x" * 200]
     assert split_text("  \n ") == []
+
+
+def test_split_counts_utf16_units_so_emoji_count_two() -> None:
+    # 999 buses are 1,998 UTF-16 units (1,000 code points with the newline): one emoji more
+    # and the platform would refuse a part that a code-point count thinks fits.
+    text = "🚌" * 999 + "\n" + "🎓 Lễ bế giảng"
+    parts = split_text(text)
+    assert parts == ["🚌" * 999, "🎓 Lễ bế giảng"]
+    long_line = "🎓" * 1500
+    cut = split_text(long_line)
+    assert all(len(p.encode("utf-16-le")) // 2 <= TEXT_LIMIT for p in cut)
+    assert "".join(cut) == long_line

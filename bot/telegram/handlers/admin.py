@@ -1,5 +1,5 @@
 """Organisers' commands: /upload, /newclass, /versions, /rollback, /export, /template,
-/invite, /members, /promote, /remove, /audit, and their buttons.
+/invite, /members, /promote, /demote, /remove, /audit, and their buttons.
 
 Thin: parse the update, call :mod:`bot.schedule.uploads`, :mod:`bot.people.members` or
 :mod:`bot.people.invite_menu`, send the reply. A refused role gets a polite answer
@@ -22,9 +22,9 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.domain import Role, TrainingClass
 from bot.i18n import _
-from bot.people import invite_menu
+from bot.people import invite_menu, permissions
 from bot.people import members as organiser
-from bot.people.permissions import Forbidden
+from bot.people.permissions import Forbidden, refusal
 from bot.replies import Reply
 from bot.schedule import exports, uploads
 from bot.schedule import newclass as class_details
@@ -34,7 +34,7 @@ from bot.store import classes
 from bot.telegram import jobs
 from bot.telegram.context import BotApp, BotContext
 from bot.telegram.handlers import trainee
-from bot.telegram.handlers.common import current_class, send
+from bot.telegram.handlers.common import current_class, send, target_class
 from bot.telegram.render import edit_reply
 
 AWAITING = "admin:awaiting_upload"
@@ -53,17 +53,6 @@ def no_class() -> Reply:
     )
 
 
-async def target_class(context: BotContext) -> TrainingClass | None:
-    """The class named by the first argument, else the class this chat is about."""
-    if context.args:
-        named = await classes.get_class_by_code(context.store, context.args[0])
-        if named is not None:
-            context.args = context.args[1:]
-            return named
-    found = await current_class(context)
-    return found[0] if found else None
-
-
 Action = Callable[["BotContext", TrainingClass], Awaitable[Reply]]
 
 
@@ -77,8 +66,8 @@ async def _run(update: Update, context: BotContext, action: Action) -> None:
         return
     try:
         reply = await action(context, cls)
-    except Forbidden:
-        reply = refused()
+    except Forbidden as exc:
+        reply = refusal(exc)
     except uploads.UploadRefused as exc:
         reply = exc.reply
     await send(update, context, reply)
@@ -95,7 +84,9 @@ async def _may_send_files(context: BotContext, kind: str) -> bool:
     if person is None:
         return False
     found = await current_class(context)
-    return person.is_admin or (kind == "upload" and found is not None and found[1] is Role.ADMIN)
+    return await permissions.may_send_schedule_files(
+        context.store, person, found[0].id if found else None, new_class=kind == "newclass"
+    )
 
 
 async def _ask_for_file(update: Update, context: BotContext, kind: str) -> None:
@@ -170,7 +161,7 @@ async def document(update: Update, context: BotContext) -> None:
 
 
 DRAFT = "admin:newclass_draft"
-"""chat_data key: (Draft, started at, chat id) while a new class's details are asked."""
+"""chat_data key: (Draft, started at, chat id, person id) while a new class's details are asked."""
 _DRAFT_CHATS: weakref.WeakKeyDictionary[object, filters.Chat] = weakref.WeakKeyDictionary()
 """Per application (its bot_data): the chats answering a new class's questions, so that
 only their typed words reach :func:`new_class_text`."""
@@ -196,7 +187,8 @@ async def _start_new_class(
         draft = await asyncio.to_thread(class_details.start, data, filename, context.now().date())
     except ScheduleProblems as error:
         return problems_reply(error, context.lang)
-    context.chat_data[DRAFT] = (draft, context.now(), update.effective_chat.id)
+    assert context.person is not None
+    context.chat_data[DRAFT] = (draft, context.now(), update.effective_chat.id, context.person.id)
     _draft_chats(context).add_chat_ids(update.effective_chat.id)
     return class_details.question(draft, context.lang)
 
@@ -206,7 +198,7 @@ async def _new_class_step(context: BotContext, draft: class_details.Draft) -> Re
     assert context.chat_data is not None and context.person is not None
     if draft.step != "done":
         chat_id = context.chat_data[DRAFT][2]
-        context.chat_data[DRAFT] = (draft, context.now(), chat_id)
+        context.chat_data[DRAFT] = (draft, context.now(), chat_id, context.person.id)
         return class_details.question(draft, context.lang)
     _end_draft(context)
     try:
@@ -229,6 +221,9 @@ async def _new_class_step(context: BotContext, draft: class_details.Draft) -> Re
 def _live_draft(context: BotContext) -> class_details.Draft | None:
     assert context.chat_data is not None
     found = context.chat_data.get(DRAFT)
+    person = context.person
+    if found is not None and (person is None or found[3] != person.id):
+        return None  # someone else's questions: theirs stay as they are
     if found is None or context.now() - found[1] > uploads.UPLOAD_TIMEOUT:
         _end_draft(context)
         return None
@@ -252,7 +247,7 @@ async def new_class_text(update: Update, context: BotContext) -> None:
 async def _new_class_tap(context: BotContext, rest: str) -> Reply:
     draft = _live_draft(context)
     if draft is None:
-        return Reply.text(_("This button is no longer active."))
+        raise Expired  # no new class is being asked for here, by this person
     if rest == "cancel":
         _end_draft(context)
         return Reply.text(_("Cancelled. The schedule was not changed."))
@@ -327,6 +322,8 @@ def _member_command(
 
 promote = _member_command(organiser.promote)
 """/promote N: raise member N's role one step."""
+demote = _member_command(organiser.demote)
+"""/demote N: lower member N's role one step (a promoted global admin loses it)."""
 remove = _member_command(organiser.remove)
 """/remove N: take member N out of the class."""
 
@@ -339,8 +336,8 @@ async def audit(update: Update, context: BotContext) -> None:
     if context.args and context.args[0].lower() == "all":
         try:
             reply = await organiser.audit_view(context.store, person, None, context.lang)
-        except Forbidden:
-            reply = refused()
+        except Forbidden as exc:
+            reply = refusal(exc)
         await send(update, context, reply)
         return
 
@@ -375,57 +372,72 @@ async def invite(update: Update, context: BotContext) -> None:
     await _run(update, context, action)
 
 
-async def _tap(context: BotContext, data: str) -> tuple[Reply, int | None]:
-    """The reply to an organiser's button, and the class whose schedule changed (if any)."""
+async def _tap(context: BotContext) -> tuple[Reply, int | None]:
+    """The reply to an organiser's button, and the class whose schedule changed (if any).
+
+    ``context.button`` was parsed and bounded in group -1; every service called here
+    checks the tapper's role in the class now (:mod:`bot.people.permissions`).
+    """
     person, db, now, lang = context.person, context.store, context.now(), context.lang
-    assert person is not None
-    prefix, _sep, rest = data.partition(":")
-    parts = rest.split(":")
-    if prefix == "upl" and len(parts) == 2 and parts[1].isdigit():
-        if parts[0] == "ok":
-            applied = await uploads.confirm(db, person, int(parts[1]), now=now, lang=lang)
+    button = context.button
+    assert person is not None and button is not None
+    if button.name == "upl":
+        upload_id = button.number(1)
+        if button.word(0) == "ok":
+            applied = await uploads.confirm(db, person, upload_id, now=now, lang=lang)
             return applied.reply, applied.class_id
-        return await uploads.cancel(db, person, int(parts[1]), now=now, lang=lang), None
-    if prefix == "ncl":  # a new class's details (issue 12)
-        return await _new_class_tap(context, rest), None
-    if prefix == "map":  # an answer of the column mapping (issue 12)
-        return await uploads.map_column(db, person, rest, now=now, lang=lang), None
-    if prefix == "exp" and len(parts) == 2 and parts[0].isdigit():
-        cls = await classes.get_class(db, int(parts[0]))
-        if cls is not None:
-            return await exports.export(db, person, cls, parts[1], lang), None
-    if prefix == "inv" and parts[0] == "rv" and len(parts) == 2 and parts[1].isdigit():
-        return await invite_menu.revoke(db, person, int(parts[1]), now=now, lang=lang), None
-    if prefix == "inv" and len(parts) >= 2 and parts[1].isdigit():
-        cls = await classes.get_class(db, int(parts[1]))
-        if cls is not None and parts[0] == "list":
-            return await invite_menu.listing(db, person, cls, now=now, lang=lang), None
-        roles = {r.value for r in Role}
-        if cls is not None and parts[0] == "new" and len(parts) == 3 and parts[2] in roles:
-            made = await invite_menu.create(
-                db,
-                person,
-                cls,
-                Role(parts[2]),
-                now=now,
-                lang=lang,
-                bot_username=context.settings.bot_username,
-            )
-            return made, None
-    return Reply.text(_("This button is no longer active.")), None
+        return await uploads.cancel(db, person, upload_id, now=now, lang=lang), None
+    if button.prefix == "ncl":  # a new class's details (issue 12)
+        return await _new_class_tap(context, button.rest), None
+    if button.name == "map":  # an answer of the column mapping (issue 12)
+        return await uploads.map_column(db, person, button.rest, now=now, lang=lang), None
+    if button.name == "inv:rv":
+        return await invite_menu.revoke(db, person, button.number(0), now=now, lang=lang), None
+    cls = await classes.get_class(db, button.number(0))
+    if cls is None:
+        raise Expired
+    if button.name == "exp":
+        return await exports.export(db, person, cls, button.word(1), lang), None
+    if button.name == "inv:list":
+        return await invite_menu.listing(db, person, cls, now=now, lang=lang), None
+    if button.name == "inv:new":
+        made = await invite_menu.create(
+            db,
+            person,
+            cls,
+            Role(button.word(1)),
+            now=now,
+            lang=lang,
+            bot_username=context.settings.bot_username,
+        )
+        return made, None
+    raise Expired
+
+
+class Expired(Exception):
+    """The button refers to something that no longer exists."""
 
 
 async def button(update: Update, context: BotContext) -> None:
-    """An organiser's button: answer in place of the message that carried it."""
+    """An organiser's button: answer in place of the message that carried it.
+
+    A refused or stale tap is answered to the tapper alone (an alert), never by
+    editing the message, which belongs to whoever asked for it.
+    """
     query = update.callback_query
-    if query is None or context.person is None:
+    if query is None or context.person is None or context.button is None:
         return
     try:
-        reply, changed = await _tap(context, query.data or "")
-    except Forbidden:
-        reply, changed = refused(), None
-    except uploads.UploadRefused as exc:
-        reply, changed = exc.reply, None
+        reply, changed = await _tap(context)
+    except Forbidden as exc:
+        await query.answer(_plain(refusal(exc)), show_alert=True)
+        return
+    except Expired:
+        await query.answer(_("This button is no longer active."))
+        return
+    except uploads.UploadRefused as exc:  # someone else's or a stale preview: theirs stays
+        await query.answer(_plain(exc.reply), show_alert=True)
+        return
     await query.answer()
     message = query.message
     if message is not None and reply.document is None:
@@ -434,6 +446,11 @@ async def button(update: Update, context: BotContext) -> None:
         await send(update, context, reply)
     if changed is not None:
         await after_change(context, changed)
+
+
+def _plain(reply: Reply) -> str:
+    """A short reply as the text of a button alert."""
+    return "\n".join(line for block in reply.blocks for line in block.lines)[:200]
 
 
 async def after_change(context: BotContext, class_id: int) -> None:
@@ -451,7 +468,18 @@ def register_buttons(app: BotApp) -> None:
     app.add_handler(MessageHandler(typed, new_class_text))
 
 
-PRIVATE_ONLY = ("versions", "rollback", "members", "promote", "remove", "audit", "invite")
+PRIVATE_ONLY = (
+    "versions",
+    "rollback",
+    "members",
+    "promote",
+    "demote",
+    "remove",
+    "audit",
+    "invite",
+    "broadcast",
+    "report",
+)
 """Commands that show members, invite links or the audit trail, or change roles or versions:
 answered only in a private chat, so a class group never sees them."""
 
@@ -472,6 +500,7 @@ def register(app: BotApp) -> None:
         ("template", template),
         ("members", members),
         ("promote", promote),
+        ("demote", demote),
         ("remove", remove),
         ("audit", audit),
         ("invite", invite),

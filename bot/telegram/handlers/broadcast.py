@@ -32,9 +32,9 @@ from bot.i18n import LANG_NAMES, _, ngettext, use_lang
 from bot.people import permissions
 from bot.people.permissions import Forbidden
 from bot.replies import Block, Button, Reply
-from bot.store import classes, people
+from bot.store import classes
 from bot.telegram.context import BotApp, BotContext
-from bot.telegram.handlers.common import current_class, not_joined, refused, send
+from bot.telegram.handlers.common import current_class, not_joined, refused, send, target_class
 
 CLASS, TEXT, SECOND, SECOND_TEXT, AUDIENCE, PREVIEW = range(6)
 TIMEOUT = 600
@@ -59,20 +59,6 @@ def _media(message: Message | None) -> tuple[tuple[str, str] | None, str]:
     return None, ""
 
 
-async def _managed_classes(context: BotContext) -> list[int]:
-    person = context.person
-    if person is None:
-        return []
-    ids = [
-        m.class_id
-        for m in await people.memberships_of(context.store, person.id)
-        if m.role in permissions.MANAGERS
-    ]
-    if person.is_admin and person.active_class_id and person.active_class_id not in ids:
-        ids.insert(0, person.active_class_id)
-    return ids
-
-
 async def start(update: Update, context: BotContext) -> int:
     """/broadcast: pick the class, take the text (or ask for it)."""
     person = context.person
@@ -83,12 +69,22 @@ async def start(update: Update, context: BotContext) -> int:
     draft = _draft(context)
     media, caption = _media(message.reply_to_message)
     draft.update(media=media, body={}, audience=Audience.CLASS, ack=True)
+    named = (
+        await classes.get_class_by_code(context.store, context.args[0]) if context.args else None
+    )
+    if named is not None:
+        context.args = context.args[1:] if context.args else []
     text = " ".join(context.args or []).strip() or caption.strip()
     if text:
         draft["body"][context.lang] = text
     found = await current_class(context)
-    managed = await _managed_classes(context)
-    if found is not None and found[1] in permissions.MANAGERS:
+    managed = await permissions.managed_class_ids(context.store, person)
+    if named is not None:
+        if not await _may_announce(context, named.id):
+            await send(update, context, refused())
+            return _finish(context)
+        draft["class_id"] = named.id
+    elif found is not None and found[1] in permissions.MANAGERS:
         draft["class_id"] = found[0].id
     elif len(managed) == 1:
         draft["class_id"] = managed[0]
@@ -137,12 +133,30 @@ async def _ask_audience(update: Update, context: BotContext) -> int:
     return AUDIENCE
 
 
+async def _may_announce(context: BotContext, class_id: int) -> bool:
+    """Whether the person manages the class now (asked again at every step)."""
+    person = context.person
+    if person is None:
+        return False
+    try:
+        await permissions.require(context.store, person, class_id, permissions.MANAGERS)
+    except Forbidden:
+        return False
+    return True
+
+
 async def pick_class(update: Update, context: BotContext) -> int:
     query = update.callback_query
-    if query is None:
+    button = context.button
+    if query is None or button is None:
         return END
+    class_id = button.number(0)
+    if not await _may_announce(context, class_id):
+        # A forged or stale pick: refused to the tapper, the picker left as it is.
+        await query.answer(_("Sorry, only the class managers can do that."), show_alert=True)
+        return _finish(context)
     await query.answer()
-    _draft(context)["class_id"] = int((query.data or "").rsplit(":", 1)[-1])
+    _draft(context)["class_id"] = class_id
     return await _next_step(update, context)
 
 
@@ -159,7 +173,7 @@ async def second_language(update: Update, context: BotContext) -> int:
     if query is None:
         return END
     await query.answer()
-    code = (query.data or "").rsplit(":", 1)[-1]
+    code = context.button.word(0) if context.button else "none"
     if code not in LANGS:
         return await _ask_audience(update, context)
     _draft(context)["second"] = code
@@ -182,18 +196,27 @@ async def audience(update: Update, context: BotContext) -> int:
     if query is None:
         return END
     await query.answer()
-    _draft(context)["audience"] = Audience((query.data or "").rsplit(":", 1)[-1])
-    await send(update, context, await _preview(context))
+    _draft(context)["audience"] = Audience(context.button.word(0) if context.button else "class")
+    preview = await _preview(context)
+    if preview is None:
+        await send(update, context, refused())
+        return _finish(context)
+    await send(update, context, preview)
     return PREVIEW
 
 
-async def _preview(context: BotContext) -> Reply:
+async def _preview(context: BotContext) -> Reply | None:
+    """The draft as it will go out; None when the person does not manage its class now."""
     draft = _draft(context)
-    aud: Audience = draft["audience"]
-    cls = await classes.get_class(context.store, draft["class_id"])
-    members = await people.class_members(context.store, draft["class_id"], aud.roles)
     person = context.person
-    count = sum(1 for m in members if person is None or m.person.id != person.id)
+    if "class_id" not in draft or person is None:
+        return None
+    aud: Audience = draft["audience"]
+    try:  # the service checks the role again, now (a forged or stale class is refused)
+        count = await announcements.audience_size(context.store, person, draft["class_id"], aud)
+    except Forbidden:
+        return None
+    cls = await classes.get_class(context.store, draft["class_id"])
     lines = [
         _("Class: {cls}").format(cls=cls.title(context.lang) if cls else ""),
         ngettext("To: {audience} ({n} person)", "To: {audience} ({n} people)", count).format(
@@ -220,12 +243,16 @@ async def preview_tap(update: Update, context: BotContext) -> int:
     person = context.person
     if query is None or person is None:
         return END
-    action = (query.data or "").rsplit(":", 1)[-1]
+    action = context.button.values[-1] if context.button else "cancel"
     draft = _draft(context)
     if action == "ack":
         draft["ack"] = not draft["ack"]
         await query.answer()
-        await send(update, context, await _preview(context))
+        preview = await _preview(context)
+        if preview is None:
+            await send(update, context, refused())
+            return _finish(context)
+        await send(update, context, preview)
         return PREVIEW
     if action == "cancel":
         await query.answer()
@@ -241,10 +268,21 @@ async def preview_tap(update: Update, context: BotContext) -> int:
     try:
         delay = dt.timedelta(minutes=context.settings.ack_reminder_minutes)
         _ann, queued = await announcements.create(
-            context.store, person, new, context.now(), ack_delay=delay
+            context.store,
+            person,
+            new,
+            context.now(),
+            ack_delay=delay,
+            per_hour=context.settings.announcements_per_hour,
         )
     except Forbidden:
         await send(update, context, refused())
+        return _finish(context)
+    except announcements.TooMany as exc:
+        await send(update, context, announcements.too_many_reply(exc, context.lang))
+        return _finish(context)
+    except announcements.NoRecipients:
+        await send(update, context, announcements.no_recipients_reply(context.lang))
         return _finish(context)
     done = ngettext(
         "Sent to {n} person. They will receive it in a few seconds; /report shows who "
@@ -280,14 +318,12 @@ async def timed_out(update: Update, context: BotContext) -> int:
 async def report(update: Update, context: BotContext) -> None:
     """/report: the recent announcements of the class with their figures and names."""
     person = context.person
-    found = await current_class(context)
-    if person is None or found is None:
+    cls = await target_class(context)
+    if person is None or cls is None:
         await send(update, context, not_joined(context))
         return
     try:
-        reply = await announcement_status.report_for(
-            context.store, person, found[0].id, context.lang
-        )
+        reply = await announcement_status.report_for(context.store, person, cls.id, context.lang)
     except Forbidden:
         await send(update, context, refused())
         return

@@ -20,6 +20,7 @@ from bot.domain import LANGS, Channel, Role, TrainingClass
 from bot.i18n import N_, _
 from bot.people import groups, invites, preferences
 from bot.people.permissions import ROLE_NAMES, Forbidden, role_in
+from bot.pocket import roster as pocket_roster
 from bot.replies import Reply
 from bot.store import classes
 from bot.telegram.context import BotApp, BotContext
@@ -38,6 +39,10 @@ _INVITE_PROBLEMS: dict[invites.InviteProblem, str] = {
     ),
     invites.InviteProblem.REVOKED: N_(
         "This invitation link has been withdrawn. Please ask your class manager for a new link."
+    ),
+    invites.InviteProblem.REMOVED: N_(
+        "You were removed from this class, so this invitation no longer admits you. "
+        "Please ask the class managers if you should rejoin."
     ),
 }
 
@@ -94,6 +99,18 @@ async def current_class(context: BotContext) -> tuple[TrainingClass, Role | None
     return await preferences.active_class(db, person, context.now())
 
 
+async def target_class(context: BotContext) -> TrainingClass | None:
+    """The class a command is about: named by its first argument (a class code), else the
+    class of the group it was written in, else the person's active class."""
+    if context.args:
+        named = await classes.get_class_by_code(context.store, context.args[0])
+        if named is not None:
+            context.args = context.args[1:]
+            return named
+    found = await current_class(context)
+    return found[0] if found else None
+
+
 async def start(update: Update, context: BotContext) -> None:
     """/start [code]: join with an invitation code; on first contact, ask the language."""
     person = context.person
@@ -107,6 +124,7 @@ async def start(update: Update, context: BotContext) -> None:
         except invites.InviteRejected as exc:
             replies.append(Reply.text(_(_INVITE_PROBLEMS[exc.problem])))
         else:
+            await pocket_roster.claim(context.store, code, person)  # a roster row's own link
             role = _(ROLE_NAMES[joined.role])
             name = joined.cls.title(context.lang)
             if joined.already_member:
@@ -211,9 +229,10 @@ async def button(update: Update, context: BotContext) -> None:
         now=context.now(),
         channel=Channel.TELEGRAM,
         group_class_id=context.group_class_id,
+        private=not context.in_group,
     )
     result = await actions.dispatch(ctx, query.data or "")
-    await query.answer(result.toast)
+    await query.answer(result.toast, show_alert=result.alert)
     replies = list(result.replies)
     message = query.message
     if result.replace and replies and message is not None:

@@ -1,4 +1,10 @@
-"""Group -1: record who wrote and choose the language for the rest of the update."""
+"""Group -1: record who wrote and choose the language for the rest of the update.
+
+It is also the gate every update passes first: an edited message never runs a
+command again (nothing handles it), and button data that is not one the bot
+emits (:func:`bot.buttons.parse`) is answered "no longer active" to the tapper
+alone and goes no further; the parsed data is ``context.button``.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +12,11 @@ import datetime as dt
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.ext import TypeHandler
+from telegram.ext import ApplicationHandlerStop, TypeHandler
 
+from bot import buttons
 from bot.domain import Channel
-from bot.i18n import resolve_lang, set_lang
+from bot.i18n import _, resolve_lang, set_lang
 from bot.people import groups
 from bot.store import people, senders
 from bot.telegram.context import BotApp, BotContext
@@ -26,6 +33,8 @@ async def identify(update: Update, context: BotContext) -> None:
     read in one query instead (this runs for every update), unless a channel has since
     marked the identity unreachable: writing to us again revives it at once.
     """
+    if update.edited_message is not None or update.edited_channel_post is not None:
+        raise ApplicationHandlerStop  # an edit never re-runs a command or a question
     user = update.effective_user
     if user is None or user.is_bot:
         return
@@ -68,6 +77,12 @@ async def identify(update: Update, context: BotContext) -> None:
     context.person = person
     context.lang = lang
     context.first_contact = created
+    query = update.callback_query
+    if query is not None:
+        context.button = buttons.parse(query.data)
+        if context.button is None:
+            await query.answer(_("This button is no longer active."))
+            raise ApplicationHandlerStop
 
 
 def register(app: BotApp) -> None:

@@ -15,7 +15,7 @@ from bot.reminders import rollcall
 from bot.reminders import settings as reminder_settings
 from bot.telegram import jobs
 from bot.telegram.context import BotApp, BotContext
-from bot.telegram.handlers.common import current_class, not_joined, refused, send
+from bot.telegram.handlers.common import not_joined, refused, send, target_class
 
 
 def _arg(context: BotContext) -> str:
@@ -49,13 +49,13 @@ async def quiet(update: Update, context: BotContext) -> None:
 async def rollcall_command(update: Update, context: BotContext) -> None:
     """/rollcall: the live list of the current or next departure (managers)."""
     person = context.person
-    found = await current_class(context)
-    if person is None or found is None:
-        await send(update, context, not_joined())
+    cls = await target_class(context)
+    if person is None or cls is None:
+        await send(update, context, not_joined(context))
         return
     try:
         reply = await rollcall.rollcall_view(
-            context.store, person, found[0], context.now(), context.lang
+            context.store, person, cls, context.now(), context.lang
         )
     except Forbidden:
         await send(update, context, refused())
@@ -66,13 +66,13 @@ async def rollcall_command(update: Update, context: BotContext) -> None:
 async def settings(update: Update, context: BotContext) -> None:
     """/settings [digest HH:MM|evening HH:MM|departure N|rollcall N]: the class's reminders."""
     person = context.person
-    found = await current_class(context)
-    if person is None or found is None:
-        await send(update, context, not_joined())
+    cls = await target_class(context)
+    if person is None or cls is None:
+        await send(update, context, not_joined(context))
         return
     try:
         outcome = await reminder_settings.class_settings_command(
-            context.store, person, found[0], _arg(context), context.now(), context.lang
+            context.store, person, cls, _arg(context), context.now(), context.lang
         )
     except Forbidden:
         await send(update, context, refused())

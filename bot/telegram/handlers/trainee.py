@@ -1,8 +1,8 @@
 """What trainees ask: /today, /tomorrow, /week, /next, /topics, /topic N, /visits, plain words.
 
-Every question, command or not, goes through :func:`bot.agenda.intents.parse` and
-:func:`bot.agenda.assistant.answer`, so a command and its plain-word form give the
-same answer. In a group the bot answers only when addressed: a command, an
+Every question, command or not, goes through :func:`bot.agenda.assistant.understand`
+(the one parser) and :func:`bot.agenda.assistant.answer`, so a command and its
+plain-word form give the same answer. In a group the bot answers only when addressed: a command, an
 @mention, or a reply to one of its messages.
 """
 
@@ -14,9 +14,11 @@ from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.ext import CommandHandler, MessageHandler, filters
 
-from bot.agenda import assistant, intents
+from bot.agenda import assistant
 from bot.agenda.intents import IntentKind
+from bot.domain import Channel
 from bot.i18n import _
+from bot.pocket import ask as pocket_ask
 from bot.replies import Reply
 from bot.telegram.context import BotApp, BotContext, in_turn
 from bot.telegram.handlers import common
@@ -94,7 +96,22 @@ async def _answer(update: Update, context: BotContext, message: Message) -> None
         return
     cls = found[0]
     now = context.now()
-    intent = intents.parse(question_text(message), cls.local_now(now).date())
+    if context.person is not None:  # issue 18: card, contacts, materials, roster, picture
+        pocket = await pocket_ask.answer(
+            context.store,
+            context.person,
+            found,
+            question_text(message),
+            lang=context.lang,
+            now=now,
+            channel=Channel.TELEGRAM,
+            private=not context.in_group,
+            bot_username=context.settings.bot_username,
+        )
+        if pocket is not None:
+            await send(update, context, pocket)
+            return
+    intent = await assistant.understand(context.store, cls, question_text(message), now)
     if intent is None:
         await send(update, context, hint())
     elif intent.kind is IntentKind.LANG:

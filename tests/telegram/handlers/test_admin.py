@@ -10,7 +10,8 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.domain import Channel, Role
-from bot.i18n import use_lang
+from bot.i18n import _, use_lang
+from bot.replies import Reply
 from bot.schedule import notices as change_notices
 from bot.schedule import uploads
 from bot.schedule.write import to_xlsx
@@ -84,8 +85,12 @@ async def state(db: Database) -> list[object]:
     return out
 
 
-def refusal(user: int) -> str:
+def refusal(user: int, allowed: set[int] | None = None) -> str:
+    """The refusal ``user`` reads; it names the role needed (class managers for a managers'
+    command, organisers for the rest), never organisers for what managers may do."""
     with use_lang(LANGS[user]):
+        if allowed == MANAGERS:
+            return Reply.text(_("Sorry, only the class managers can do that.")).plain()
         return admin.refused().plain()
 
 
@@ -134,9 +139,9 @@ async def test_permission_matrix(
     await say(app, user, command.format(trainee=world.trainee_id))
     answer = last_text(request_recorder, user)
     if user in allowed:
-        assert answer != refusal(user)
+        assert answer not in (refusal(user), refusal(user, MANAGERS))
     else:
-        assert answer == refusal(user)
+        assert answer == refusal(user, allowed)
         assert await state(db) == before
 
 
@@ -150,8 +155,10 @@ async def test_buttons_check_the_role_too(
     before = await state(db)
     cls_id = world.seeded.cls.id
     # Someone else's Confirm does nothing, even for a manager of the class.
+    edits = len(request_recorder.sent("editMessageText"))
     await feed(app, callback_update(row[0][1], user_id=user, language_code=LANGS[user]))
-    assert request_recorder.sent("editMessageText", user)
+    assert request_recorder.sent("answerCallbackQuery")[-1].params.get("show_alert")
+    assert len(request_recorder.sent("editMessageText")) == edits  # the preview stays
     assert await state(db) == before
     if user == MANAGER:
         return
@@ -161,8 +168,13 @@ async def test_buttons_check_the_role_too(
         f"exp:{cls_id}:xlsx",
         f"inv:list:{cls_id}",
     ):
+        edits = len(request_recorder.sent("editMessageText"))
         await feed(app, callback_update(data, user_id=user, language_code=LANGS[user]))
-        assert request_recorder.sent("editMessageText", user)[-1].text == refusal(user), data
+        # Refused to the tapper alone (an alert); the message is left as it was.
+        answer = request_recorder.sent("answerCallbackQuery")[-1].params
+        assert answer.get("text") == refusal(user, MANAGERS), data  # all managers' buttons
+        assert answer.get("show_alert") in (True, "true"), data
+        assert len(request_recorder.sent("editMessageText")) == edits, data
     assert await state(db) == before
     assert not request_recorder.sent("sendDocument", user)
 

@@ -227,6 +227,8 @@ async def test_a_manager_of_several_other_classes_is_asked_which(
         cls, _ = await save_version(db, schedule, created_by="t", source_hash=code, now=clock.now())
         await people.add_member(db, cls.id, seeded.trainee.id, Role.MANAGER, clock.now())
         made.append(cls)
+    # Someone to receive it (an announcement to nobody is refused).
+    await people.add_member(db, made[1].id, seeded.manager.id, Role.TRAINEE, clock.now())
     await feed(app, message_update(f"/broadcast {VI}", **TRAINEE))  # a trainee in his active class
     question = request_recorder.messages(501)[-1]
     assert [row[0][1] for row in question.buttons] == [f"bcast:class:{c.id}" for c in made]
@@ -235,4 +237,17 @@ async def test_a_manager_of_several_other_classes_is_asked_which(
     await feed(app, callback_update("bcast:aud:class", **TRAINEE))
     await feed(app, callback_update("bcast:send", **TRAINEE))
     assert len(await announcements.recent(db, made[1].id)) == 1
+    assert await announcements.recent(db, seeded.cls.id) == []
+
+
+async def test_an_announcement_to_nobody_is_refused_on_telegram(
+    app: BotApp, db: Database, request_recorder: RecordingRequest, seeded: Seeded
+) -> None:
+    """Lan is the only manager: 'class managers only' would reach nobody but her."""
+    await feed(app, message_update(f"/broadcast {VI}", **MANAGER))
+    await feed(app, callback_update("bcast:lang:none", **MANAGER))
+    await feed(app, callback_update("bcast:aud:managers", **MANAGER))
+    await feed(app, callback_update("bcast:send", **MANAGER))
+    answer = request_recorder.messages(601)[-1].text
+    assert answer == announcements.no_recipients_reply("vi").plain()
     assert await announcements.recent(db, seeded.cls.id) == []

@@ -40,7 +40,7 @@ async def test_joining_by_deep_link_then_choosing_lao(
     await feed(app, message_update(f"/start {new.code}", user_id=NEWCOMER, language_code="lo"))
     welcome, picker = request_recorder.messages(NEWCOMER)
     assert welcome.text == (
-        "ຍິນດີຕ້ອນຮັບ! ທ່ານໄດ້ເຂົ້າຮ່ວມ ຫ້ອງຝຶກອົບຮົມພະນັກງານນະຄອນຫຼວງວຽງຈັນ ຢູ່ຮ່າໂນ້ຍ ແລ້ວ. ພາລະບົດບາດ: ຜູ້ເຂົ້າຮ່ວມຝຶກອົບຮົມ."
+        "ຍິນດີຕ້ອນຮັບ! ທ່ານໄດ້ເຂົ້າຮ່ວມ ຫ້ອງຝຶກອົບຮົມພະນັກງານນະຄອນຫຼວງວຽງຈັນ ຢູ່ຮ່າໂນ້ຍ ແລ້ວ. ບົດບາດ: ຜູ້ເຂົ້າຮ່ວມຝຶກອົບຮົມ."
     )
     assert picker.text == "ກະລຸນາເລືອກພາສາທີ່ທ່ານຕ້ອງການໃຊ້."
     assert picker.buttons == [

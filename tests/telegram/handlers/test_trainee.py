@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from telegram import Update
 
-from bot.agenda import assistant, intents
+from bot.agenda import assistant
 from bot.agenda import views as agenda
 from bot.clock import FakeClock
 from bot.i18n import use_lang
@@ -26,6 +26,7 @@ from bot.store.versions import save_version
 from bot.telegram.context import BotApp, settle
 from bot.telegram.render import keyboard, render_text
 from tests.helpers.app import feed
+from tests.helpers.cldr import day, short_day
 from tests.helpers.sample import Seeded, vientiane_schedule
 from tests.helpers.telegram import (
     BOT_ID,
@@ -66,8 +67,7 @@ def recorded(request: RecordingRequest, chat_id: int) -> list[tuple[str, str, An
 async def answer_for(
     db: Database, seeded: Seeded, clock: FakeClock, text: str, lang: str
 ) -> list[Reply]:
-    today = seeded.cls.local_now(clock.now()).date()
-    intent = intents.parse(text, today)
+    intent = await assistant.understand(db, seeded.cls, text, clock.now())
     assert intent is not None, text
     with use_lang(lang):
         return await assistant.answer(db, seeded.cls, intent, lang=lang, now=clock.now())
@@ -92,6 +92,14 @@ QUESTIONS = {
         "chuyên đề 1",
         "mang theo gì",
         "thứ tư",
+        "xin chào",
+        "cảm ơn ạ",
+        "thu 2 may gio vao hoc",
+        "mấy giờ về",
+        "giảng viên hôm nay là ai",
+        "học ở phòng nào ạ",
+        "còn bao lâu nữa thì vào học",
+        "bot làm được gì",
     ],
     "lo": [
         "/today",
@@ -106,6 +114,10 @@ QUESTIONS = {
         "ຕາຕະລາງອາທິດນີ້",
         "ຫົວຂໍ້ 2",
         "ທັດສະນະສຶກສາ",
+        "ສະບາຍດີ",
+        "ຂອບໃຈຫຼາຍໆເຈົ້າ",
+        "ອີກຈັກນາທີຈະເລີ່ມຮຽນ",
+        "ຕ້ອງນຸ່ງຊຸດຫຍັງໄປ",
     ],
     "en": [
         "/today",
@@ -122,6 +134,12 @@ QUESTIONS = {
         "what should I bring",
         "where does the bus leave",
         "Wednesday",
+        "hi",
+        "thanks!",
+        "who lectures today",
+        "what time do we start",
+        "when do we get back",
+        "can you answer in Vietnamese",
     ],
 }
 
@@ -151,10 +169,10 @@ async def test_today_in_lao_shows_the_days_programme_with_navigation(
     await feed(app, message_update("/today", user_id=TRAINEE))
     [call] = request_recorder.messages(TRAINEE)
     assert call.method == "sendMessage"
-    assert call.text.startswith("<b>ຕາຕະລາງ ວັນຈັນ, 15 ກໍລະກົດ 2024</b>")
+    assert call.text.startswith(f"<b>ຕາຕະລາງ {day(dt.date(2024, 7, 15), 'lo')}</b>")
     assert "09:15–11:30" in call.text and "PGS.TS Nguyễn Văn A" in call.text
     assert "13:15" in call.text  # the field visit's departure time
-    assert call.buttons == [[("ອັງຄານ 16 ກ.ລ. ▶", "day:1:2024-07-16")]]
+    assert call.buttons == [[(f"{short_day(dt.date(2024, 7, 16), 'lo')} ▶", "day:1:2024-07-16")]]
     assert call.params["parse_mode"] == "HTML"
 
 
@@ -255,8 +273,9 @@ async def test_a_day_outside_the_class_gets_a_helpful_answer(
 ) -> None:
     await feed(app, message_update("/day 20/7", user_id=TRAINEE))
     [call] = request_recorder.messages(TRAINEE)
-    assert "15/07/2024 – 17/07/2024" in call.text
-    assert call.buttons == [[("◀ ພຸດ 17 ກ.ລ.", "day:1:2024-07-17")]]
+    assert "15 – 17 ກໍລະກົດ 2024" in call.text
+    # The nearest class day, one tap away.
+    assert [action for _label, action in call.buttons[0]] == ["day:1:2024-07-17"]
 
 
 async def test_today_uses_the_class_local_date(
@@ -264,7 +283,7 @@ async def test_today_uses_the_class_local_date(
 ) -> None:
     assert clock.now().date().day == 14  # 23:00 UTC on the 14th is already the 15th in Hanoi
     await feed(app, message_update("/today", user_id=TRAINEE))
-    assert "15 ກໍລະກົດ 2024" in request_recorder.messages(TRAINEE)[0].text
+    assert day(dt.date(2024, 7, 15), "lo") in request_recorder.messages(TRAINEE)[0].text
 
 
 # ---- groups ---------------------------------------------------------------------------------
@@ -312,7 +331,7 @@ async def test_a_manager_links_the_group_and_the_bot_answers_there_when_addresse
     calls = request_recorder.messages(GROUP)
     assert len(calls) == 3
     assert calls[0].text == calls[1].text  # the command and the mention ask the same
-    assert "16 ກໍລະກົດ" in calls[2].text  # the guest wrote with a Lao Telegram
+    assert day(dt.date(2024, 7, 16), "lo") in calls[2].text  # the guest wrote with a Lao Telegram
     assert all("reply_parameters" in c.params for c in calls)  # answers thread under the question
 
 
@@ -349,9 +368,12 @@ async def test_a_day_without_sessions_gets_a_helpful_answer(
     await save_version(db, without_tuesday, created_by="test", source_hash="v2", now=clock.now())
     await feed(app, message_update("what's on tomorrow", user_id=TRAINEE, language_code="en"))
     [call] = request_recorder.messages(TRAINEE)
-    assert call.text.startswith("<b>ຕາຕະລາງ ວັນອັງຄານ, 16 ກໍລະກົດ 2024</b>")
+    assert call.text.startswith(f"<b>ຕາຕະລາງ {day(dt.date(2024, 7, 16), 'lo')}</b>")
     assert call.text.splitlines()[1].startswith("ວັນດັ່ງກ່າວບໍ່ມີກິດຈະກຳຕາມຕາຕະລາງ")  # "no sessions"
-    assert [label for label, _ in call.buttons[0]] == ["◀ ຈັນ 15 ກ.ລ.", "ພຸດ 17 ກ.ລ. ▶"]
+    assert [label for label, _ in call.buttons[0]] == [
+        f"◀ {short_day(dt.date(2024, 7, 15), 'lo')}",
+        f"{short_day(dt.date(2024, 7, 17), 'lo')} ▶",
+    ]
 
 
 async def test_quick_questions_are_answered_in_the_order_asked(
@@ -381,7 +403,7 @@ async def test_quick_questions_are_answered_in_the_order_asked(
     await settle(app)
     texts = [c.text for c in request_recorder.sent("sendMessage", TRAINEE)]
     assert [t.splitlines()[0] for t in texts] == [
-        "<b>ຕາຕະລາງ ວັນຈັນ, 15 ກໍລະກົດ 2024</b>",
-        "<b>ຕາຕະລາງ ວັນອັງຄານ, 16 ກໍລະກົດ 2024</b>",
+        f"<b>ຕາຕະລາງ {day(dt.date(2024, 7, 15), 'lo')}</b>",
+        f"<b>ຕາຕະລາງ {day(dt.date(2024, 7, 16), 'lo')}</b>",
     ]
     assert app.bot_data.chat_turns == {}  # nothing kept for a chat once answered

@@ -1,0 +1,1 @@
+"""Attendance at every session: sign-in, the register, counting by half-day."""

@@ -1,0 +1,108 @@
+"""Attendance commands and typed answers, the same on Telegram and Zalo.
+
+:func:`run` answers ``/attendance``, ``/signin`` and ``/mark`` for the class
+the person is in (a refused role becomes a polite answer and changes
+nothing). :func:`typed_answer` completes what a tap asked for in words (the
+room code of a sign-in) and cancels any awaited answer on "cancel"; the
+evaluation's typed answers are :func:`bot.evaluation.commands.typed_answer`.
+:data:`PLAIN_WORDS` are the words that ask for one's own record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from bot.attendance import register, signin
+from bot.attendance.sessions import parse_ref
+from bot.domain import Person, TrainingClass
+from bot.i18n import _, use_lang
+from bot.people import permissions
+from bot.people.permissions import Forbidden
+from bot.replies import Reply
+from bot.store import attendance as store
+from bot.store.database import Database
+
+PLAIN_WORDS = re.compile(
+    r"^\s*(điểm danh|diem danh|ລົງຊື່|ລົງທະບຽນ|attendance|my attendance|sign[- ]?in)\s*[?!.]*\s*$",
+    re.IGNORECASE,
+)
+"""Plain words asking for one's attendance (vi, lo, en)."""
+
+COMMANDS = ("attendance", "signin", "mark")
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The replies, and the class whose jobs must be re-derived (a settings change)."""
+
+    replies: list[Reply]
+    resync: int | None = None
+
+
+def refusal() -> Reply:
+    return Reply.text(_("Sorry, only the class managers can do that."))
+
+
+async def run(
+    db: Database,
+    person: Person,
+    cls: TrainingClass,
+    command: str,
+    arg: str,
+    now: dt.datetime,
+    lang: str,
+) -> Outcome:
+    """One command for the person's class, in ``lang``."""
+    with use_lang(lang):
+        try:
+            return await _run(db, person, cls, command, arg.strip(), now, lang)
+        except Forbidden:
+            return Outcome([refusal()])
+
+
+async def _run(
+    db: Database,
+    person: Person,
+    cls: TrainingClass,
+    command: str,
+    arg: str,
+    now: dt.datetime,
+    lang: str,
+) -> Outcome:
+    role = await permissions.require(db, person, cls.id, permissions.EVERYONE)
+    managing = role in permissions.MANAGERS
+    if command == "attendance":
+        if managing:
+            return Outcome([await register.live_view(db, person, cls, now, lang)])
+        return Outcome([await signin.my_record(db, person, cls, now, lang)])
+    if command == "signin":
+        if not managing:
+            return Outcome([await signin.my_record(db, person, cls, now, lang)])
+        outcome = await register.settings_command(db, person, cls, arg, now, lang)
+        return Outcome([outcome.reply], cls.id if outcome.changed else None)
+    if command == "mark":
+        return Outcome([await register.mark_command(db, person, cls, arg, now, lang)])
+    raise ValueError(command)
+
+
+async def typed_answer(
+    db: Database, person: Person, text: str, now: dt.datetime, lang: str
+) -> list[Reply] | None:
+    """Complete what the bot is waiting for from ``person``; None when it waits for nothing."""
+    waiting = await store.awaited(db, person.id, now)
+    if waiting is None:
+        return None
+    with use_lang(lang):
+        if text.strip().lower() in ("/cancel", "cancel", "hủy", "huỷ", "huy", "ຍົກເລີກ"):
+            await store.stop_awaiting(db, person.id)
+            return [Reply.text(_("Cancelled."))]
+        if waiting.kind == signin.CODE_KIND:
+            parsed = parse_ref(waiting.ref)
+            if parsed is None or not any(c.isdigit() for c in text):
+                # Not a code at all (a question, say): stop waiting and let it be answered.
+                await store.stop_awaiting(db, person.id)
+                return None
+            return [await signin.sign_in(db, person, *parsed, now, code=text)]
+    return None

@@ -1,0 +1,1 @@
+"""Lecture ratings, the evaluation form, results and commendations, the closing pack."""
