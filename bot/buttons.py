@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from bot.domain import LANGS, Role
+from bot.domain import CLASS_ZONES, LANGS, Role
 
 MAX_DATA_BYTES = 64
 """Telegram's limit for callback data; longer data was never emitted by us."""
@@ -93,7 +93,22 @@ class Key(Field):
         return text if _KEY.fullmatch(text) else None
 
 
+@dataclass(frozen=True, slots=True)
+class Answers(Field):
+    """The column mapping's answers so far (issue 12): one letter per field (``a`` the first
+    column), ``-`` for none, a final ``.`` for "preview now"; at most ``size``."""
+
+    size: int
+
+    def read(self, text: str) -> Value | None:
+        if not 1 <= len(text) <= self.size or "." in text[:-1]:
+            return None
+        return text if all(c in "abcdefghijklmnopqrstuvwxyz-." for c in text) else None
+
+
 ID, DAY, KEY = Id(), Day(), Key()
+MAP_FIELDS = 7
+""":data:`bot.schedule.mapping.FIELDS`' length (a test keeps them equal)."""
 ROLES = tuple(r.value for r in Role)
 AUDIENCES = ("class", "trainees", "managers")
 """:class:`bot.announcements.publish.Audience` values (a test keeps them equal)."""
@@ -153,6 +168,11 @@ PATTERNS: tuple[Pattern, ...] = (
     _p("inv", "list", ID),
     _p("inv", "rv", ID),
     _p("exp", ID, Choice(EXPORT_FORMATS)),
+    # An organiser's own programme (issue 12, bot.schedule.mapping, bot.schedule.newclass).
+    _p("map", ID, Answers(MAP_FIELDS)),
+    _p("ncl", Choice(("name", "dates", "cancel"))),
+    _p("ncl", "tz", Choice(CLASS_ZONES)),
+    _p("ncl", "lang", Choice(LANGS)),
     # The /broadcast conversation (bot.handlers.broadcast).
     _p("bcast", "class", ID),
     _p("bcast", "lang", Choice((*LANGS, "none"))),

@@ -17,6 +17,14 @@ from zoneinfo import ZoneInfo
 LANGS: tuple[str, ...] = ("vi", "lo", "en")
 """Languages the bot speaks, in the order they are offered."""
 
+CLASS_ZONES: tuple[str, ...] = (
+    "Asia/Ho_Chi_Minh",
+    "Asia/Vientiane",
+    "Asia/Shanghai",
+    "Asia/Bangkok",
+)
+"""The time zones offered (as buttons) to a new class read from an organiser's programme."""
+
 
 class Role(StrEnum):
     """A person's role in one class."""

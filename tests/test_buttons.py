@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from bot import actions, buttons
 from bot.announcements.publish import Audience
+from bot.schedule import mapping, newclass
 from bot.schedule.exports import EXPORT_FORMATS
 
 
@@ -71,6 +72,22 @@ def test_parse_never_raises(data: str) -> None:
 def test_the_choices_match_the_features_values() -> None:
     assert set(buttons.AUDIENCES) == {a.value for a in Audience}
     assert set(buttons.EXPORT_FORMATS) == set(EXPORT_FORMATS)
+    assert len(mapping.FIELDS) == buttons.MAP_FIELDS
+    assert buttons.CLASS_ZONES == newclass.ZONES
+
+
+def test_an_organisers_programme_buttons_have_their_shapes() -> None:
+    """Issue 12: the column mapping's and a new class's buttons, and nothing near them."""
+    assert buttons.parse("map:12:a") is not None
+    assert buttons.parse("map:12:ab-c--.") is not None
+    assert buttons.parse("map:12:ab-cdefg") is None  # longer than the fields asked
+    assert buttons.parse("map:12:a.b") is None  # "preview now" ends the answers
+    assert buttons.parse("map:12:A") is None
+    assert buttons.parse("map:12:") is None
+    for data in ("ncl:name", "ncl:dates", "ncl:cancel", "ncl:lang:lo", "ncl:tz:Asia/Vientiane"):
+        assert buttons.parse(data) is not None, data
+    for data in ("ncl:tz:Factory", "ncl:tz:localtime", "ncl:lang:fr", "ncl:code", "ncl:tz"):
+        assert buttons.parse(data) is None, data
 
 
 def test_every_registered_action_has_a_shape() -> None:

@@ -74,30 +74,51 @@ def summary(schedule: Schedule, lang: str) -> str:
     )
 
 
+def _refused(file: str, refused: ScheduleProblems, lang: str) -> int:
+    _err(
+        ngettext(
+            "{file} was not imported: {n} problem.",
+            "{file} was not imported: {n} problems.",
+            len(refused.problems),
+        ).format(file=file, n=len(refused.problems))
+    )
+    for line in refused.lines(lang):
+        _err(f"  - {line}")
+    return 1
+
+
 def cmd_import(args: argparse.Namespace) -> int:
+    """Import a file the way the bot does: preview, refuse an identical or empty one, save."""
     lang = current_lang()
 
     async def body(db: Database) -> int:
+        path = Path(args.file)
+        data = await asyncio.to_thread(importer.read_head, path)
         try:
-            result = await importer.import_path(
+            found = await importer.preview(db, data, path.name, class_code=args.class_code)
+            if found.unchanged:
+                print(
+                    _("{file} is the same as the live schedule of {code}. Nothing to do.").format(
+                        file=args.file, code=found.schedule.cls.code
+                    )
+                )
+                return 0
+            if not args.cancel_all:
+                importer.refuse_empty(found)
+            result = await importer.import_schedule(
                 db,
-                args.file,
+                data,
+                path.name,
                 created_by="cli",
                 now=dt.datetime.now(dt.UTC),
                 class_code=args.class_code,
+                cancel_all=args.cancel_all,
             )
         except ScheduleProblems as refused:
-            _err(
-                ngettext(
-                    "{file} was not imported: {n} problem.",
-                    "{file} was not imported: {n} problems.",
-                    len(refused.problems),
-                ).format(file=args.file, n=len(refused.problems))
-            )
-            for line in refused.lines(lang):
-                _err(f"  - {line}")
-            return 1
+            return _refused(args.file, refused, lang)
         print(summary(result.schedule, lang))
+        for note in found.notes:
+            print(f"  * {note.text(lang)}")
         print(_("Saved as version {number}.").format(number=result.version.number))
         if result.previous is not None:
             lines = render_diff(result.diff, lang, result.cls.default_lang, limit=args.limit)
@@ -219,7 +240,16 @@ def add_commands(sub: Any) -> None:
     """Register the schedule subcommands on ``sub`` (the main parser's subparsers)."""
     p = sub.add_parser("import", help="import a schedule file (.xlsx, .csv, .toml)")
     p.add_argument("file", metavar="FILE")
-    p.add_argument("--class", dest="class_code", help="the class a CSV without '# code:' is for")
+    p.add_argument(
+        "--class",
+        dest="class_code",
+        help="the class the file goes into (a programme without class details, a CSV)",
+    )
+    p.add_argument(
+        "--cancel-all",
+        action="store_true",
+        help="accept a file without sessions, cancelling all of the class's sessions",
+    )
     p.add_argument("--limit", type=int, default=40, help="show at most this many changes")
     p.set_defaults(handler=cmd_import)
 

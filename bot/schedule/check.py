@@ -11,7 +11,9 @@ renamed session without an ID shows as removed and added.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import zoneinfo
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
@@ -27,17 +29,44 @@ from bot.domain import (
     Topic,
     TrainingClass,
     localized,
+    pick,
 )
 from bot.i18n import N_
 from bot.schedule.columns import SESSION_REQUIRED, TOPIC_REQUIRED, fold, kind_from, lang_from
 from bot.schedule.problems import Problem, ScheduleProblems
 from bot.schedule.read import Cell, RawFile, RawRow, RawTable
 from bot.schedule.values import as_date, as_float, as_int, as_text, as_time
+from bot.schedule.write import header
 
 BAD_DATE = N_('"{value}" is not a date (write it as 15/07/2024 or 2024-07-15).')
 BAD_TIME = N_('"{value}" is not a time (write it as 07:30 or 7h30).')
 BAD_NUMBER = N_('"{value}" is not a whole number.')
 MISSING = N_("This value is required.")
+MISSING_MERGED = N_(
+    "This value is required; the cell is part of the merged cells {range}, which leaves it "
+    "empty. Unmerge them and write the value in each row."
+)
+OUT_OF_RANGE = N_('"{value}" is out of range (from {low} to {high}).')
+YEARS = (2000, 2100)
+"""Class dates must fall in these years: "0001", "9999" or "2204" is a typing slip."""
+MAX_DAYS = 731
+"""A class lasts at most two years (long programmes run in modules)."""
+RANGES: dict[str, tuple[int, int]] = {
+    "topic": (1, 999),
+    "number": (1, 999),
+    "departure_reminder_min": (0, 24 * 60),
+    "rollcall_report_min": (0, 24 * 60),
+}
+
+
+@functools.cache
+def _zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def place_zone(name: str) -> bool:
+    """A real IANA zone of a place (Asia/Ho_Chi_Minh) or UTC; not "localtime" or "Factory"."""
+    return name == "UTC" or ("/" in name and name in _zones() and not name.startswith("Etc/"))
 
 
 class _Checker:
@@ -51,7 +80,27 @@ class _Checker:
         self.problems.append(Problem(message, params, sheet, row, column, self.raw.by_line))
 
     def missing(self, sheet: str, row: RawRow, name: str, label: str) -> None:
-        self.add(MISSING, {}, sheet, Cell(None, row.row, label))
+        table = self.raw.sessions if sheet == getattr(self.raw.sessions, "sheet", None) else None
+        table = table or (
+            self.raw.topics if self.raw.topics and sheet == self.raw.topics.sheet else None
+        )
+        merged = table.merged.get((row.row, name)) if table else None
+        if merged:
+            self.add(MISSING_MERGED, {"range": merged}, sheet, Cell(None, row.row, label))
+        else:
+            self.add(MISSING, {}, sheet, Cell(None, row.row, label))
+
+    def whole(self, sheet: str, row: RawRow, name: str, parser: Callable[[Any], Any]) -> Any:
+        """A whole number within :data:`RANGES` (10^20 or -3 is refused, not stored)."""
+        value = self.parse(sheet, row, name, parser, BAD_NUMBER)
+        low, high = RANGES[name]
+        if value is not None and not low <= value <= high:
+            cell = row.cells[name]
+            self.add(
+                OUT_OF_RANGE, {"value": as_text(cell.value), "low": low, "high": high}, sheet, cell
+            )
+            return None
+        return value
 
     def parse(
         self, sheet: str, row: RawRow, name: str, parser: Callable[[Any], Any], message: str
@@ -105,6 +154,8 @@ def _class(ck: _Checker, base: Schedule | None) -> TrainingClass | None:
     if tz_cell:
         try:
             ZoneInfo(tz)
+            if not place_zone(tz):
+                raise ValueError(tz)
         except (ZoneInfoNotFoundError, ValueError):
             ck.add(
                 N_('Unknown time zone "{value}" (write it like Asia/Ho_Chi_Minh).'),
@@ -131,8 +182,25 @@ def _class(ck: _Checker, base: Schedule | None) -> TrainingClass | None:
             lang_cell,
         )
         lang = ""
+    for cell, value in ((first_cell, first), (last_cell, last)):
+        if cell and value and not YEARS[0] <= value.year <= YEARS[1]:
+            ck.add(
+                N_("The year {year} is implausible (expected {low} to {high})."),
+                {"year": value.year, "low": YEARS[0], "high": YEARS[1]},
+                sheet,
+                cell,
+            )
+            first = last = None
     if first and last and last < first:
         ck.add(N_("The last day is before the first day."), {}, sheet, last_cell)
+    elif first and last and (last - first).days > MAX_DAYS:
+        ck.add(
+            N_("The class would last {days} days; check the first and last day."),
+            {"days": (last - first).days + 1},
+            sheet,
+            last_cell,
+        )
+        last = None
     name = ck.localized(row, "name") or (fallback.name if fallback else ck.localized(row, "name"))
     if lang and lang not in name:
         ck.add(
@@ -150,7 +218,7 @@ def _class(ck: _Checker, base: Schedule | None) -> TrainingClass | None:
         times[field_name] = parsed or (getattr(fallback, field_name) if fallback else default)
     minutes: dict[str, int] = {}
     for field_name, default_min in (("departure_reminder_min", 30), ("rollcall_report_min", 10)):
-        parsed_min = ck.parse(sheet, row, field_name, as_int, BAD_NUMBER)
+        parsed_min = ck.whole(sheet, row, field_name, as_int)
         minutes[field_name] = (
             parsed_min
             if parsed_min is not None
@@ -180,7 +248,12 @@ def _missing_columns(ck: _Checker, table: RawTable, required: tuple[str, ...], l
     if not any(c.startswith("title_") for c in table.columns):
         absent.append("title")
     for name in absent:
-        ck.add(N_('The column "{name}" is missing.'), {"name": name}, table.sheet, None)
+        ck.add(
+            N_('The column "{name}" is missing. /template shows the expected columns.'),
+            {"name": header(name, None)},
+            table.sheet,
+            None,
+        )
     return not absent
 
 
@@ -192,9 +265,7 @@ def _topics(ck: _Checker, table: RawTable | None, lang: str) -> list[Topic]:
     seen: dict[int, int] = {}
     out: list[Topic] = []
     for row in table.rows:
-        number = ck.parse(
-            table.sheet, row, "number", lambda v: as_int(v, trailing=True), BAD_NUMBER
-        )
+        number = ck.whole(table.sheet, row, "number", lambda v: as_int(v, trailing=True))
         if "number" not in row.cells:
             ck.missing(table.sheet, row, "number", table.columns.get("number", "number"))
         title = ck.localized(row, "title")
@@ -232,7 +303,7 @@ def _auto_keys(rows: list[tuple[RawRow, Session]], lang: str, taken: set[str]) -
     """Keys for rows without an ID: kind + title hash, with the date when the title repeats."""
 
     def base(s: Session) -> str:
-        digest = hashlib.sha1(fold(s.title.get(lang, "")).encode(), usedforsecurity=False)
+        digest = hashlib.sha1(fold(pick(s.title, lang, lang)).encode(), usedforsecurity=False)
         return f"{s.kind.value}-{digest.hexdigest()[:8]}"
 
     counts = Counter(base(s) for _, s in rows)
@@ -254,6 +325,7 @@ def _sessions(
     if table is None or not _missing_columns(ck, table, SESSION_REQUIRED, lang):
         return []
     sheet = table.sheet
+    raw_layout = ck.raw.layout
     topic_numbers = {t.number for t in topics}
     ids: dict[str, int] = {}
     made: list[tuple[RawRow, Session]] = []
@@ -273,7 +345,7 @@ def _sessions(
             lambda v: kind_from(as_text(v)),
             N_('Unknown kind "{value}" (e.g. lecture, field visit, trip, break).'),
         )
-        topic = ck.parse(sheet, row, "topic", lambda v: as_int(v, trailing=True), BAD_NUMBER)
+        topic = ck.whole(sheet, row, "topic", lambda v: as_int(v, trailing=True))
         lat = ck.parse(sheet, row, "latitude", as_float, N_('"{value}" is not a number.'))
         lon = ck.parse(sheet, row, "longitude", as_float, N_('"{value}" is not a number.'))
         title = ck.localized(row, "title")
@@ -313,7 +385,7 @@ def _sessions(
                 sheet,
                 row.cells["topic"],
             )
-        if lang and lang not in title:
+        if lang and lang not in title and raw_layout != "programme":
             label = table.columns.get(f"title_{lang}", f"title_{lang}")
             ck.add(
                 N_("The title in the class's default language ({lang}) is missing."),
@@ -321,7 +393,21 @@ def _sessions(
                 sheet,
                 Cell(None, row.row, label),
             )
-        if isinstance(kind, SessionKind) and kind.needs_departure:
+        if departure and end and departure >= end:
+            ck.add(
+                N_("The departure ({departure}) is not before the visit ends ({end})."),
+                {"departure": f"{departure:%H:%M}", "end": f"{end:%H:%M}"},
+                sheet,
+                row.cells["departure"],
+            )
+        if back and start and back <= start:
+            ck.add(
+                N_("The return ({back}) is not after the visit starts ({start})."),
+                {"back": f"{back:%H:%M}", "start": f"{start:%H:%M}"},
+                sheet,
+                row.cells["return_time"],
+            )
+        if isinstance(kind, SessionKind) and kind.needs_departure and raw_layout != "programme":
             if "departure" not in row.cells:
                 ck.add(
                     N_("A field visit or trip needs a departure time."),
@@ -409,6 +495,11 @@ def build_schedule(raw: RawFile, base: Schedule | None = None) -> Schedule:
     lang = cls.default_lang if cls else ""
     if raw.partial:
         topics = list(base.topics) if base is not None else []
+        known = {t.number for t in topics}
+        for number, title in sorted(raw.topics_found.items()):
+            if number not in known and lang:
+                topics.append(Topic(number=number, title=localized({lang: title})))
+        topics.sort(key=lambda t: t.number)
     else:
         topics = _topics(ck, raw.topics, lang)
     sessions = _sessions(ck, raw.sessions, cls, topics, lang)

@@ -15,10 +15,13 @@ Only an Excel workbook carries them; a CSV or text upload leaves them as they we
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
+import itertools
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -127,13 +130,7 @@ def rows_of_book(data: bytes) -> list[tuple[str, list[tuple[int, list[Any]]]]]:
     try:
         sheets: list[tuple[str, list[tuple[int, list[Any]]]]] = []
         for ws in book.worksheets:
-            rows: list[tuple[int, list[Any]]] = []
-            for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
-                if number > MAX_ROWS:
-                    break
-                if values and any(v is not None and str(v).strip() for v in values):
-                    rows.append((number, list(values[:80])))
-            sheets.append((ws.title, rows))
+            sheets.append((ws.title, list(_filled_rows(ws))))
     finally:
         book.close()
     sheets.sort(key=lambda s: fold(s[0]) not in TRAINEE_SHEETS)
@@ -153,18 +150,40 @@ class ExtraRow:
     links: tuple[str, ...]
 
 
-def read_extras(data: bytes) -> tuple[list[Contact], list[ExtraRow]]:
-    """The contact fields of the class sheet and the extras of the sessions sheet."""
-    sheets = rows_of_book(data)
-    found: list[Contact] = []
-    extras: list[ExtraRow] = []
-    for sheet, rows in sheets:
-        role = sheet_role(sheet)
-        if role == "class":
-            found = _contacts(rows)
-        elif role == "sessions":
-            extras = _extras(rows)
+def read_extras(data: bytes) -> tuple[list[Contact] | None, list[ExtraRow] | None]:
+    """The contact fields of the class sheet and the extras of the sessions sheet.
+
+    ``None`` when the workbook has no such sheet: an organiser's own programme
+    (issue 12) is one sheet of sessions uploaded into an existing class, and must
+    leave the class's contacts and session extras as they were. Only those two
+    sheets are read, and the sessions sheet past its header only when the header
+    has an extras column (reading a 5,000-session sheet twice doubled an import).
+    """
+    found: list[Contact] | None = None
+    extras: list[ExtraRow] | None = None
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        for ws in book.worksheets:
+            role = sheet_role(ws.title)
+            if role == "class":
+                found = _contacts(list(_filled_rows(ws)))
+            elif role == "sessions":
+                rows = _filled_rows(ws)
+                head = list(itertools.islice(rows, HEADER_SCAN))
+                wanted = any(field_of(v, EXTRA_FIELDS) for _n, values in head for v in values)
+                extras = _extras([*head, *rows]) if wanted else []
+    finally:
+        book.close()
     return found, extras
+
+
+def _filled_rows(ws: Any) -> Iterator[tuple[int, list[Any]]]:
+    """A sheet's non-blank rows (number, values), as :func:`rows_of_book` reads them."""
+    for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+        if number > MAX_ROWS:
+            return
+        if values and any(v is not None and str(v).strip() for v in values):
+            yield number, list(values[:80])
 
 
 def _contacts(rows: list[tuple[int, list[Any]]]) -> list[Contact]:
@@ -230,10 +249,15 @@ async def record_workbook(db: Database, cls: TrainingClass, data: bytes, filenam
     """Store the workbook's contacts and session extras for the class's live version."""
     if not filename.lower().endswith((".xlsx", ".xlsm")) or cls.live_version_id is None:
         return
-    try:
-        found, rows = read_extras(data)
+    try:  # openpyxl reads off the event loop (issue 12: no file makes everyone wait)
+        found, rows = await asyncio.to_thread(read_extras, data)
     except Exception:  # the schedule itself was read; a broken extra must not undo that
         log.exception("event=workbook_extras_unreadable class=%s", cls.code)
+        return
+    if found is None and rows is None:
+        return  # an organiser's programme: no class sheet, no sessions sheet
+    if not rows:  # no extras column: no need to load the version's sessions to match
+        await store.replace(db, cls.id, found, None if rows is None else [])
         return
     sessions = await classes.version_sessions(db, cls.live_version_id)
     by_key = {s.key: s for s in sessions}

@@ -18,26 +18,30 @@ from pathlib import Path
 
 from bot.domain import Schedule, ScheduleVersion, TrainingClass
 from bot.i18n import N_
-from bot.schedule import extras
-from bot.schedule.check import build_schedule
+from bot.schedule import extras, worker
 from bot.schedule.diff import ScheduleDiff, diff_schedules
 from bot.schedule.problems import Problem, ScheduleProblems
-from bot.schedule.read import MAX_BYTES, read_file
+from bot.schedule.read import MAX_BYTES
 from bot.schedule.values import as_text
+from bot.store import column_maps
 from bot.store.classes import get_class_by_code
 from bot.store.database import Database
 from bot.store.versions import load_version, save_version
 
 __all__ = [
     "ImportResult",
+    "Parsed",
     "Preview",
     "Problem",
     "ScheduleProblems",
     "import_path",
     "import_schedule",
     "live_schedule",
+    "parse_file",
     "parse_schedule",
     "preview",
+    "read_head",
+    "refuse_empty",
     "sample_path",
     "samples_dir",
     "source_hash",
@@ -80,10 +84,19 @@ class Preview:
     diff: ScheduleDiff
     source_hash: str
     source_name: str
+    notes: tuple[Problem, ...] = ()
+    """What the reader skipped or inferred, for the preview."""
 
     @property
     def unchanged(self) -> bool:
         return self.previous is not None and self.diff.empty
+
+    @property
+    def cancels_all(self) -> int:
+        """How many sessions an empty file would cancel (0 if it has sessions)."""
+        if self.schedule.sessions or self.previous is None:
+            return 0
+        return len(self.previous.sessions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,39 +118,91 @@ async def live_schedule(db: Database, code: str) -> Schedule | None:
     return await load_version(db, cls.live_version_id)
 
 
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """A validated file: its schedule and what the reader skipped or inferred."""
+
+    schedule: Schedule
+    notes: tuple[Problem, ...] = ()
+    layout: str = "template"
+
+
+async def parse_file(
+    db: Database, data: bytes, filename: str, *, class_code: str | None = None
+) -> Parsed:
+    """Read and validate a file off the event loop (:mod:`bot.schedule.worker`: a worker
+    process bounded in time and memory).
+
+    ``class_code`` is the class the file is sent to: a CSV without a ``# code:``
+    line, a sessions-only sheet or an organiser's own programme goes into it.
+    """
+    hint = await live_schedule(db, class_code) if class_code else None
+    headers = None
+    if class_code and (cls := await get_class_by_code(db, class_code)) is not None:
+        headers = await column_maps.headers_for(db, cls.id) or None
+    packed_hint = worker.pack(hint) if hint is not None else None
+    outcome = await worker.run(worker.job, data, filename, packed_hint, headers)
+    if outcome.packed is None:
+        raw = outcome.raw
+        assert raw is not None
+        code_cell = raw.cls.cells.get("code") if raw.cls else None
+        code = as_text(code_cell.value) if code_cell else class_code
+        base = await live_schedule(db, code) if code else None
+        if base is None:
+            raise ScheduleProblems(
+                [
+                    Problem(
+                        N_("There is no class {code} yet: import its workbook first."),
+                        {"code": code},
+                        raw.class_sheet,
+                    )
+                ]
+            )
+        outcome = await worker.run(worker.check_job, raw, worker.pack(base))
+    schedule = outcome.schedule
+    assert schedule is not None
+    return Parsed(schedule, outcome.notes, outcome.layout)
+
+
 async def parse_schedule(
     db: Database, data: bytes, filename: str, *, class_code: str | None = None
 ) -> Schedule:
-    """Read and validate a file; a CSV takes the class's stored header and topics.
-
-    ``class_code`` names the class for a CSV without a ``# code:`` line.
-    """
-    raw = read_file(data, filename)
-    code_cell = raw.cls.cells.get("code") if raw.cls else None
-    code = as_text(code_cell.value) if code_cell else class_code
-    base = await live_schedule(db, code) if (raw.partial and code) else None
-    if raw.partial and code and base is None:
-        raise ScheduleProblems(
-            [
-                Problem(
-                    N_("There is no class {code} yet: import its workbook first."),
-                    {"code": code},
-                    raw.class_sheet,
-                )
-            ]
-        )
-    return build_schedule(raw, base)
+    """Read and validate a file; a CSV takes the class's stored header and topics."""
+    return (await parse_file(db, data, filename, class_code=class_code)).schedule
 
 
 async def preview(
     db: Database, data: bytes, filename: str, *, class_code: str | None = None
 ) -> Preview:
     """Validate ``data`` and diff it against the live version, writing nothing."""
-    schedule = await parse_schedule(db, data, filename, class_code=class_code)
+    parsed = await parse_file(db, data, filename, class_code=class_code)
+    schedule = parsed.schedule
     previous = await live_schedule(db, schedule.cls.code)
     return Preview(
-        schedule, previous, diff_schedules(previous, schedule), source_hash(data), filename
+        schedule,
+        previous,
+        diff_schedules(previous, schedule),
+        source_hash(data),
+        filename,
+        parsed.notes,
     )
+
+
+def refuse_empty(found: Preview) -> None:
+    """An empty programme would cancel every session: refused unless explicitly confirmed."""
+    if found.cancels_all:
+        raise ScheduleProblems(
+            [
+                Problem(
+                    N_(
+                        "The file has no sessions: importing it would cancel all {n} sessions "
+                        "of {code}. If that is really meant, confirm it explicitly "
+                        "(on the command line: --cancel-all)."
+                    ),
+                    {"n": found.cancels_all, "code": found.schedule.cls.code},
+                )
+            ]
+        )
 
 
 async def import_schedule(
@@ -150,9 +215,15 @@ async def import_schedule(
     created_by_person: int | None = None,
     class_code: str | None = None,
     note: str = "",
+    cancel_all: bool = False,
 ) -> ImportResult:
-    """Validate ``data`` and save it as the class's new live version (created if new)."""
+    """Validate ``data`` and save it as the class's new live version (created if new).
+
+    A file without sessions for a class that has some is refused unless ``cancel_all``.
+    """
     found = await preview(db, data, filename, class_code=class_code)
+    if not cancel_all:
+        refuse_empty(found)
     cls, version = await save_version(
         db,
         found.schedule,
@@ -167,7 +238,8 @@ async def import_schedule(
     return ImportResult(cls, version, found.schedule, found.previous, found.diff)
 
 
-def _read_head(file: Path) -> bytes:
+def read_head(file: Path) -> bytes:
+    """A file's bytes, never more than one past the size limit."""
     with file.open("rb") as fh:
         return fh.read(MAX_BYTES + 1)  # read_file refuses anything longer
 
@@ -183,7 +255,7 @@ async def import_path(
 ) -> ImportResult:
     """:func:`import_schedule` for a file on disk."""
     file = Path(path)
-    data = await asyncio.to_thread(_read_head, file)
+    data = await asyncio.to_thread(read_head, file)
     return await import_schedule(
         db,
         data,

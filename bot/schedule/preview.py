@@ -17,10 +17,10 @@ from babel.lists import format_list
 from bot.agenda.cards import text_of
 from bot.domain import TrainingClass
 from bot.i18n import _, babel_locale, format_day_short, ngettext, use_lang
-from bot.replies import Block, Button, Reply
+from bot.replies import Block, Button, Document, Reply
 from bot.schedule.diff import ScheduleDiff, render_diff
 from bot.schedule.notices import future_diff
-from bot.schedule.problems import ScheduleProblems
+from bot.schedule.problems import Problem, ScheduleProblems
 from bot.schedule.read import MAX_BYTES, file_format
 
 UPLOAD_TIMEOUT = dt.timedelta(minutes=15)
@@ -28,6 +28,10 @@ UPLOAD_TIMEOUT = dt.timedelta(minutes=15)
 
 DETAIL_LINES = 40
 """At most this many lines of detail under the summary (the last says how many more)."""
+PROBLEM_LINES = 30
+"""A refused file's problems shown in the message; the full list follows as a text file."""
+NOTE_LINES = 30
+"""What the reader skipped or inferred, shown in the preview."""
 
 CONFIRM, CANCEL = "upl:ok:", "upl:no:"
 
@@ -52,17 +56,34 @@ def check_document(filename: str | None, size: int | None, lang: str) -> Reply |
     return None
 
 
+def _capped(lines: list[str], limit: int) -> list[str]:
+    if len(lines) <= limit:
+        return lines
+    more = len(lines) - limit
+    return [*lines[:limit], ngettext("… and {n} more.", "… and {n} more.", more).format(n=more)]
+
+
 def problems_reply(error: ScheduleProblems, lang: str) -> Reply:
-    """Every problem of a refused file, with sheet, row and column."""
+    """A refused file's problems with sheet, row and column: the first
+    :data:`PROBLEM_LINES` in the message, all of them in an attached text file."""
     with use_lang(lang):
+        lines = error.lines(lang)
+        document = None
+        if len(lines) > PROBLEM_LINES:
+            document = Document(
+                "problems.txt",
+                ("\n".join(lines) + "\n").encode(),
+                _("All {n} problems of the file.").format(n=len(lines)),
+            )
         return Reply(
             blocks=(
                 Block(
                     (_("Nothing was changed. Please correct the file and send it again."),),
                     _("The file was not accepted"),
                 ),
-                Block(tuple(error.lines(lang))),
-            )
+                Block(tuple(_capped(lines, PROBLEM_LINES))),
+            ),
+            document=document,
         )
 
 
@@ -106,8 +127,14 @@ def preview_reply(
     diff: ScheduleDiff,
     now: dt.datetime,
     lang: str,
+    notes: tuple[Problem, ...] = (),
+    cancels_all: int = 0,
 ) -> Reply:
-    """The diff in ``lang`` with Confirm / Cancel buttons."""
+    """The diff in ``lang`` with Confirm / Cancel buttons, and what the reader inferred.
+
+    A file that would cancel every session gets no plain Confirm: its button says
+    "Cancel all N sessions", so nobody empties a class by a routine tap.
+    """
     with use_lang(lang):
         past = diff.session_count - future_diff(diff, cls, now).session_count
         lines = [_("{summary} — Confirm?").format(summary=summary(cls, diff, lang))]
@@ -127,12 +154,32 @@ def preview_reply(
             )
         )
         details = render_diff(diff, lang, cls.default_lang, DETAIL_LINES)
-        return Reply(
-            blocks=(Block(tuple(lines), heading), Block(tuple(details))),
-            buttons=(
-                (
-                    Button("✅ " + _("Confirm"), f"{CONFIRM}{upload_id}"),
-                    Button("✖ " + _("Cancel"), f"{CANCEL}{upload_id}"),
+        blocks = [Block(tuple(lines), heading), Block(tuple(details))]
+        if notes:
+            shown = _capped([n.text(lang) for n in notes], NOTE_LINES)
+            blocks.append(Block(tuple(shown), _("Read from the file, please check")))
+        confirm = Button("✅ " + _("Confirm"), f"{CONFIRM}{upload_id}")
+        if cancels_all:
+            blocks.insert(
+                0,
+                Block(
+                    (
+                        ngettext(
+                            "This file has no sessions: confirming cancels the {n} session "
+                            "of the class.",
+                            "This file has no sessions: confirming cancels all {n} sessions "
+                            "of the class.",
+                            cancels_all,
+                        ).format(n=cancels_all),
+                    ),
+                    _("Warning"),
                 ),
-            ),
+            )
+            label = ngettext(
+                "Cancel the {n} session", "Cancel all {n} sessions", cancels_all
+            ).format(n=cancels_all)
+            confirm = Button("⚠ " + label, f"{CONFIRM}{upload_id}")
+        return Reply(
+            blocks=tuple(blocks),
+            buttons=((confirm, Button("✖ " + _("Cancel"), f"{CANCEL}{upload_id}")),),
         )

@@ -11,6 +11,12 @@ from bot.i18n import _, use_lang
 EMPTY_PARAMS: Mapping[str, object] = MappingProxyType({})
 
 
+class Msgid(str):
+    """A parameter that is itself a message id (a kind's name): translated when shown."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One thing wrong with a file; ``message`` is an English msgid with ``{name}`` fields."""
@@ -25,7 +31,8 @@ class Problem:
 
     def explain(self) -> str:
         """The problem as a sentence in the active language."""
-        return _(self.message).format(**self.params)
+        params = {k: _(v) if isinstance(v, Msgid) else v for k, v in self.params.items()}
+        return _(self.message).format(**params)
 
     def text(self, lang: str | None = None) -> str:
         """Location and explanation, e.g. 'Lịch học, row 7, column C (Ngày): …'."""

@@ -23,7 +23,7 @@ from bot.i18n import _, resolve_lang, use_lang
 from bot.people import permissions
 from bot.people.permissions import ORGANISERS
 from bot.replies import Reply
-from bot.schedule import extras, importer
+from bot.schedule import extras, importer, mapping
 from bot.schedule import notices as change_notices
 from bot.schedule.diff import ScheduleDiff, diff_schedules
 from bot.schedule.preview import (
@@ -34,8 +34,9 @@ from bot.schedule.preview import (
     preview_reply,
     problems_reply,
 )
-from bot.schedule.problems import ScheduleProblems
-from bot.store import audit, classes, outbox, people, versions
+from bot.schedule.problems import Problem, ScheduleProblems
+from bot.schedule.programme import NO_CLASS, NeedsMapping
+from bot.store import audit, classes, column_maps, outbox, people, versions
 from bot.store import pending_uploads as store
 from bot.store.database import Database
 from bot.store.outbox import OutgoingMessage
@@ -49,14 +50,20 @@ __all__ = [
     "ORGANISERS",
     "UPLOAD_TIMEOUT",
     "Applied",
+    "NeedsClassDetails",
     "UploadRefused",
     "cancel",
     "check_document",
     "confirm",
     "expire_due",
+    "map_column",
     "stage_file",
     "stage_rollback",
 ]
+
+
+class NeedsClassDetails(Exception):
+    """A new class from a programme without class details: ask for them in the chat."""
 
 
 class UploadRefused(Exception):
@@ -111,6 +118,8 @@ async def _stage(
     heading: str,
     now: dt.datetime,
     lang: str,
+    notes: tuple[Problem, ...] = (),
+    cancels_all: int = 0,
     **row: object,
 ) -> Reply:
     async with db.transaction():
@@ -123,7 +132,7 @@ async def _stage(
             expires_at=now + UPLOAD_TIMEOUT,
             **row,  # type: ignore[arg-type]
         )
-    return preview_reply(upload_id, heading, cls, diff, now, lang)
+    return preview_reply(upload_id, heading, cls, diff, now, lang, notes, cancels_all)
 
 
 async def stage_file(
@@ -140,9 +149,18 @@ async def stage_file(
     """Validate an uploaded file and stage it; raises Forbidden or :class:`UploadRefused`."""
     if new_class:
         permissions.require_admin(person)
+        class_code = None  # a new class's details come from the file (or are asked for)
     try:
         found = await importer.preview(db, data, filename, class_code=class_code)
+    except NeedsMapping as unsure:
+        cls = await classes.get_class_by_code(db, class_code) if class_code else None
+        if new_class or cls is None:
+            raise UploadRefused(problems_reply(unsure, lang)) from None
+        await permissions.require(db, person, cls.id, ORGANISERS)
+        return await _ask_mapping(db, person, cls, unsure, data, filename, now, lang)
     except ScheduleProblems as error:
+        if new_class and error.problems and error.problems[0].message == NO_CLASS:
+            raise NeedsClassDetails from None
         raise UploadRefused(problems_reply(error, lang)) from None
     code = found.schedule.cls.code
     cls = await classes.get_class_by_code(db, code)
@@ -172,11 +190,80 @@ async def stage_file(
         heading,
         now,
         lang,
+        found.notes,
+        found.cancels_all,
         kind=UploadKind.NEWCLASS if new_class else UploadKind.UPLOAD,
         filename=Path(filename).name,
         data=data,
         source_hash=found.source_hash,
         base_version_id=cls.live_version_id if cls else None,
+    )
+
+
+async def _ask_mapping(
+    db: Database,
+    person: Person,
+    cls: TrainingClass,
+    unsure: NeedsMapping,
+    data: bytes,
+    filename: str,
+    now: dt.datetime,
+    lang: str,
+) -> Reply:
+    """Keep the file as the class's pending change and ask for its first column."""
+    async with db.transaction():
+        await _lock(db, person, cls.code, now, lang)
+        upload_id = await store.insert(
+            db,
+            class_code=cls.code,
+            person_id=person.id,
+            now=now,
+            expires_at=now + UPLOAD_TIMEOUT,
+            kind=UploadKind.UPLOAD,
+            filename=Path(filename).name,
+            data=data,
+            source_hash=importer.source_hash(data),
+            base_version_id=cls.live_version_id,
+        )
+    return mapping.question(upload_id, unsure.row, unsure.columns, "", lang)
+
+
+async def map_column(
+    db: Database, person: Person, rest: str, *, now: dt.datetime, lang: str
+) -> Reply:
+    """One answer of the column mapping (``map:<id>:<answers>``): the next question, or,
+    after the last, the mapping remembered for the class and the usual preview."""
+    parsed = mapping.parse(rest)
+    row = await store.get(db, parsed[0]) if parsed else None
+    if parsed is None or row is None:
+        return _closed(lang)
+    if row.person_id != person.id:
+        raise UploadRefused(_closed(lang))  # not theirs: answered to the tapper alone
+    if row.state != "pending":
+        return _closed(lang)
+    cls = await classes.get_class_by_code(db, row.class_code)
+    if cls is None or row.data is None:
+        return _closed(lang)
+    await permissions.require(db, person, cls.id, ORGANISERS)
+    if row.expired(now):
+        await store.close(db, row.id, "expired", now)
+        with use_lang(lang):
+            return Reply.text(_expired_text(row))
+    answers = parsed[1]
+    try:
+        await importer.preview(db, row.data, row.filename, class_code=cls.code)
+        columns: mapping.Columns = ()
+    except NeedsMapping as unsure:
+        if not mapping.finished(answers):
+            return mapping.question(row.id, unsure.row, unsure.columns, answers, lang)
+        columns = unsure.columns
+    except ScheduleProblems:
+        columns = ()
+    if columns:
+        await column_maps.remember(db, cls.id, mapping.chosen(columns, answers), now)
+    await store.close(db, row.id, "cancelled", now)  # the preview below stages it afresh
+    return await stage_file(
+        db, person, row.data, row.filename, now=now, lang=lang, class_code=cls.code
     )
 
 

@@ -10,17 +10,50 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Any
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
-_ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$")
+_ISO_DATE = re.compile(
+    r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
+"""An ISO date, perhaps with a time of day (as Excel writes a date cell); nothing else after it."""
 _DMY_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 _TIME = re.compile(
     r"^(\d{1,2})\s*(?::|h|g|giờ|\.)\s*(\d{2})?\s*(?:phút|p|')?(?::(\d{2}))?$|^(\d{1,2})\s*(?:h|g|giờ)$",
     re.IGNORECASE,
 )
 _TRAILING_NUMBER = re.compile(r"(\d+)\s*$")
+
+
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+"""Zero-width characters and the soft hyphen, pasted from the web or a PDF: never meant."""
+_LAO_AM = ("\u0ecd\u0eb2", "\u0eb3")
+"""Lao ຳ typed as ໍ + າ (macOS): NFC does not compose it, so it is done by hand."""
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+_INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+
+def clean_text(text: str) -> str:
+    """Text as stored and compared: NFC, no zero-width characters, no outer spaces."""
+    if text.isascii():
+        return text.strip()
+    if _INVISIBLE_RE.search(text):
+        text = _INVISIBLE_RE.sub("", text)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if _LAO_AM[0] in text:
+        text = text.replace(*_LAO_AM)
+    return text.strip()
+
+
+def control_char(text: str) -> str | None:
+    """The first control character in ``text`` (a NUL byte, say), as U+XXXX, or ``None``."""
+    found = _CONTROL.search(text)
+    return f"U+{ord(found.group(0)):04X}" if found else None
 
 
 def as_text(value: Any) -> str:

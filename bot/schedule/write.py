@@ -134,6 +134,20 @@ def _style_header(ws: Any, count: int) -> None:
     ws.freeze_panes = "A2"
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""A cell beginning so is a formula to a spreadsheet (OWASP, CSV injection)."""
+
+
+def _as_text(ws: Any, row: int, values: list[Any]) -> None:
+    """Text that looks like a formula stays text: openpyxl would write "=…" as a formula."""
+    for i, value in enumerate(values, start=1):
+        if isinstance(value, str) and value.startswith(FORMULA_START):
+            cell = ws.cell(row=row, column=i)
+            cell.value = value
+            cell.data_type = "s"
+            cell.quotePrefix = True
+
+
 def _fill_table(
     ws: Any, fields: dict[str, tuple[bool, frozenset[str]]], rows: Iterable[list[Any]]
 ) -> None:
@@ -143,6 +157,7 @@ def _fill_table(
     for values in rows:
         ws.append(values)
         row = ws.max_row
+        _as_text(ws, row, values)
         for i, value in enumerate(values, start=1):
             if isinstance(value, dt.date):
                 ws.cell(row=row, column=i).number_format = DATE_FORMAT
@@ -173,6 +188,7 @@ def workbook(schedule: Schedule | None, *, instructions: bool = False) -> Workbo
     if schedule is not None:
         for label, value in _class_rows(schedule.cls):
             ws.append([label, value])
+            _as_text(ws, ws.max_row, [label, value])
             if isinstance(value, dt.date):
                 ws.cell(row=ws.max_row, column=2).number_format = DATE_FORMAT
             elif isinstance(value, dt.time):
@@ -209,12 +225,15 @@ def template_xlsx() -> bytes:
 
 
 def _csv_cell(value: Any) -> str:
+    """A CSV cell; text that a spreadsheet would run as a formula gets a leading "'"."""
     if value is None:
         return ""
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, dt.time):
         return value.strftime("%H:%M")
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
     return str(value)
 
 

@@ -55,16 +55,26 @@ async def session_extras(db: Database, class_id: int) -> dict[str, SessionExtra]
 
 
 async def replace(
-    db: Database, class_id: int, found: list[Contact], extras: list[SessionExtra]
+    db: Database,
+    class_id: int,
+    found: list[Contact] | None,
+    extras: list[SessionExtra] | None,
 ) -> None:
-    """The workbook's contacts and session extras replace the class's (one transaction)."""
-    data = json.dumps([[c.kind, c.label, c.value] for c in found], ensure_ascii=False)
+    """The workbook's contacts and session extras replace the class's (one transaction).
+
+    ``None`` keeps what the class has (a workbook without a class sheet or without a
+    sessions sheet, such as an organiser's own programme, says nothing about them).
+    """
     async with db.transaction() as conn:
-        await conn.execute(
-            "INSERT INTO class_contacts (class_id, data) VALUES (?, ?) "
-            "ON CONFLICT (class_id) DO UPDATE SET data = excluded.data",
-            (class_id, data),
-        )
+        if found is not None:
+            data = json.dumps([[c.kind, c.label, c.value] for c in found], ensure_ascii=False)
+            await conn.execute(
+                "INSERT INTO class_contacts (class_id, data) VALUES (?, ?) "
+                "ON CONFLICT (class_id) DO UPDATE SET data = excluded.data",
+                (class_id, data),
+            )
+        if extras is None:
+            return
         await conn.execute("DELETE FROM session_extras WHERE class_id = ?", (class_id,))
         await conn.executemany(
             "INSERT INTO session_extras (class_id, session_key, interpreter, interpret_into, "

@@ -529,5 +529,18 @@ MIGRATIONS: list[list[str]] = [
         )
         """,
     ],
+    # Issue 12: column mappings an organiser chose for a programme the bot could not read
+    # by itself, remembered per class: a header's text (folded) means this field.
+    [
+        """
+        CREATE TABLE column_maps (
+            class_id INTEGER NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+            header TEXT NOT NULL,
+            field TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (class_id, header)
+        )
+        """,
+    ],
 ]
 """Each entry is one migration: a list of statements run in one transaction."""

@@ -91,7 +91,7 @@ def test_exports_import_back_unchanged(run, tmp_path: Path) -> None:  # type: ig
         code, _, err = run("export", "VTE-HN-2024", "--format", fmt, "-o", str(target))
         assert code == 0 and str(target) in err
         code, out, _ = run("import", str(target))
-        assert code == 0 and "No changes from the previous version." in out
+        assert code == 0 and "is the same as the live schedule of VTE-HN-2024" in out
 
 
 def test_export_text_and_ics_to_stdout(run) -> None:  # type: ignore[no-untyped-def]
@@ -114,6 +114,48 @@ def test_template_and_backup(run, tmp_path: Path) -> None:  # type: ignore[no-un
     with sqlite3.connect(copy) as conn:
         assert conn.execute("SELECT code FROM classes").fetchall() == [("VTE-HN-2024",)]
     assert run("backup", str(tmp_path / "cli.db"))[0] == 2
+
+
+def test_an_identical_file_stores_no_new_version(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    first = tmp_path / "a.xlsx"
+    first.write_bytes(make_xlsx())
+    assert run("import", str(first))[0] == 0
+    code, out, _ = run("import", str(first))
+    assert code == 0 and "Nothing to do" in out
+    classes_line = run("classes")[1]
+    assert " v1 " in classes_line
+
+
+def test_an_empty_sessions_sheet_needs_cancel_all(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from tests.helpers.damaged import header_only
+
+    first = tmp_path / "a.xlsx"
+    first.write_bytes(make_xlsx())
+    assert run("import", str(first))[0] == 0
+    empty = tmp_path / "empty.xlsx"
+    empty.write_bytes(header_only())
+    code, _, err = run("import", str(empty))
+    assert code == 1 and "--cancel-all" in err and "4 sessions" in err
+    assert " v1 " in run("classes")[1]
+    code, out, _ = run("import", str(empty), "--cancel-all")
+    assert code == 0 and "Saved as version 2." in out
+
+
+def test_an_organisers_programme_goes_into_the_class_named(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from tests.helpers.programmes import CODE, class_workbook, vi_merged_dates
+
+    cls = tmp_path / "class.xlsx"
+    cls.write_bytes(class_workbook())
+    assert run("import", str(cls))[0] == 0
+    programme = tmp_path / "lich-hoc.xlsx"
+    programme.write_bytes(vi_merged_dates())
+    code, _, err = run("import", str(programme))
+    assert code == 1 and "--class CODE" in err
+    code, out, _ = run("import", str(programme), "--class", CODE)
+    assert code == 0 and "Saved as version 2." in out
+    assert "Read from the content as field visit: rows 11." in out
+    code, out, _ = run("import", str(programme), "--class", CODE)
+    assert code == 0 and "Nothing to do" in out
 
 
 def test_the_database_its_journals_backups_and_exports_are_owner_only(  # type: ignore[no-untyped-def]

@@ -39,6 +39,7 @@ from bot.store.versions import save_version
 from bot.telegram.context import BotApp
 from bot.telegram.offline_api import message_json, tap_json, user_json
 from tests.helpers.app import feed, started_app
+from tests.helpers.programmes import book, vi_merged_dates
 from tests.helpers.sample import guangzhou_schedule, revised, vientiane_schedule
 from tests.helpers.telegram import RecordingRequest
 
@@ -113,6 +114,8 @@ class World:
     """A document MANAGER_A is attaching to one of A's sessions (waiting for the pick)."""
     session: int = 0
     """The id of one of A's sessions (a choice of the attach picker)."""
+    mapping: int = 0
+    """A programme for B whose columns its admin is mapping with buttons (issue 12)."""
 
 
 MONDAY = "2024-07-15"
@@ -126,6 +129,14 @@ ROSTER_CSV = (
     f"trainee of A,{ROOM_OWN},1,12,{PHONE_OWN}\n"
     f"Nguyen Van Unmatched,{ROOM_OTHER},2,3,{PHONE_OTHER}\n"
 ).encode()
+ODD_PROGRAMME = book(
+    [
+        ["LỊCH HỌC"],
+        ["Hôm", "Lúc", "Việc", "Ai", "Chỗ"],
+        ["15/07/2025", "08:00-11:00", "Chuyên đề 1: Xây dựng Đảng", "TS A", "Hội trường"],
+    ]
+)
+"""An organiser's programme whose headers the bot does not know: mapped with ``map:`` buttons."""
 DOCUMENT = {"file_id": "DOC1", "file_unique_id": "uDOC1", "file_name": "cd1.pdf", "file_size": 1000}
 
 
@@ -205,6 +216,12 @@ async def _build(path: Path) -> World:
             db, manager, a, title="Slides", file_id="DOC1", now=NOW, lang="en"
         )
         material, session = picker.buttons[0][0].action.split(":")[1:]
+        # Issue 12: B's admin sent an organiser's programme whose columns the bot could not
+        # tell apart; the column-mapping questions wait for their answers.
+        asked = await uploads.stage_file(
+            db, made[ADMIN_B], ODD_PROGRAMME, "odd.xlsx", now=NOW, lang="en", class_code=B_CODE
+        )
+        mapping = asked.buttons[0][0].action.split(":")[1]
         assert entry.id is not None
         return World(
             a=a.id,
@@ -218,6 +235,7 @@ async def _build(path: Path) -> World:
             entry=entry.id,
             material=int(material),
             session=int(session),
+            mapping=int(mapping),
         )
     finally:
         await db.close()
@@ -582,6 +600,17 @@ BUTTONS: dict[str, Expect] = {
     # A staged results sheet: only the admin who sent it.
     "sheet:ok:{sheet}": taps_everywhere({ADMIN_A}),
     "sheet:no:{sheet}": taps_everywhere({ADMIN_A}),
+    # Issue 12. The column mapping of a programme: only the admin who sent it (B's).
+    "map:{mapping}:a": taps_everywhere({ADMIN_B}),
+    "map:{mapping}:-": taps_everywhere({ADMIN_B}),
+    # A new class's questions are asked in the private chat of whoever sent the programme;
+    # with no such questions under way (this world) they mean nothing to anyone. Asked:
+    # test_only_the_organiser_creating_a_class_answers_its_questions.
+    "ncl:name": taps_everywhere(set(), "expired"),
+    "ncl:dates": taps_everywhere(set(), "expired"),
+    "ncl:cancel": taps_everywhere(set(), "expired"),
+    "ncl:tz:Asia/Vientiane": taps_everywhere(set(), "expired"),
+    "ncl:lang:lo": taps_everywhere(set(), "expired"),
 }
 
 
@@ -598,6 +627,7 @@ def _data(pattern: str, world: World) -> str:
         entry=world.entry,
         material=world.material,
         session=world.session,
+        mapping=world.mapping,
         monday=MONDAY,
     )
 
@@ -617,6 +647,7 @@ def test_the_matrix_covers_every_button_shape() -> None:
         entry=9,
         material=10,
         session=11,
+        mapping=12,
     )
     tried = {buttons.parse(_data(p, world)) for p in BUTTONS}
     names = {p.name for p in tried if p is not None}
@@ -923,3 +954,56 @@ async def test_a_trainees_preview_is_confirmed_once_and_only_while_its_sender_ma
             "SELECT state FROM pending_rosters WHERE id = ?", (world.pending_roster,)
         )
         assert state[0][0] == "pending"
+
+
+async def test_only_the_organiser_creating_a_class_answers_its_questions(
+    template: tuple[Path, World], tmp_path: Path
+) -> None:
+    """Issue 12: /newclass with an organiser's programme asks the class details in the private
+    chat of the global admin who sent it; the same buttons and words from anyone else, in
+    their own chat, mean nothing (their words go to the assistant as usual)."""
+    async with fresh(template, tmp_path) as (app, request, db):
+        await say(app, GLOBAL, "/newclass", "private")
+        request.serve_file("PROG", PROGRAMME)
+        document = {
+            "file_id": "PROG",
+            "file_unique_id": "uPROG",
+            "file_name": "lich.xlsx",
+            "file_size": len(PROGRAMME),
+        }
+        message = message_json(
+            "",
+            user_json(GLOBAL, "global admin", "en"),
+            chat=chat_of(GLOBAL, "private"),
+            document=document,
+        )
+        await feed(app, message)
+        assert "code" in request.messages()[-1].text  # the class code is asked first
+        for actor in ACTORS:
+            if actor == GLOBAL:
+                continue
+            request.clear()
+            await say(app, actor, "VTE-NEW-07", "private")
+            answered = request.messages()
+            assert not any(
+                d.startswith("ncl:") for c in answered for row in c.buttons for _l, d in row
+            )
+            for data in ("ncl:name", "ncl:cancel", "ncl:lang:lo"):
+                request.clear()
+                await tap(app, actor, data, "private")
+                assert tap_outcome(request) == "expired", (actor, data)
+        request.clear()
+        await say(app, GLOBAL, "VTE-NEW-07", "private")
+        asked = request.messages()[-1]
+        name = next(d for row in asked.buttons for _l, d in row if d == "ncl:name")
+        request.clear()
+        await tap(app, GLOBAL, name, "private")
+        assert tap_outcome(request) == "allowed"
+        request.clear()
+        await tap(app, GLOBAL, "ncl:cancel", "private")
+        assert tap_outcome(request) == "allowed"
+        made = await db.fetchall("SELECT COUNT(*) FROM classes WHERE code = 'VTE-NEW-07'")
+        assert made[0][0] == 0
+
+
+PROGRAMME = vi_merged_dates()

@@ -109,3 +109,23 @@ async def test_a_csv_upload_leaves_the_workbooks_extras_alone(
     broken = dataclasses.replace(cls)
     await record_workbook(db, broken, b"not a zip", "bad.xlsx")  # logged, nothing raised
     assert await store.session_extras(db, class_id) == before
+
+
+async def test_an_organisers_programme_leaves_the_class_contacts_and_extras_as_they_were(
+    db: Database, clock: FakeClock
+) -> None:
+    """Issue 12 × 18: a programme laid out as organisers write it has no class sheet and no
+    sessions sheet; uploaded into the class it says nothing about the contacts or the
+    interpreters, so they stay (they used to be wiped)."""
+    from tests.helpers.programmes import lo_programme
+
+    class_id = await _import(db, clock)
+    contacts_before = await store.contacts(db, class_id)
+    extras_before = await store.session_extras(db, class_id)
+    assert contacts_before and extras_before
+    result = await importer.import_schedule(
+        db, lo_programme(), "ຕາຕະລາງ.xlsx", created_by="test", now=clock.now(), class_code="T-1"
+    )
+    assert result.version.number == 2 and result.cls.id == class_id
+    assert await store.contacts(db, class_id) == contacts_before
+    assert await store.session_extras(db, class_id) == extras_before

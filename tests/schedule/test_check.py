@@ -52,8 +52,8 @@ def test_missing_required_column() -> None:
     for row in sessions:
         del row["Kind"]
     found = problems_of(make_xlsx(cls, topics, sessions))
-    _only(found, 'The column "{name}" is missing.')
-    assert found[0].params == {"name": "kind"} and found[0].sheet == "Sessions"
+    _only(found, 'The column "{name}" is missing. /template shows the expected columns.')
+    assert found[0].params == {"name": "Loại / Kind"} and found[0].sheet == "Sessions"
 
 
 def test_missing_required_value() -> None:
@@ -230,5 +230,5 @@ def test_topics_sheet_without_recognisable_headers_is_a_problem() -> None:
         row.pop("Topic", None)
     topics = [{"Chủ đề": 1, "Diễn giải": "Xây dựng Đảng"}]
     found = problems_of(make_xlsx(cls, topics, sessions))
-    assert {p.params["name"] for p in found} == {"number", "title"}
+    assert {p.params["name"] for p in found} == {"Số / Number", "Tiêu đề / Title"}
     assert all(p.sheet == "Topics" for p in found)

@@ -138,9 +138,21 @@ def test_a_zip_that_is_not_a_workbook() -> None:
     ]
 
 
-def test_missing_sheets() -> None:
-    found = problems_of(make_xlsx(names=("Info", "Topics", "Data")))
-    assert len(found) == 2 and all("has no sheet" in m for m in messages(found))
+def test_a_workbook_without_a_class_sheet_or_a_programme_points_to_the_template() -> None:
+    from bot.schedule.programme import read_upload
+
+    with pytest.raises(ScheduleProblems) as refused:
+        read_upload(make_xlsx(names=("Info", "Topics", "Data")), "t.xlsx")
+    found = refused.value.problems
+    assert len(found) == 1 and found[0].sheet == "Info"
+    assert "/template" in found[0].message and "Ngày | Buổi | Thời gian" in found[0].message
+
+
+def test_a_class_sheet_without_a_sessions_sheet() -> None:
+    found = problems_of(make_xlsx(names=("Class", "Topics", "Data")))
+    assert messages(found) == [
+        'The workbook has no sheet for the sessions (named "Sessions" or "Lịch học").'
+    ]
 
 
 def test_row_limit(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -90,3 +90,28 @@ def test_template_has_the_sheets_and_instructions_in_three_languages() -> None:
     with pytest.raises(ScheduleProblems) as refused:
         build_schedule(read_file(data, "template.xlsx"))
     assert any(p.message == 'The class has no "{name}".' for p in refused.value.problems)
+
+
+FORMULAS = ['=HYPERLINK("http://x","a")', "=1+1", "@SUM(A1:A2)", "+cmd|' /C calc'!A0", "-2+3"]
+
+
+@pytest.mark.parametrize("title", FORMULAS)
+def test_formula_like_text_is_written_as_text_and_reads_back_unchanged(title: str) -> None:
+    from dataclasses import replace
+
+    from bot.domain import localized
+
+    schedule = vientiane_schedule()
+    first = replace(schedule.sessions[0], title=localized({"lo": title, "vi": title}))
+    changed = replace(schedule, sessions=(first, *schedule.sessions[1:]))
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx(changed)))
+    cells = [c for row in book[SHEET_SESSIONS].iter_rows() for c in row if c.value == title]
+    assert cells and all(c.data_type == "s" for c in cells)  # text, never a live formula
+    assert build_schedule(read_file(to_xlsx(changed), "a.xlsx")) == changed
+    data = to_csv(changed)
+    import csv
+
+    fields = [f for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))) for f in row]
+    assert "'" + title in fields and title not in fields  # neutralised (OWASP)
+    again = build_schedule(read_file(data, "a.csv"), changed)
+    assert again.sessions == changed.sessions

@@ -11,8 +11,10 @@ the close of its window; a restart derives the same, so nothing is lost.
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any
+from typing import Any, cast
 
 from telegram import Update
 from telegram.constants import ChatType
@@ -25,16 +27,20 @@ from bot.people import members as organiser
 from bot.people.permissions import Forbidden, refusal
 from bot.replies import Reply
 from bot.schedule import exports, uploads
+from bot.schedule import newclass as class_details
+from bot.schedule.preview import problems_reply
+from bot.schedule.problems import ScheduleProblems
 from bot.store import classes
 from bot.telegram import jobs
 from bot.telegram.context import BotApp, BotContext
+from bot.telegram.handlers import trainee
 from bot.telegram.handlers.common import current_class, send, target_class
 from bot.telegram.render import edit_reply
 
 AWAITING = "admin:awaiting_upload"
 """chat_data key: (kind, asked at): the next document is an upload or a new class's workbook."""
 
-BUTTONS = r"^(upl|inv|exp):"
+BUTTONS = r"^(upl|inv|exp|map|ncl):"
 
 
 def refused() -> Reply:
@@ -152,7 +158,103 @@ async def document(update: Update, context: BotContext) -> None:
         reply = refused()
     except uploads.UploadRefused as exc:
         reply = exc.reply
+    except uploads.NeedsClassDetails:
+        reply = await _start_new_class(update, context, data, doc.file_name or "")
     await send(update, context, reply)
+
+
+DRAFT = "admin:newclass_draft"
+"""chat_data key: (Draft, started at, chat id, person id) while a new class's details are asked."""
+_DRAFT_CHATS: weakref.WeakKeyDictionary[object, filters.Chat] = weakref.WeakKeyDictionary()
+"""Per application (its bot_data): the chats answering a new class's questions, so that
+only their typed words reach :func:`new_class_text`."""
+
+
+def _draft_chats(context: BotContext) -> filters.Chat:
+    return _DRAFT_CHATS[context.bot_data]
+
+
+def _end_draft(context: BotContext) -> None:
+    assert context.chat_data is not None
+    found = context.chat_data.pop(DRAFT, None)
+    if found is not None:
+        _draft_chats(context).remove_chat_ids(found[2])
+
+
+async def _start_new_class(
+    update: Update, context: BotContext, data: bytes, filename: str
+) -> Reply:
+    """/newclass with an organiser's programme: ask the class details it lacks."""
+    assert context.chat_data is not None and update.effective_chat is not None
+    try:
+        draft = await asyncio.to_thread(class_details.start, data, filename, context.now().date())
+    except ScheduleProblems as error:
+        return problems_reply(error, context.lang)
+    assert context.person is not None
+    context.chat_data[DRAFT] = (draft, context.now(), update.effective_chat.id, context.person.id)
+    _draft_chats(context).add_chat_ids(update.effective_chat.id)
+    return class_details.question(draft, context.lang)
+
+
+async def _new_class_step(context: BotContext, draft: class_details.Draft) -> Reply:
+    """The next question, or with every answer in, the new class's usual preview."""
+    assert context.chat_data is not None and context.person is not None
+    if draft.step != "done":
+        chat_id = context.chat_data[DRAFT][2]
+        context.chat_data[DRAFT] = (draft, context.now(), chat_id, context.person.id)
+        return class_details.question(draft, context.lang)
+    _end_draft(context)
+    try:
+        data, name = await asyncio.to_thread(class_details.workbook, draft)
+        return await uploads.stage_file(
+            context.store,
+            context.person,
+            data,
+            name,
+            now=context.now(),
+            lang=context.lang,
+            new_class=True,
+        )
+    except ScheduleProblems as error:
+        return problems_reply(error, context.lang)
+    except uploads.UploadRefused as exc:
+        return exc.reply
+
+
+def _live_draft(context: BotContext) -> class_details.Draft | None:
+    assert context.chat_data is not None
+    found = context.chat_data.get(DRAFT)
+    person = context.person
+    if found is not None and (person is None or found[3] != person.id):
+        return None  # someone else's questions: theirs stay as they are
+    if found is None or context.now() - found[1] > uploads.UPLOAD_TIMEOUT:
+        _end_draft(context)
+        return None
+    return cast("class_details.Draft", found[0])
+
+
+async def new_class_text(update: Update, context: BotContext) -> None:
+    """A typed answer to one of the new class's questions."""
+    message = update.effective_message
+    draft = _live_draft(context)
+    if message is None or message.text is None:
+        return
+    if draft is None or context.person is None:
+        await trainee.ask(update, context)  # the questions lapsed: plain words as usual
+        return
+    await send(
+        update, context, await _new_class_step(context, class_details.answer(draft, message.text))
+    )
+
+
+async def _new_class_tap(context: BotContext, rest: str) -> Reply:
+    draft = _live_draft(context)
+    if draft is None:
+        raise Expired  # no new class is being asked for here, by this person
+    if rest == "cancel":
+        _end_draft(context)
+        return Reply.text(_("Cancelled. The schedule was not changed."))
+    return await _new_class_step(context, class_details.tap(draft, rest))
 
 
 async def versions(update: Update, context: BotContext) -> None:
@@ -288,6 +390,10 @@ async def _tap(context: BotContext) -> tuple[Reply, int | None]:
             applied = await uploads.confirm(db, person, upload_id, now=now, lang=lang)
             return applied.reply, applied.class_id
         return await uploads.cancel(db, person, upload_id, now=now, lang=lang), None
+    if button.prefix == "ncl":  # a new class's details (issue 12)
+        return await _new_class_tap(context, button.rest), None
+    if button.name == "map":  # an answer of the column mapping (issue 12)
+        return await uploads.map_column(db, person, button.rest, now=now, lang=lang), None
     if button.name == "inv:rv":
         return await invite_menu.revoke(db, person, button.number(0), now=now, lang=lang), None
     cls = await classes.get_class(db, button.number(0))
@@ -356,8 +462,13 @@ async def after_change(context: BotContext, class_id: int) -> None:
 
 
 def register_buttons(app: BotApp) -> None:
-    """The organisers' buttons; registered before the general button router."""
+    """The organisers' buttons; registered before the general button router. Also the typed
+    answers to a new class's questions, only in chats where they are being asked."""
     app.add_handler(CallbackQueryHandler(button, pattern=BUTTONS))
+    chats = filters.Chat(allow_empty=False)
+    _DRAFT_CHATS[app.bot_data] = chats
+    typed = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE & chats
+    app.add_handler(MessageHandler(typed, new_class_text))
 
 
 PRIVATE_ONLY = (

@@ -389,3 +389,140 @@ async def test_organiser_lists_are_never_shown_in_a_class_group(
     )
     assert "Somphone" not in answer.text and "t.me" not in answer.text
     assert await state(db) == before
+
+
+def _programme() -> bytes:
+    from tests.helpers.programmes import book
+
+    rows = [
+        ["ຕາຕະລາງການຝຶກອົບຮົມ"],
+        [],
+        ["ວັນທີ", "ເວລາ", "ເນື້ອໃນ", "ຜູ້ບັນຍາຍ", "ສະຖານທີ່", "ໝາຍເຫດ"],
+        ["ວັນຈັນ 15/7", "08:00-09:00", "ພິທີເປີດການຝຶກອົບຮົມ", None, "ຫ້ອງປະຊຸມ", None],
+        [None, "14:00-17:00", "ທັດສະນະສຶກສາ ຫໍພິພິທະພັນ", None, None, "ລົດອອກ 13:30 ທີ່ ໂຖງໂຮງແຮມ"],
+        ["ວັນພຸດ 17/7", "08:00-11:00", "ພິທີປິດການຝຶກອົບຮົມ", None, "ຫ້ອງປະຊຸມ", None],
+    ]
+    return book(rows, merges=["A4:A5"])
+
+
+async def test_an_organisers_own_programme_is_uploaded_in_the_class_with_what_was_inferred(
+    app: BotApp, db: Database, request_recorder: RecordingRequest, world: World
+) -> None:
+    data = _programme()
+    await send_file(app, request_recorder, ADMIN, "tatalang.xlsx", data)
+    preview = request_recorder.messages(ADMIN)[-1]
+    with use_lang("vi"):
+        from bot.i18n import _
+
+        heading = _("Read from the file, please check")
+        year = _("Dates without a year take the class's year ({year}): rows {rows}.")
+    import html
+
+    text = html.unescape(preview.text)
+    assert heading in text and year.format(year=2024, rows="4, 5, 6") in text
+    confirm = preview.buttons[0][0][1]
+    await feed(app, callback_update(confirm, user_id=ADMIN, language_code="vi"))
+    assert "phiên bản 3" in request_recorder.sent("editMessageText", ADMIN)[-1].text
+    cls = await classes.get_class(db, world.seeded.cls.id)
+    assert cls is not None and cls.live_version_id is not None
+    live = await versions.load_version(db, cls.live_version_id)
+    visit = next(s for s in live.sessions if s.departure)
+    assert (visit.departure, visit.meeting_point["lo"]) == (T(13, 30), "ໂຖງໂຮງແຮມ")
+    await send_file(app, request_recorder, ADMIN, "tatalang.xlsx", data)
+    with use_lang("vi"):
+        same = _("This file is the same as the live schedule of {code}. Nothing to do.")
+    assert last_text(request_recorder, ADMIN) == same.format(code=CODE)
+
+
+async def test_an_empty_file_is_confirmed_only_by_a_cancel_all_button(
+    app: BotApp, db: Database, request_recorder: RecordingRequest, world: World
+) -> None:
+    empty = dataclasses.replace(vientiane_schedule(), sessions=())
+    await send_file(app, request_recorder, ADMIN, "empty.xlsx", to_xlsx(empty))
+    preview = request_recorder.messages(ADMIN)[-1]
+    label, action = preview.buttons[0][0]
+    assert label.startswith("⚠") and "5" in label and action.startswith("upl:ok:")
+
+
+def _odd_programme(start: str = "08:00-11:00") -> bytes:
+    from tests.helpers.programmes import book
+
+    rows = [
+        ["LỊCH HỌC"],
+        ["Hôm", "Lúc", "Việc", "Ai", "Chỗ"],
+        ["15/07/2024", start, "Chuyên đề 1: Xây dựng Đảng", "TS A", "Hội trường"],
+        ["16/07/2024", "14:00-17:00", "Tham quan Bảo tàng", None, None],
+    ]
+    return book(rows)
+
+
+async def test_unrecognised_columns_are_mapped_with_buttons_and_remembered_for_the_class(
+    app: BotApp, db: Database, request_recorder: RecordingRequest, world: World
+) -> None:
+    await send_file(app, request_recorder, ADMIN, "odd.xlsx", _odd_programme())
+    asked = request_recorder.messages(ADMIN)[-1]
+    labels = [b[0] for row in asked.buttons for b in row]
+    assert labels == ["A (Hôm)", "B (Lúc)", "C (Việc)", "D (Ai)", "E (Chỗ)"]  # the date: required
+    assert "row 2" in asked.text or "dòng 2" in asked.text
+
+    async def tap(label: str) -> list[tuple[str, str]]:
+        edits = request_recorder.sent("editMessageText", ADMIN)
+        current = edits[-1] if edits else asked
+        action = next(a for row in current.buttons for (lbl, a) in row if lbl.endswith(label))
+        await feed(app, callback_update(action, user_id=ADMIN, language_code="vi"))
+        latest = request_recorder.sent("editMessageText", ADMIN)[-1]
+        return [b for row in latest.buttons for b in row]
+
+    await tap("A (Hôm)")  # date
+    await tap("B (Lúc)")  # time
+    await tap("không có")  # part of the day: none
+    after_content = await tap("C (Việc)")  # content
+    assert any(a.endswith(".") for _, a in after_content)  # "preview now" from here on
+    await tap("D (Ai)")  # lecturer
+    await tap("E (Chỗ)")  # venue
+    final = await tap("không có")  # notes: none → the preview
+    assert final[0][1].startswith("upl:ok:")
+    await feed(app, callback_update(final[0][1], user_id=ADMIN, language_code="vi"))
+    assert "phiên bản 3" in request_recorder.sent("editMessageText", ADMIN)[-1].text
+    # the next upload of that class is read with the remembered columns, straight to a preview
+    await send_file(app, request_recorder, ADMIN, "odd2.xlsx", _odd_programme("08:30-11:00"))
+    preview = request_recorder.messages(ADMIN)[-1]
+    assert preview.buttons[0][0][1].startswith("upl:ok:") and "1 buổi đổi giờ" in preview.text
+
+
+async def test_newclass_with_a_programme_asks_the_class_details_in_the_chat(
+    app: BotApp, db: Database, request_recorder: RecordingRequest, world: World
+) -> None:
+    from tests.helpers.programmes import vi_merged_dates
+
+    await send_file(app, request_recorder, ADMIN, "lich.xlsx", vi_merged_dates(), "/newclass")
+    assert "VTE-HN-2024" in last_text(request_recorder, ADMIN)  # the code is asked first
+    await say(app, ADMIN, "bad code!")
+    assert "2" in last_text(request_recorder, ADMIN) and "40" in last_text(request_recorder, ADMIN)
+    await say(app, ADMIN, "vte-hn-07")
+    name_question = request_recorder.messages(ADMIN)[-1]
+    suggested, action = name_question.buttons[0][0]
+    assert suggested.startswith("Lớp bồi dưỡng cán bộ thành phố Viêng Chăn")
+    await feed(app, callback_update(action, user_id=ADMIN, language_code="vi"))
+    days = request_recorder.sent("editMessageText", ADMIN)[-1]
+    assert days.buttons[0][0][0] == "15/07/2024 – 16/07/2024"
+    await say(app, ADMIN, "15/07/2024 - 26/07/2024")
+    zones = request_recorder.messages(ADMIN)[-1]
+    await feed(app, callback_update(zones.buttons[0][0][1], user_id=ADMIN, language_code="vi"))
+    langs = request_recorder.sent("editMessageText", ADMIN)[-1]
+    assert langs.buttons[0][0][0] == "Tiếng Việt"  # guessed from the programme's script
+    await feed(app, callback_update(langs.buttons[0][0][1], user_id=ADMIN, language_code="vi"))
+    preview = request_recorder.sent("editMessageText", ADMIN)[-1]
+    assert "VTE-HN-07" in preview.text and preview.buttons[0][0][1].startswith("upl:ok:")
+    await feed(app, callback_update(preview.buttons[0][0][1], user_id=ADMIN, language_code="vi"))
+    made = await classes.get_class_by_code(db, "VTE-HN-07")
+    assert made is not None and made.timezone == "Asia/Ho_Chi_Minh"
+    assert (made.first_day, made.last_day, made.default_lang) == (
+        dt.date(2024, 7, 15),
+        dt.date(2024, 7, 26),
+        "vi",
+    )
+    assert len(await classes.sessions_on(db, made, dt.date(2024, 7, 15))) == 4
+    # the questions are over: plain words reach the assistant again
+    await say(app, ADMIN, "lịch hôm nay")
+    assert "2 đến 40" not in last_text(request_recorder, ADMIN)
