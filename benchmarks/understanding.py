@@ -84,7 +84,7 @@ def load(lang: str, round_name: str | None = None) -> list[Case]:
     return cases
 
 
-def routed(text: str) -> str | None:
+async def routed(db: Database, cls: TrainingClass, text: str) -> str | None:
     """What answers ``text`` before the parser, in the channels' order, in corpus notation.
 
     Attendance and evaluation words (issue 17), then the pocket (issue 18: card, contacts,
@@ -92,13 +92,13 @@ def routed(text: str) -> str | None:
     """
     from bot.attendance.commands import PLAIN_WORDS
     from bot.evaluation.commands import EVALUATION_WORDS
-    from bot.pocket.words import parse as pocket_parse
+    from bot.pocket.ask import understand as pocket_understand
 
     if PLAIN_WORDS.match(text):
         return "attendance"
     if EVALUATION_WORDS.match(text):
         return "evaluation"
-    pocket = pocket_parse(text)
+    pocket = await pocket_understand(db, cls, text)
     if pocket is None:
         return None
     parts = ["pocket", pocket.ask.value]
@@ -177,7 +177,7 @@ async def evaluate(
                 for case in load(lang, round_name):
                     cls, now = sample[case.cls]
                     today = cls.local_now(now).date()
-                    before = routed(case.text)
+                    before = await routed(db, cls, case.text)
                     if before is not None or case.expected.split()[0] in ROUTED:
                         got = before or "parser"
                         outcomes.append(Outcome(case, got, got == case.expected))
