@@ -18,6 +18,7 @@ from enum import StrEnum
 from bot.agenda import phrases
 from bot.agenda.matching import Found, ScheduleIndex, edit_distance
 from bot.agenda.phrases import normalize as normalize  # re-exported: the one normalisation
+from bot.domain import Session, SessionKind
 
 
 class IntentKind(StrEnum):
@@ -314,13 +315,16 @@ def _courtesy(norm: str, lao: str) -> IntentKind | None:
 
 
 def _visit_key(
-    found: Found | None, kind: IntentKind, today: dt.date, day: dt.date | None = None
+    found: Found | None,
+    kind: IntentKind,
+    today: dt.date,
+    day: dt.date | None = None,
 ) -> str | None:
     """The session a question names, for ``kind``.
 
     Bring, meeting and return: a visit not yet past (on ``day`` if one is named); the
-    return of a trip of several days is its last day's. Otherwise the first session
-    not yet past, a visit before anything else sharing its words.
+    return of a trip of several days is its last day's. Otherwise the first session not yet
+    past, a visit before anything else sharing its words.
     """
     if found is None:
         return None
@@ -339,6 +343,30 @@ def _visit_key(
         return back[-1].key
     visits = [s for s in ahead if s.kind.needs_departure]
     return (visits or ahead)[0].key
+
+
+def _all_sessions(index: ScheduleIndex) -> list[Session]:
+    """Every session of the class's schedule, in time order."""
+    found = {s.key: s for e in index.entries for s in e.sessions}
+    return sorted(found.values(), key=lambda s: (s.day, s.start))
+
+
+def _trip_home(index: ScheduleIndex | None, today: dt.date) -> Session | None:
+    """The trip that brings the class back ("hôm nào về lại Hà Nội"): the first one ahead,
+    its last day's session (the one with the return time) when it has several."""
+    if index is None:
+        return None
+    trips = [s for s in _all_sessions(index) if s.kind is SessionKind.TRIP and s.day >= today]
+    back = [s for s in trips if s.return_time is not None]
+    ahead = back or trips
+    return ahead[0] if ahead else None
+
+
+def _by_key(found: Found | None, index: ScheduleIndex | None, key: str) -> Session | None:
+    sessions = found.sessions if found is not None else []
+    if index is not None:
+        sessions = sessions + _all_sessions(index)
+    return next((s for s in sessions if s.key == key), None)
 
 
 def parse(
@@ -400,6 +428,14 @@ def parse(
             return Intent(kind, day=day, session=_visit_key(found, kind, today, day))
     if phrases.RETURN.search(norm) or phrases.RETURN_LAO.search(lao):
         key = _visit_key(found, IntentKind.RETURN, today, day)
+        which_day = _matches(phrases.WHICH_DAY, phrases.WHICH_DAY_LAO, norm, lao)
+        if key is None and day is None and which_day:
+            home = _trip_home(index, today)  # "which day do we come back": the trip's
+            key = home.key if home is not None else None
+        back = _by_key(found, index, key) if key is not None else None
+        home_trip = back is not None and back.kind is SessionKind.TRIP
+        if which_day and home_trip and back is not None and back.return_time is None:
+            return Intent(IntentKind.SESSION, session=key)  # the journey home itself
         return Intent(IntentKind.RETURN, day=day, session=key)
     if _matches(phrases.CLOSING, phrases.CLOSING_LAO, norm, lao) and named is None:
         return Intent(IntentKind.CLOSING)

@@ -25,6 +25,15 @@ __all__ = ["Entry", "Found", "ScheduleIndex", "edit_distance"]
 
 _WORD = re.compile(r"[a-z0-9]+")
 _LAO_CHAR = re.compile(r"[\u0e80-\u0eff]")
+_LAO_TONES = dict.fromkeys(range(0x0EC8, 0x0ECC))
+"""Lao tone marks: writers slip between them ("ບາດຈ້າງ" for "ບາດຈ່າງ"); names compare without."""
+
+
+def untoned(lao: str) -> str:
+    """Lao text without its tone marks, as the schedule's Lao is compared."""
+    return lao.translate(_LAO_TONES)
+
+
 _TITLES = re.compile(r"\b(?:pgs|gs|ts|ths|tskh|ncs|dr|prof|pgs\.ts|gs\.ts)\b\.?", re.IGNORECASE)
 
 HONORIFICS = (
@@ -32,6 +41,8 @@ HONORIFICS = (
     "dr", "prof", "professor", "mr", "mrs", "ms", "doctor", "teacher", "lecturer",
 )  # fmt: skip
 """Words before a lecturer's given name: "thầy Hùng", "cô Mai", "Dr Hung"."""
+LAO_HONORIFICS = ("ອາຈານ", "ທ່ານ", "ດຣ", "ປອ", "ຮສ")
+"""The same in Lao, where the name itself is often typed in Latin letters: "ອາຈານ Hùng"."""
 
 GENERIC_WORDS = frozenset(
     (
@@ -65,6 +76,10 @@ MAX_SHARE = 0.25
 """A word or stretch found in more than this share of the entries names nothing."""
 
 LAO_MIN = 5
+LAO_PHRASE = 10
+"""Shortest stretch of Lao characters that is a phrase of the schedule (see mask_shared)."""
+LATIN_PHRASE = 3
+"""Fewest Latin words that make a phrase of the schedule (see mask_shared)."""
 """Shortest stretch of Lao characters (code points) that can name something."""
 
 
@@ -182,6 +197,14 @@ class ScheduleIndex:
             for w in words:
                 self._df_words[w] = self._df_words.get(w, 0) + 1
         self._count = count
+        self._joined: dict[str, tuple[str, str]] = {}
+        for pairs in self._pairs:
+            for p in pairs:
+                a, b = p.split("_")
+                if len(a) >= 2 and len(b) >= 2 and a not in GENERIC_WORDS | FUNCTION_WORDS:
+                    self._joined.setdefault(a + b, (a, b))
+        self._latin_text = " " + " ".join(w for e in entries for w in (*e.latin, "|")) + " "
+        self._lao_text = untoned("|".join(e.lao for e in entries))
 
     def _entry(
         self, sessions: tuple[Session, ...], topic: Topic | None, texts: list[str], lecturer: str
@@ -209,6 +232,9 @@ class ScheduleIndex:
         for w in words:
             if len(w) < 4 or w in known or w in self.vocabulary or w.isdigit():
                 fixed.append(w)
+                continue
+            if w in self._joined:  # "halong": the schedule's "Hạ Long" run together
+                fixed += self._joined[w]
                 continue
             close = {v for v in self.vocabulary if len(v) >= 4 and edit_distance(w, v) <= 1}
             fixed.append(close.pop() if len(close) == 1 else w)
@@ -243,11 +269,13 @@ class ScheduleIndex:
         for i, entry in enumerate(self.entries):
             for given in entry.given_names:
                 m = re.search(
-                    r"\b(?:"
+                    r"(?:\b(?:"
                     + "|".join(HONORIFICS)
-                    + r")\.?\s+(?:\w+\s+){0,2}?"
+                    + r")\.?\s+(?:\w+\s+){0,2}?|(?:"
+                    + "|".join(LAO_HONORIFICS)
+                    + r")\s*)"
                     + re.escape(given)
-                    + r"\b",
+                    + r"(?![a-z0-9])",
                     norm,
                 )
                 if m and i not in found:
@@ -257,32 +285,99 @@ class ScheduleIndex:
 
     # --- Lao
 
-    def _lao_scores(self, lao: str) -> list[float]:
+    def _lao_scores(self, lao: str, *, toneless: bool = False) -> list[float]:
+        """Scores by shared stretches; ``toneless``: compared without tone marks."""
+        texts = (
+            [untoned(e.lao) for e in self.entries] if toneless else [e.lao for e in self.entries]
+        )
+        lao = untoned(lao) if toneless else lao
         scores = [0.0] * len(self.entries)
         if len(lao) < LAO_MIN or not self.entries:
             return scores
         seen: dict[str, int] = {}
-        for i, entry in enumerate(self.entries):
-            if not entry.lao:
+        for i, text in enumerate(texts):
+            if not text:
                 continue
             start = 0
             best: set[str] = set()
             while start <= len(lao) - LAO_MIN:
                 end = start + LAO_MIN
-                if lao[start:end] not in entry.lao:
+                if lao[start:end] not in text:
                     start += 1
                     continue
-                while end < len(lao) and lao[start : end + 1] in entry.lao:
+                while end < len(lao) and lao[start : end + 1] in text:
                     end += 1
                 best.add(lao[start:end])
                 start = end
             for stretch in best:
                 if stretch not in seen:
-                    seen[stretch] = sum(stretch in e.lao for e in self.entries)
+                    seen[stretch] = sum(stretch in t for t in texts)
                 df = seen[stretch]
                 if df <= self._limit:
                     scores[i] += len(stretch) / 4 * math.log(1 + self._count / df)
         return scores
+
+    # --- The schedule's own phrases
+    def mask_shared(self, norm: str) -> str:
+        """``norm`` with every long phrase it shares with the schedule's texts replaced by "|".
+
+        A phrase is three Latin words or more ("nghiên cứu tài liệu"), or a stretch of
+        :data:`LAO_PHRASE` Lao characters or more ("ການຮ່າງເອກະສານ"): a keyword inside such a
+        phrase is the schedule's word (a title), not a request of its own.
+        """
+        out: list[str] = []
+        lao_run: list[str] = []
+        latin_run: list[str] = []
+
+        def flush() -> None:
+            if latin_run:
+                out.extend(self._mask_latin(latin_run))
+                latin_run.clear()
+            if lao_run:
+                out.append(self._mask_lao("".join(lao_run)))
+                lao_run.clear()
+
+        for token in norm.split():
+            if _LAO_CHAR.search(token):
+                if latin_run:
+                    flush()
+                lao_run.append(token)
+            else:
+                if lao_run:
+                    flush()
+                latin_run.append(token)
+        flush()
+        return " ".join(out)
+
+    def _mask_latin(self, words: list[str]) -> list[str]:
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            j = i
+            while j < len(words) and f" {' '.join(words[i : j + 1])} " in self._latin_text:
+                j += 1
+            if j - i >= LATIN_PHRASE:
+                out.append("|")
+                i = j
+            else:
+                out.append(words[i])
+                i += 1
+        return out
+
+    def _mask_lao(self, lao: str) -> str:
+        out: list[str] = []
+        i = 0
+        while i < len(lao):
+            j = i + LAO_PHRASE
+            if j <= len(lao) and untoned(lao[i:j]) in self._lao_text:
+                while j < len(lao) and untoned(lao[i : j + 1]) in self._lao_text:
+                    j += 1
+                out.append("|")
+                i = j
+            else:
+                out.append(lao[i])
+                i += 1
+        return "".join(out)
 
     # --- Both
 
@@ -306,6 +401,8 @@ class ScheduleIndex:
         words = self.correct(_WORD.findall(norm), known)
         latin = self._latin_scores(words, known)
         lao_scores = self._lao_scores(lao)
+        if max(lao_scores, default=0.0) < 2.0 and max(latin, default=0.0) < 2.0:
+            lao_scores = self._lao_scores(lao, toneless=True)  # "ບາດຈ້າງ" for "ບາດຈ່າງ"
         scores = [a + b for a, b in zip(latin, lao_scores, strict=True)]
         if topical and any(scores[i] > 0 for i, e in enumerate(self.entries) if e.topic):
             scores = [s if e.topic else 0.0 for s, e in zip(scores, self.entries, strict=True)]

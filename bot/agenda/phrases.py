@@ -102,6 +102,9 @@ BRING = _words(
     r"dress code",
     r"what to take",
     r"do i need (?:my|a|an|to bring|to take)",
+    r"what (?:do|does|should|must|shall) (?:i|we) (?:need|take)",
+    r"(?:should|do|must) (?:i|we) take",
+    r"need to (?:bring|take)",
     r"(?:phai|nen|co can) mang",
 )
 BRING_LAO = _lao(
@@ -132,16 +135,18 @@ MEETING_LAO_GO = re.compile(r"ໄປ(?!ຮອດ)(?:.{3,})?ຈັກໂມງ$")
 MEETING_LAO = _lao(
     "ຈຸດນັດພົບ", "ນັດພົບ", "ລົດອອກ", "ລົດເມອອກ", "ຂຶ້ນລົດຢູ່ໃສ", "ຂຶ້ນລົດບ່ອນໃດ", "ຂຶ້ນລົດຈັກໂມງ",
     "ອອກເດີນທາງ", "ຈຸດລວມ", "ລວມຕົວ", "ອອກຈັກໂມງ", "ອອກຈາກໃສ", "ອອກຈາກບ່ອນໃດ",
+    "ນັດກັນ", "ນັດໝາຍ",
 )  # fmt: skip
 
 # "When do we get back?": the return time of that visit.
 RETURN = _words(
-    r"(?:may gio|may h|bao gio|khi nao|luc nao|gio|may gio thi) (?:ve|quay ve|tro ve|quay lai)",
+    r"(?:may gio|may h|bao gio|khi nao|luc nao|hom nao|ngay nao|gio|may gio thi) "
+    r"(?:ve|quay ve|tro ve|quay lai|ve lai)",
     r"ve (?:luc|vao luc|khoang) may", r"(?:ve|quay ve) (?:khach san|truong|den noi) luc",
     r"return(?:s|ing)?(?: time)?",
     r"(?:get|come|be|are we|will we be) back",
 )  # fmt: skip
-RETURN_LAO = re.compile(r"ກັບ.{0,15}(?:ຈັກໂມງ|ມື້ໃດ|ວັນໃດ)|ກັບມາຮອດ|ກັບຄືນ|ກັບເມືອ")
+RETURN_LAO = re.compile(r"ກັບ.{0,15}(?:ຈັກໂມງ|ມື້ໃດ|ວັນໃດ)|ກັບມາຮອດ|ກັບຄືນ|ກັບເມືອ|ຈັກໂມງ(?:ຈະ|ຈຶ່ງ)?(?:ກັບ|ເມືອ)")
 
 LECTURERS = _words(
     r"giang vien", r"bao cao vien", r"giao vien", r"dien gia", r"thay nao", r"co nao",
@@ -159,13 +164,14 @@ START = _words(
     r"bat dau (?:luc nao|khi nao)", r"gio vao (?:hoc|lop)",
     r"what time (?:do|does|will|is|are|should) (?:we|you|i|class|classes|the class|it|"
     r"lectures?|the lecture|school|things|the day) (?:start|begin|starting|beginning|be there)",
-    r"when (?:do|does|will|is) (?:we|class|classes|the class|it|lectures?|the lecture|school|"
-    r"the day) (?:start|begin|starting)",
-    r"start(?:ing)? time", r"first session", r"(?:class|classes|lessons?) starts?",
+    r"when (?:(?:do|does|will|is|shall) )?(?:we|class|classes|the class|it|lectures?|the lecture|"
+    r"school|the day) (?:start|begin|starting)",
+    r"start(?:ing)? time", r"first (?:session|lecture|class|lesson)",
+    r"(?:class|classes|lessons?) starts?",
 )  # fmt: skip
 START_LAO = _lao(
     "ເລີ່ມຈັກໂມງ", "ເຂົ້າຮຽນຈັກໂມງ", "ເລີ່ມຮຽນຈັກໂມງ", "ຮຽນຈັກໂມງ", "ເລີ່ມຕອນໃດ", "ໄປຮອດຈັກໂມງ",
-    "ຕ້ອງຮອດຈັກໂມງ", "ມາຮອດຈັກໂມງ",
+    "ຕ້ອງຮອດຈັກໂມງ", "ມາຮອດຈັກໂມງ", "ຈັກໂມງເຂົ້າຮຽນ", "ຈັກໂມງເລີ່ມ",
 )  # fmt: skip
 
 ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
@@ -209,7 +215,7 @@ NEXT_WEEKDAY_LAO = re.compile(
 LAO_WEEKDAYS_LONGEST_FIRST = sorted(_LAO_WEEKDAYS.items(), key=lambda kv: -len(kv[0]))
 
 DAY_AFTER = _words(r"ngay (?:kia|mot)", r"mot", r"day after tomorrow")
-YESTERDAY = _words(r"hom qua", r"yesterday")
+YESTERDAY = _words(r"hom qua", r"hqua", r"homqua", r"hom wa", r"yesterday")
 TOMORROW = _words(r"ngay mai", r"mai", r"tomorrow'?s?", r"tmrw?", r"tmr")
 TODAY = _words(
     r"(?:hom|bua|sang|trua|chieu|toi) nay",
@@ -234,7 +240,7 @@ CLOSING = _words(
 )  # fmt: skip
 CLOSING_LAO = _lao(
     "ພິທີປິດ", "ປິດຫ້ອງ", "ປິດການຝຶກອົບຮົມ", "ມື້ສຸດທ້າຍ", "ຈົບຫຼັກສູດ", "ສິ້ນສຸດການຝຶກອົບຮົມ",
-    "ຈົບການຝຶກອົບຮົມ",
+    "ຈົບການຝຶກອົບຮົມ", "ປິດຊຸດ", "ປິດຫຼັກສູດ",
 )  # fmt: skip
 
 WEEK = _words(
@@ -258,6 +264,7 @@ NEXT = _words(
     r"tiep theo", r"sap toi", r"sap dien ra", r"(?:lan|dot|chuyen|khao sat)(?: \S+){0,3} toi",
     r"ke tiep", r"buoi (?:sau|toi|tiep)",
     r"bay gio", r"dang (?:hoc|dien ra)", r"next", r"coming up", r"now", r"right now",
+    r"(?:co )?gi tiep", r"tiep (?:la|co) gi", r"after this", r"what'?s after", r"then what",
 )  # fmt: skip
 NEXT_LAO = _lao("ຕໍ່ໄປ", "ຖັດໄປ", "ຕອນນີ້", "ດຽວນີ້", "ເທື່ອໜ້າ", "ຄັ້ງໜ້າ")
 # "Where do we study?": the session now or next, with its venue (a named day: that day's).
@@ -267,7 +274,9 @@ WHERE = _words(
     r"phong (?:nao|so may|hoc)", r"hoi truong nao",
     r"where (?:is|are|do we have) (?:the |our |my )?(?:class|classes|lecture|classroom|lesson)",
     r"where (?:do|will|shall) we (?:study|learn|have (?:class|the lecture))",
-    r"where'?s? (?:is )?(?:the |our )?(?:lecture|class|classroom|hall|room|lecture hall)\b",
+    r"where'?s? (?:is )?(?:the |our )?(?:today'?s |tomorrow'?s )?"
+    r"(?:lecture|class|classroom|hall|room|lecture hall)\b",
+    r"where(?: \S+){0,4} (?:held|take place|takes place)",
     r"(?:which|what) (?:room|hall|classroom|building)",
 )  # fmt: skip
 WHERE_LAO = _lao(
@@ -333,6 +342,9 @@ GREETING_FIRST = re.compile(r"^(?:xin )?chao buoi (?:sang|trua|chieu|toi)\b")
 # "When is the next visit", "bao giờ đi khảo sát": the next one.
 WHEN = _words(r"bao gio", r"bh", r"khi nao", r"luc nao", r"hom nao", r"ngay nao", r"when")
 WHEN_LAO = _lao("ມື້ໃດ", "ວັນໃດ", "ເມື່ອໃດ", "ຕອນໃດ")
+# "Hôm nào về lại Hà Nội": the day, not the hour (the trip home, not today's return time).
+WHICH_DAY = _words(r"hom nao", r"ngay nao", r"(?:which|what) day", r"what date")
+WHICH_DAY_LAO = _lao("ມື້ໃດ", "ວັນໃດ", "ວັນທີເທົ່າໃດ")
 
 # Courtesies, matched only when nothing else is asked ("cảm ơn, mai học gì" is a question).
 THANKS = _words(
@@ -373,6 +385,7 @@ SYNONYMS = {
     "fly": "flight", "flying": "flight", "plane": "flight", "flights": "flight",
     "airport": "flight", "tommorow": "tomorrow", "tomorow": "tomorrow", "tommorrow": "tomorrow",
     "2moro": "tomorrow", "2morrow": "tomorrow", "tmrw": "tomorrow", "2day": "today",
+    "metro": "railway", "subway": "railway",
     "tdy": "today", "shedule": "schedule", "wats": "what's", "whats": "what's",
 }  # fmt: skip
 

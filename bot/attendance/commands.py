@@ -24,10 +24,27 @@ from bot.replies import Reply
 from bot.store import attendance as store
 from bot.store.database import Database
 
-PLAIN_WORDS = re.compile(
-    r"^\s*(điểm danh|diem danh|ລົງຊື່|ລົງທະບຽນ|attendance|my attendance|sign[- ]?in)\s*[?!.]*\s*$",
-    re.IGNORECASE,
+_ASKING_BEFORE = (
+    r"(?:(?:em|tôi|toi|mình|minh|cho|xin|muốn|muon|xem|kiểm tra|kiem tra|how|do|can|i|to|"
+    r"where|is|are|my|the|check|ຂ້ອຍ|ຂໍ|ເບິ່ງ|ກວດ)\s*)*"
 )
+_ASKING_AFTER = (
+    r"(?:\s*(?:của|cua|em|tôi|toi|mình|minh|ở đâu|o dau|thế nào|the nao|như thế nào|nhu the nao|"
+    r"làm sao|lam sao|ntn|ạ|a|nhé|nhe|nha|ak|ad|record|please|pls|form|here|ແນວໃດ|ເຂົ້າຮຽນ|"
+    r"ຢູ່ໃສ|ບ່ອນໃດ|ຂອງຂ້ອຍ|ແດ່|ເຈົ້າ|ເດີ|ໄດ້ບໍ|ບໍ))*\s*[?!.]*\s*$"
+)
+
+
+def asking_for(words: str) -> re.Pattern[str]:
+    """``words`` (an alternation) alone or with only the words of asking around them.
+
+    "điểm danh", "em muốn xem điểm danh của em", "how do I sign in", "ລົງຊື່ເຂົ້າຮຽນແນວໃດ";
+    but not "điểm danh xe buýt lúc mấy giờ", which asks the agenda about a time.
+    """
+    return re.compile(rf"^\s*{_ASKING_BEFORE}(?:{words}){_ASKING_AFTER}", re.IGNORECASE)
+
+
+PLAIN_WORDS = asking_for(r"điểm danh|diem danh|ລົງຊື່|ລົງທະບຽນ|attendance|my attendance|sign[- ]?in")
 """Plain words asking for one's attendance (vi, lo, en)."""
 
 COMMANDS = ("attendance", "signin", "mark")

@@ -10,9 +10,8 @@ free-text answer of the form. :data:`EVALUATION_WORDS` ask for the form.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
-from bot.attendance.commands import Outcome
+from bot.attendance.commands import Outcome, asking_for
 from bot.domain import Person, TrainingClass
 from bot.evaluation import closing, form, ratings, results
 from bot.i18n import _, use_lang
@@ -21,8 +20,9 @@ from bot.replies import Reply
 from bot.store import attendance as attendance_store
 from bot.store.database import Database
 
-EVALUATION_WORDS = re.compile(
-    r"^\s*(đánh giá|danh gia|phiếu đánh giá|ປະເມີນ|ການປະເມີນ|evaluation)\s*$", re.IGNORECASE
+EVALUATION_WORDS = asking_for(
+    r"phiếu đánh giá|phieu danh gia|đánh giá|danh gia|ແບບປະເມີນ|ໃບປະເມີນ|ການປະເມີນ|ປະເມີນ|"
+    r"evaluation form|evaluation"
 )
 """Plain words asking for the evaluation form (vi, lo, en)."""
 

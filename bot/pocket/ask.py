@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.agenda import contacts
+from bot.agenda import assistant, contacts
+from bot.agenda.phrases import normalize
 from bot.domain import Channel, Person, Role, TrainingClass
 from bot.i18n import _, use_lang
 from bot.people import permissions
@@ -19,6 +20,24 @@ from bot.pocket import materials, roster, week
 from bot.pocket.words import Ask, PocketIntent, parse
 from bot.replies import Reply
 from bot.store.database import Database
+
+
+async def understand(db: Database, cls: TrainingClass, text: str) -> PocketIntent | None:
+    """The pocket request in ``text``, unless its keyword is one of the schedule's own words.
+
+    "ຫົວຂໍ້ການຮ່າງເອກະສານ" names topic 10 (whose title has ເອກະສານ, documents) and "tự
+    nghiên cứu tài liệu lúc nào" a self-study session: a keyword found only inside a phrase
+    the message shares with the class's schedule is left to the agenda's parser.
+    """
+    intent = parse(text)
+    if intent is None or text.lstrip().startswith("/"):
+        return intent
+    index = await assistant.schedule_index(db, cls)
+    if index is None:
+        return intent
+    if parse(index.mask_shared(normalize(text))) is None:
+        return None
+    return intent
 
 
 async def answer(
@@ -34,10 +53,12 @@ async def answer(
     bot_username: str = "",
 ) -> list[Reply] | None:
     """The replies to a pocket question in ``text``; None if it is not one (or no class)."""
-    intent = parse(text)
-    if intent is None or found is None:
+    if found is None:
         return None
     cls, role = found
+    intent = await understand(db, cls, text)
+    if intent is None:
+        return None
     try:
         return await _answer(
             db,

@@ -63,7 +63,8 @@ _ROOM = _words(
     r"roommate",
     r"o cung phong",
 )
-_ROOM_LO = _lao("ຫ້ອງພັກ", "ຫ້ອງນອນ", "ພັກຫ້ອງ", "ຫ້ອງຂອງຂ້ອຍ")
+# Not "ຫ້ອງຂອງຂ້ອຍ": ຫ້ອງ alone is the class (ຫ້ອງຝຶກອົບຮົມ), which the agenda answers.
+_ROOM_LO = _lao("ຫ້ອງພັກ", "ຫ້ອງນອນ", "ພັກຫ້ອງ")
 _BUS = _words(
     r"xe (?:so )?may",
     r"xe nao",
@@ -106,6 +107,10 @@ _CONTACTS = _words(
     r"hospital",
     r"embassy",
     r"so dien thoai quan ly lop",
+    r"sdt",
+    r"so dien thoai",
+    r"lien he",
+    r"phone numbers?",
     r"goi ai",
     r"whom to call",
     r"who to call",
