@@ -87,6 +87,18 @@ def _refused(file: str, refused: ScheduleProblems, lang: str) -> int:
     return 1
 
 
+def _print_preview(found: importer.Preview, args: argparse.Namespace, lang: str) -> None:
+    """What the file would change, as the bot's preview shows it; nothing is saved."""
+    print(summary(found.schedule, lang))
+    for note in found.notes:
+        print(f"  * {note.text(lang)}")
+    if found.previous is not None:
+        lines = render_diff(found.diff, lang, found.schedule.cls.default_lang, limit=args.limit)
+        for line in lines or [_("No changes from the previous version.")]:
+            print(f"  {line}")
+    print(_("Nothing was saved (--dry-run). Run the same command without it to save."))
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     """Import a file the way the bot does: preview, refuse an identical or empty one, save."""
     lang = current_lang()
@@ -105,6 +117,9 @@ def cmd_import(args: argparse.Namespace) -> int:
                 return 0
             if not args.cancel_all:
                 importer.refuse_empty(found)
+            if args.dry_run:
+                _print_preview(found, args, lang)
+                return 0
             result = await importer.import_schedule(
                 db,
                 data,
@@ -249,6 +264,11 @@ def add_commands(sub: Any) -> None:
         "--cancel-all",
         action="store_true",
         help="accept a file without sessions, cancelling all of the class's sessions",
+    )
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="show what the file would change (the bot's preview) and save nothing",
     )
     p.add_argument("--limit", type=int, default=40, help="show at most this many changes")
     p.set_defaults(handler=cmd_import)

@@ -180,3 +180,20 @@ def test_the_database_its_journals_backups_and_exports_are_owner_only(  # type: 
     assert {f.name: oct(f.stat().st_mode & 0o777) for f in files} == {
         f.name: "0o600" for f in files
     }
+
+
+def test_dry_run_previews_the_changes_and_saves_nothing(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """`classbot import --dry-run`: the bot's preview on the command line; no new version."""
+    cls, topics, sessions = parts()
+    first = tmp_path / "a.xlsx"
+    first.write_bytes(make_xlsx(cls, topics, sessions))
+    assert run("import", str(first))[0] == 0
+    sessions[3]["Start"] = "13:00"
+    sessions[3]["End"] = "15:00"
+    second = tmp_path / "b.xlsx"
+    second.write_bytes(make_xlsx(cls, topics, sessions))
+    code, out, _ = run("import", "--dry-run", str(second))
+    assert code == 0 and "Moved: Chuyên đề 2" in out
+    assert "Nothing was saved (--dry-run)" in out and "Saved as version" not in out
+    code, out, _ = run("import", str(second))  # the real import still sees the change
+    assert code == 0 and "Saved as version 2." in out
