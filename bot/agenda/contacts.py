@@ -1,4 +1,5 @@
-"""Whom to call: the organisers' hotline, the class managers, the hospital, the embassy.
+"""Whom to call: the organisers' hotline, the class managers, the hospital, the embassy
+(or consulate), the local emergency numbers.
 
 Numbers are written so every messenger makes them tappable: a local number
 gets the venue country's calling code (from the class's time zone) and loses
@@ -22,6 +23,8 @@ KIND_NAMES: dict[str, str] = {
     "managers": N_("Class managers"),
     "hospital": N_("Nearest hospital"),
     "embassy": N_("Embassy"),
+    "consulate": N_("Consulate general"),
+    "emergency": N_("Emergency numbers"),
 }
 
 CALLING_CODES: dict[str, str] = {

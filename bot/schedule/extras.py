@@ -5,7 +5,8 @@ does not know. When a class workbook is imported or confirmed, this module reads
 from the same file, with openpyxl, what the pocket needs, and stores it:
 
 - contacts: class-sheet fields ("Hotline", "Điện thoại quản lý lớp", "Bệnh viện
-  gần nhất", "Đại sứ quán"), the field name in column A and its value in B;
+  gần nhất", "Đại sứ quán", "Tổng Lãnh sự quán", "Số khẩn cấp"), the field name in
+  column A and its value in B;
 - session extras: the sessions sheet's "Interpreter" / "Phiên dịch", "Interpreted
   into" / "Dịch sang", "Lecture language" and "Materials" / "Tài liệu" (links)
   columns, matched to the sessions by their ID column, else by date and start.
@@ -85,6 +86,22 @@ CONTACT_FIELDS: dict[str, frozenset[str]] = {
         "ໂຮງໝໍໃກ້ທີ່ສຸດ",
     ),
     "embassy": _aliases("embassy", "đại sứ quán", "sứ quán", "ສະຖານທູດ"),
+    "consulate": _aliases(
+        "consulate",
+        "consulate general",
+        "lãnh sự quán",
+        "tổng lãnh sự quán",
+        "ສະຖານກົງສຸນ",
+        "ສະຖານກົງສຸນໃຫຍ່",
+    ),
+    "emergency": _aliases(
+        "emergency",
+        "emergency numbers",
+        "số khẩn cấp",
+        "số điện thoại khẩn cấp",
+        "cấp cứu",
+        "ເບີໂທສຸກເສີນ",
+    ),
 }
 """Class-sheet contact fields, in the order the contacts card lists them."""
 
@@ -100,6 +117,21 @@ EXTRA_FIELDS: dict[str, frozenset[str]] = {
 }
 
 _LINK = re.compile(r"https?://\S+")
+
+OTHER_LECTURE_LANGS: dict[str, str] = {
+    fold(word): code
+    for code, words in {
+        "zh": ("zh", "chinese", "tiếng trung", "tiếng hoa", "trung", "ພາສາຈີນ", "中文"),
+    }.items()
+    for word in words
+}
+"""Lecture languages the bot does not speak but a lecture may be given in (a Chinese
+professor in Guangzhou): enough to know that every reader needs the interpreter."""
+
+
+def lecture_lang_from(text: str) -> str | None:
+    """A lecture language: one of ours ('Tiếng Việt' → 'vi') or another ('Chinese' → 'zh')."""
+    return lang_from(text) or OTHER_LECTURE_LANGS.get(fold(text))
 
 
 def field_of(header: Any, fields: dict[str, frozenset[str]]) -> str | None:
@@ -227,7 +259,7 @@ def _extras(rows: list[tuple[int, list[Any]]]) -> list[ExtraRow]:
 
         interpreter = cell_text(get("interpreter", columns)).lstrip("=")
         into = lang_from(cell_text(get("interpret_into", columns)))
-        lecture = lang_from(cell_text(get("lecture_lang", columns)))
+        lecture = lecture_lang_from(cell_text(get("lecture_lang", columns)))
         links = tuple(_LINK.findall(cell_text(get("materials", columns))))
         if not (interpreter or links):
             continue

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
+from bot.schedule import importer
 from bot.store import Database, classes
 from bot.telegram import terminal
 from tests.helpers.cldr import day, short_day
@@ -86,3 +87,35 @@ def test_the_readme_command_opens_the_chat_on_a_fresh_directory(tmp_path: Path) 
     assert result.stdout.count(f"ຕາຕະລາງ {day(dt.date(2024, 7, 15), 'lo')}") == 2
     assert (tmp_path / "classbot.db").is_file()
     assert result.stderr == ""
+
+
+async def test_the_demo_user_gets_a_row_of_the_sample_trainees_list(tmp_path: Path) -> None:
+    text = await run_chat(tmp_path, "3\n/me\n/contacts\n", today=dt.date(2024, 7, 18))
+    assert "Name: ສົມພອນ ພົມມະຈັນ (Somphone Phommachanh)" in text
+    assert "☎ Emergency numbers: Cấp cứu / Ambulance 115" in text
+    await run_chat(tmp_path, "/me\n")  # a second start keeps the same row
+    db = await Database.open(tmp_path / "demo.db")
+    try:
+        rows = await db.fetchall("SELECT row_no, person_id FROM roster ORDER BY row_no")
+        assert len(rows) == 27
+        assert [r[0] for r in rows if r[1] is not None] == [2]
+    finally:
+        await db.close()
+
+
+@pytest.mark.parametrize(("creator", "filled"), [("demo", True), ("an organiser", False)])
+async def test_an_older_demo_database_gets_the_pocket_an_imported_class_does_not(
+    tmp_path: Path, creator: str, filled: bool
+) -> None:
+    """A demo database made from the text form (no contacts) is completed on the next start;
+    the same class imported by someone else is not the demo's to fill."""
+    db = await Database.open(tmp_path / "demo.db")
+    try:
+        now = dt.datetime.now(dt.UTC)
+        await importer.import_path(db, importer.sample_path(), created_by=creator, now=now)
+    finally:
+        await db.close()
+    text = await run_chat(tmp_path, "3\n/contacts\n/me\n")
+    assert ("☎ Organisers' hotline: " in text) is filled
+    assert ("Name: ສົມພອນ ພົມມະຈັນ" in text) is filled
+    assert ("The organisers have not given contact numbers" in text) is not filled
