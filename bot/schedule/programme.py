@@ -98,6 +98,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "ຜູ້ລາຍງານ",
         "ຜູ້ເປັນປະທານ",
         "ຜູ້ຮັບຜິດຊອບ",
+        "ຜູ້ນຳສະເໜີ",
     ),
     "audience": (
         "thanh phan",
@@ -148,14 +149,16 @@ def header_field(text: str, extra: dict[str, str] | None = None) -> str | None:
         if extra and folded in extra:
             return extra[folded]
         padded = f" {folded} "
+        # Lao is written without spaces between words: "ວັນ ເດືອນ ປີ" is "ວັນເດືອນປີ".
+        joined = folded.replace(" ", "") if _LAO.search(folded) else folded
         for alias, name in _BY_LENGTH:
-            if folded == alias:
+            if folded == alias or joined == alias:
                 return name
         for alias, name in _BY_LENGTH:
             if len(alias) < 4:
                 continue
             if _LAO.search(alias):
-                if alias in folded:
+                if alias in joined:
                     return name
             elif f" {alias} " in padded:
                 return name
@@ -208,9 +211,10 @@ _WEEKDAYS = (
     r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun"
 )
 _DAY_TEXT = re.compile(
-    rf"^\s*(?:(?:{_WEEKDAYS})\s*[,.\-–:]?\s*)?(?:(?:ngày|ວັນທີ|date)\s*)?"
+    rf"^\s*(?:(?:{_WEEKDAYS})\s*[,.\-–:]?\s*)?(\()?\s*(?:(?:ngày|ວັນທີ|date)\s*)?"
     r"(\d{1,2})\s*(?:[/.\-]|\s+tháng\s+)\s*(\d{1,2})"
     r"(?:\s*(?:[/.\-]|\s+năm\s+)\s*(\d{4}|\d{2}))?"
+    r"\s*(?(1)\))"  # "Thứ 2 (15/7)": the date in brackets after the weekday
     rf"\s*[,.\-–:]?\s*(?:\(?(?:{_WEEKDAYS})\)?)?\s*$",
     re.IGNORECASE,
 )
@@ -242,7 +246,7 @@ def day_from(value: Any, base: Schedule | None) -> DayText | None:
     match = _DAY_TEXT.match(text)
     if not match:
         return None
-    d, m, y = int(match[1]), int(match[2]), match[3]
+    d, m, y = int(match[2]), int(match[3]), match[4]
     try:
         if y:
             year = int(y) + (2000 if len(y) == 2 else 0)
@@ -296,13 +300,24 @@ def kind_of(content: str) -> tuple[SessionKind, int | None, str]:
 
 
 _DEPARTURE = re.compile(
-    r"(?:\b(?:xe|ô\s*tô)\s+)?(?:xuất\s*phát|khởi\s*hành|đón|departure|departs?|leaves?)"
+    r"(?:\b(?:xe|ô\s*tô)\s+)?(?:xuất\s*phát|khởi\s*hành|đón|đi\s*bộ|tập\s*trung"
+    r"|departure|departs?|leaves?)"
     r"|ລົດ\s*ອອກ(?:ເດີນທາງ)?|ອອກເດີນທາງ",
     re.IGNORECASE,
 )
 _PLACE = re.compile(r"^\s*(?:tại|ở|từ|from|at|ທີ່|ຈາກ|ຢູ່)\s*[:]?\s*(.+?)\s*[.;]?\s*$", re.I | re.S)
+_END_MARK = re.compile(
+    r"^\s*(?:kết\s*thúc|hết|tan\s*học|end|finish|close|ສິ້ນສຸດ|ເລີກ|ເລີກຮຽນ)"
+    r"(?:\s+(?:ngày\s*học|buổi\s*học|of\s*(?:the\s*)?day|day|ການຮຽນ))?\s*[.!]?\s*$",
+    re.IGNORECASE,
+)
+_PLACE_THEN_TIME = re.compile(
+    rf"^\s*(?:tại|ở|từ|from|at|ທີ່|ຈາກ|ຢູ່)\s*:?\s*(.+?)\s*,?\s*(?:lúc|vào\s*lúc|at|ເວລາ)\s*({_TIME_TEXT})"
+    r"\s*(?:ໂມງ|giờ)?\s*[.;]?\s*$",
+    re.IGNORECASE,
+)
 _LECTURER_LINE = re.compile(
-    r"^\s*(?:báo\s*cáo\s*viên|bcv|giảng\s*viên|trình\s*bày|lecturer|speaker|ຜູ້ບັນຍາຍ|ວິທະຍາກອນ)"
+    r"^\s*(?:[-–•+*]\s*)?(?:báo\s*cáo\s*viên|bcv|giảng\s*viên|trình\s*bày|lecturer|speaker|ຜູ້ບັນຍາຍ|ວິທະຍາກອນ)"
     r"\s*[:\-–]\s*(.+)$",
     re.IGNORECASE,
 )
@@ -327,6 +342,10 @@ def departure_in(text: str) -> Departure | None:
         rest = re.sub(r"^\s*(?:lúc|vào\s*lúc|at|ເວລາ|ໂມງ)?\s*", "", rest, flags=re.IGNORECASE)
         when = _TIMES.match(rest)
         if not when:
+            # "Xe đón tại khách sạn lúc 13h15": the place first, then "lúc" and the time
+            late = _PLACE_THEN_TIME.match(rest)
+            if late and (value := times_in(late[2])):
+                return Departure(value[0], late[1].strip(), line.strip())
             continue
         value = times_in(when.group(0))
         if not value:
@@ -603,6 +622,19 @@ class _Reader:
                 continue
             if start is None and part is None:
                 self.problem(NO_TIME, {}, time_cell or content, number)
+                continue
+            if (
+                start is not None
+                and end is None
+                and _END_MARK.match(as_text(content.value))
+                and rows
+                and rows[-1].day == day
+                and rows[-1].end is None
+                and rows[-1].start is not None
+                and rows[-1].start < start
+            ):
+                # "17h | Kết thúc": the time the session above ends, not a session of its own
+                rows[-1].end = start
                 continue
             row = _Row(number, day, part, start, end)
             self._fill(row, values, content)
