@@ -345,6 +345,21 @@ def _visit_key(
     return (visits or ahead)[0].key
 
 
+def _ceremony_key(index: ScheduleIndex | None, norm: str, lao: str, today: dt.date) -> str | None:
+    """The ceremony a question names ("mặc gì hôm bế giảng"), not yet past, as a session key."""
+    if index is None:
+        return None
+    for pattern, words, kind in (
+        (phrases.CLOSING, phrases.CLOSING_LAO, SessionKind.CLOSING),
+        (phrases.OPENING, phrases.OPENING_LAO, SessionKind.OPENING),
+    ):
+        if _matches(pattern, words, norm, lao):
+            return next(
+                (s.key for s in _all_sessions(index) if s.kind is kind and s.day >= today), None
+            )
+    return None
+
+
 def _all_sessions(index: ScheduleIndex) -> list[Session]:
     """Every session of the class's schedule, in time order."""
     found = {s.key: s for e in index.entries for s in e.sessions}
@@ -392,6 +407,7 @@ def parse(
     norm = phrases.MENTION.sub("", norm).strip()  # "@classbot hôm nay" in a group
     norm = _fix_typos(norm, index.vocabulary if index else frozenset())
     found: Found | None = None
+    topical = False
     if index is not None:
         bare = norm.replace(" ", "")
         for word in phrases.LAO_KEYWORDS:  # "#": never in the schedule's text (which uses "|")
@@ -425,7 +441,10 @@ def parse(
     ):
         going = kind is IntentKind.MEETING and bool(phrases.MEETING_LAO_GO.search(lao))
         if going or _matches(pattern, words, norm, lao):
-            return Intent(kind, day=day, session=_visit_key(found, kind, today, day))
+            key = _visit_key(found, kind, today, day)
+            if key is None and (ceremony := _ceremony_key(index, norm, lao, today)) is not None:
+                return Intent(kind, session=ceremony)  # what to wear to the closing ceremony
+            return Intent(kind, day=day, session=key)
     if phrases.RETURN.search(norm) or phrases.RETURN_LAO.search(lao):
         key = _visit_key(found, IntentKind.RETURN, today, day)
         which_day = _matches(phrases.WHICH_DAY, phrases.WHICH_DAY_LAO, norm, lao)
@@ -445,6 +464,9 @@ def parse(
         if (topic := found.topic) is not None:
             return Intent(IntentKind.TOPIC, number=topic.number)
         if (key := _visit_key(found, IntentKind.SESSION, today)) is not None:
+            lecture = _by_key(found, index, key)
+            if topical and lecture is not None and lecture.topic_number is not None:
+                return Intent(IntentKind.TOPIC, number=lecture.topic_number)  # "which topic"
             return Intent(IntentKind.SESSION, session=key)
     if _matches(phrases.DAY_END, phrases.DAY_END_LAO, norm, lao):
         when = day or today
@@ -454,7 +476,8 @@ def parse(
         (phrases.START, phrases.START_LAO, IntentKind.START),
         (phrases.WHERE, phrases.WHERE_LAO, IntentKind.WHERE),
     ):
-        if _matches(pattern, words, norm, lao):
+        lao_who = kind is IntentKind.LECTURERS and bool(phrases.LECTURERS_LAO_WHO.search(lao))
+        if lao_who or _matches(pattern, words, norm, lao):
             return Intent(kind, day=None if day == today else day)
     if _matches(phrases.GOING, phrases.GOING_LAO, norm, lao) or (
         named is not None and _matches(phrases.VISITS, phrases.VISITS_LAO, norm, lao)

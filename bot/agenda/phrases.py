@@ -63,7 +63,7 @@ def has(lao: str, words: tuple[str, ...]) -> bool:
 
 # Specific numbers first: "chuyên đề 3", "topic 3", "ຫົວຂໍ້ທີ 3".
 TOPIC_N = re.compile(
-    r"\b(?:chuyen de|cd|topic|lecture|bai)\s*(?:so|no\.?|number|#|thu)?\s*(\d{1,3})\b"
+    r"\b(?:chuyen de|cd|topic|lecture|bai|subject)\s*(?:so|no\.?|number|#|thu)?\s*(\d{1,3})\b"
     r"(?!\s*(?:/|gio|h\b|phut))"
 )
 TOPIC_N_LAO = re.compile(r"(?:ຫົວຂໍ້(?:ບັນຍາຍ)?|ບົດ)(?:ທີ)?(\d{1,3})")
@@ -105,6 +105,7 @@ BRING = _words(
     r"what (?:do|does|should|must|shall) (?:i|we) (?:need|take)",
     r"(?:should|do|must) (?:i|we) take",
     r"need to (?:bring|take)",
+    r"need (?:my |a |an |the |any )?(?!help\b)\S+ (?:for|to go|on the trip)",
     r"(?:phai|nen|co can) mang",
 )
 BRING_LAO = _lao(
@@ -125,7 +126,7 @@ MEETING = _words(
     r"departure(?: time| point)?",
     r"where(?:'s)?(?: \S+){0,5} (?:meet|leave|depart|gather|bus|coach)",
     r"(?:what time|when)(?: \S+){0,4} (?:bus|coach|leave|leaves|depart|departs)",
-    r"what time (?:do|does|will|shall) we (?:go|head|set off)",
+    r"what time (?:(?:do|does|will|shall) )?we (?:go|head|set off|leave)",
     r"pick ?up",
     r"(?:bus|coach) (?:leave|leaves|leaving|depart|departs|on|time)",
     r"^bus",
@@ -144,7 +145,7 @@ RETURN = _words(
     r"(?:ve|quay ve|tro ve|quay lai|ve lai)",
     r"ve (?:luc|vao luc|khoang) may", r"(?:ve|quay ve) (?:khach san|truong|den noi) luc",
     r"return(?:s|ing)?(?: time)?",
-    r"(?:get|come|be|are we|will we be) back",
+    r"(?:get|come|be|are we|will we be) back", r"fly (?:home|back)",
 )  # fmt: skip
 RETURN_LAO = re.compile(r"ກັບ.{0,15}(?:ຈັກໂມງ|ມື້ໃດ|ວັນໃດ)|ກັບມາຮອດ|ກັບຄືນ|ກັບເມືອ|ຈັກໂມງ(?:ຈະ|ຈຶ່ງ)?(?:ກັບ|ເມືອ)")
 
@@ -153,10 +154,12 @@ LECTURERS = _words(
     r"ai (?:day|giang|bao cao|len lop|trinh bay|dung lop|phu trach)", r"nguoi (?:day|giang)",
     r"who(?:'s| is| are| will be)? (?:lecturing|teaching|the lecturers?|the speakers?|speaking|"
     r"presenting|the teachers?|giving)",
-    r"who (?:lectures|teaches|speaks|presents|gives)", r"lecturers?", r"speakers?",
+    r"who (?:lectures?|teach(?:es)?|speaks?|presents?|gives?)", r"lecturers?", r"speakers?",
     r"teachers?", r"instructors?",
 )  # fmt: skip
 LECTURERS_LAO = _lao("ວິທະຍາກອນ", "ໃຜບັນຍາຍ", "ຜູ້ບັນຍາຍ", "ອາຈານແມ່ນໃຜ", "ໃຜສອນ", "ອາຈານຜູ້ສອນ")
+LECTURERS_LAO_WHO = re.compile(r"(?:ອາຈານ|ຄູ|ຜູ້ສອນ).{0,20}ແມ່ນໃຜ")
+"""'ອາຈານມື້ອື່ນແມ່ນໃຜ': the teacher, a day between, then 'who'."""
 
 START = _words(
     r"may (?:gio|h) (?:thi )?(?:vao hoc|vao lop|bat dau|hoc|len lop|co mat)",
@@ -166,6 +169,9 @@ START = _words(
     r"lectures?|the lecture|school|things|the day) (?:start|begin|starting|beginning|be there)",
     r"when (?:(?:do|does|will|is|shall) )?(?:we|class|classes|the class|it|lectures?|the lecture|"
     r"school|the day) (?:start|begin|starting)",
+    r"what time (?:we|class|classes|the class|lectures?|the lecture|school) (?:start|begin)s?",
+    r"what time (?:start|begin)s?", r"(?:start|begin)s? (?:at )?what (?:time|hour)",
+    r"may (?:gio|h) (?:lop|lop minh|lop hoc|chung ta|minh) (?:bat dau|vao hoc|hoc)",
     r"start(?:ing)? time", r"first (?:session|lecture|class|lesson)",
     r"(?:class|classes|lessons?) starts?",
 )  # fmt: skip
@@ -261,7 +267,8 @@ GOING = _words(
 )  # fmt: skip
 GOING_LAO = _lao("ໄປໃສ", "ໄປບ່ອນໃດ")
 NEXT = _words(
-    r"tiep theo", r"sap toi", r"sap dien ra", r"(?:lan|dot|chuyen|khao sat)(?: \S+){0,3} toi",
+    r"tiep theo", r"sau day", r"sap toi", r"sap dien ra",
+    r"(?:lan|dot|chuyen|khao sat)(?: \S+){0,3} toi",
     r"ke tiep", r"buoi (?:sau|toi|tiep)",
     r"bay gio", r"dang (?:hoc|dien ra)", r"next", r"coming up", r"now", r"right now",
     r"(?:co )?gi tiep", r"tiep (?:la|co) gi", r"after this", r"what'?s after", r"then what",
@@ -277,7 +284,7 @@ WHERE = _words(
     r"where'?s? (?:is )?(?:the |our )?(?:today'?s |tomorrow'?s )?"
     r"(?:lecture|class|classroom|hall|room|lecture hall)\b",
     r"where(?: \S+){0,4} (?:held|take place|takes place)",
-    r"(?:which|what) (?:room|hall|classroom|building)",
+    r"(?:which|what) (?:room|hall|classroom|building)", r"classroom(?: number)?",
 )  # fmt: skip
 WHERE_LAO = _lao(
     "ຮຽນຢູ່ໃສ", "ຮຽນບ່ອນໃດ", "ຫ້ອງຮຽນຢູ່ໃສ", "ຫ້ອງປະຊຸມຢູ່ໃສ", "ຫ້ອງໃດ", "ຮຽນຢູ່ບ່ອນໃດ",
@@ -306,7 +313,7 @@ LANG_LAO = _lao("ພາສາ")
 # "What can you do?": a short answer, the full list of commands one tap away.
 ABOUT = _words(
     r"what can (?:you|this bot|the bot|this thing|the assistant|this assistant) do",
-    r"what do you do", r"what are you", r"who are you",
+    r"what do you do", r"what are you", r"who are you", r"what (?:you|this bot) can do",
     r"lam (?:duoc|dc) (?:gi|j|nhung gi)", r"co the (?:lam|giup) (?:gi|j|duoc gi)",
     r"lam gi duoc", r"giup (?:duoc )?(?:gi|j|nhung gi)", r"ban la ai", r"bot la gi",
 )  # fmt: skip

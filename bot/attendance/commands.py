@@ -44,7 +44,10 @@ def asking_for(words: str) -> re.Pattern[str]:
     return re.compile(rf"^\s*{_ASKING_BEFORE}(?:{words}){_ASKING_AFTER}", re.IGNORECASE)
 
 
-PLAIN_WORDS = asking_for(r"điểm danh|diem danh|ລົງຊື່|ລົງທະບຽນ|attendance|my attendance|sign[- ]?in")
+PLAIN_WORDS = asking_for(
+    r"(?:điểm danh|diem danh|ລົງຊື່|ລົງທະບຽນ|attendance|my attendance|sign[- ]?in|check[- ]?in)"
+    r"(?:\s*(?:for|to)\s*(?:the\s*)?(?:class|lecture|session|lesson))?"
+)
 """Plain words asking for one's attendance (vi, lo, en)."""
 
 COMMANDS = ("attendance", "signin", "mark")

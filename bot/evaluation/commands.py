@@ -20,9 +20,14 @@ from bot.replies import Reply
 from bot.store import attendance as attendance_store
 from bot.store.database import Database
 
+_LECTURE = (
+    r"(?:\s*(?:the|for|of|this|cho|về|ve|ການ)?\s*(?:bài giảng|bai giang|buổi học|buoi hoc|"
+    r"chuyên đề|chuyen de|lecture|lesson|course|class|ບົດບັນຍາຍ|ການບັນຍາຍ|ບັນຍາຍ|ຫຼັກສູດ))?"
+)
+"""What is rated, after the word: "đánh giá bài giảng", "feedback for lecture", "ປະເມີນການບັນຍາຍ"."""
 EVALUATION_WORDS = asking_for(
-    r"phiếu đánh giá|phieu danh gia|đánh giá|danh gia|ແບບປະເມີນ|ໃບປະເມີນ|ການປະເມີນ|ປະເມີນ|"
-    r"evaluation form|evaluation"
+    r"(?:(?:give|send|gửi|gui)\s+)?(?:phiếu đánh giá|phieu danh gia|đánh giá|danh gia|ແບບປະເມີນ|"
+    r"ໃບປະເມີນ|ການປະເມີນ|ປະເມີນ|evaluation form|evaluation|feedback)" + _LECTURE
 )
 """Plain words asking for the evaluation form (vi, lo, en)."""
 
