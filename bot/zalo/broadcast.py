@@ -15,14 +15,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from bot.announcements import compose
 from bot.announcements import publish as announcements
 from bot.announcements.publish import Audience, Draft, EmptyAnnouncement
 from bot.domain import LANGS, Channel, localized
 from bot.i18n import LANG_NAMES, _, ngettext
 from bot.people import permissions, preferences
 from bot.people.permissions import Forbidden
-from bot.replies import Block, Button, Reply
-from bot.store import choices, classes, people
+from bot.replies import Button, Reply
+from bot.store import choices, classes
 from bot.store import zalo as store
 from bot.zalo.turn import Turn
 
@@ -86,55 +87,35 @@ async def _next_step(turn: Turn, data: dict[str, Any]) -> list[Reply]:
         await _save(turn, TEXT, data)
         await choices.forget(turn.db, Channel.ZALO, turn.chat_id)
         return [Reply.text(_("Please write the announcement."))]
-    if len(data["body"]) == 1:
-        offers = [
-            (
-                Button(
-                    _("Add a version in {language}").format(language=LANG_NAMES[code]),
-                    f"{PREFIX}lang:{code}",
-                ),
-            )
-            for code in LANGS
-            if code not in data["body"]
-        ]
-        buttons = (*offers, (Button(_("No, continue"), f"{PREFIX}lang:none"),))
-        question = _(
-            "Add the same announcement in another language? Each person gets the version "
-            "in their language; someone whose language has no version gets all of them."
-        )
+    offer = compose.language_offer(data["body"])
+    if offer is not None:
         await _save(turn, SECOND, data)
-        return [Reply(Reply.text(question).blocks, buttons)]
+        return [offer]
     return await _ask_audience(turn, data)
 
 
 async def _ask_audience(turn: Turn, data: dict[str, Any]) -> list[Reply]:
-    buttons = tuple((Button(a.label(), f"{PREFIX}aud:{a.value}"),) for a in Audience)
     await _save(turn, AUDIENCE, data)
-    return [Reply(Reply.text(_("Who should receive it?")).blocks, buttons)]
+    return [compose.audience_question()]
 
 
 async def _preview(turn: Turn, data: dict[str, Any]) -> list[Reply]:
-    aud = Audience(data["audience"])
-    cls = await classes.get_class(turn.db, int(data["class_id"]))
-    members = await people.class_members(turn.db, int(data["class_id"]), aud.roles)
-    count = sum(1 for m in members if m.person.id != turn.person.id)
-    lines = [
-        _("Class: {cls}").format(cls=cls.title(turn.lang) if cls else ""),
-        ngettext("To: {audience} ({n} person)", "To: {audience} ({n} people)", count).format(
-            audience=aud.label(), n=count
-        ),
-    ]
-    blocks = [Block(tuple(lines), _("Preview of your announcement"))]
-    for code in LANGS:
-        if code in data["body"]:
-            blocks.append(Block(tuple(data["body"][code].splitlines()), LANG_NAMES[code]))
-    toggle = _("☑ Ask to confirm receipt") if data["ack"] else _("☐ Ask to confirm receipt")
-    buttons = (
-        (Button(toggle, f"{PREFIX}ack"),),
-        (Button(_("✅ Send"), f"{PREFIX}send"), Button(_("✖ Cancel"), f"{PREFIX}cancel")),
+    shown = await compose.preview(
+        turn.db,
+        turn.person,
+        int(data["class_id"]),
+        Audience(data["audience"]),
+        data["body"],
+        ack=bool(data["ack"]),
+        media=None,  # the Zalo bot receives no files
+        lang=turn.lang,
     )
+    if shown is None:  # no longer a manager of the class: nothing more of this draft
+        await store.drop_draft(turn.db, turn.chat_id)
+        await choices.forget(turn.db, Channel.ZALO, turn.chat_id)
+        return [refused()]
     await _save(turn, PREVIEW, data)
-    return [Reply(blocks=tuple(blocks), buttons=buttons)]
+    return [shown]
 
 
 async def pending(turn: Turn) -> store.Draft | None:

@@ -311,3 +311,19 @@ async def test_the_per_hour_cap_holds_on_zalo_too(day: Day) -> None:
     assert "2" in answer and "phút" in answer  # the cap, and when the next one may go
     row = await day.db.fetchone("SELECT COUNT(*) FROM announcements")
     assert row is not None and row[0] == 2
+
+
+async def test_a_manager_demoted_during_a_draft_gets_no_preview_on_zalo(day: Day) -> None:
+    """The role is checked again when the preview is built (as on Telegram): a manager
+    lowered to trainee while composing sees neither the audience count nor a Send choice."""
+    await day.say(MANAGER, "/broadcast Họp lớp lúc 16:00.")
+    await day.say(MANAGER, "3")  # no second language
+    manager_id = await _person_id(day.db, MANAGER)
+    await day.db.execute(
+        "UPDATE members SET role = 'trainee' WHERE class_id = ? AND person_id = ?",
+        (day.seeded.cls.id, manager_id),
+    )
+    (answer,) = await day.say(MANAGER, "1")  # whole class
+    assert "Họp lớp lúc 16:00." not in answer and "✅" not in answer
+    row = await day.db.fetchone("SELECT COUNT(*) FROM announcements")
+    assert row is not None and row[0] == 0

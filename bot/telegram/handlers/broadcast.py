@@ -24,6 +24,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from bot.announcements import compose
 from bot.announcements import publish as announcements
 from bot.announcements import status as announcement_status
 from bot.announcements.publish import Audience, Draft
@@ -31,7 +32,7 @@ from bot.domain import LANGS, localized
 from bot.i18n import LANG_NAMES, _, ngettext, use_lang
 from bot.people import permissions
 from bot.people.permissions import Forbidden
-from bot.replies import Block, Button, Reply
+from bot.replies import Button, Reply
 from bot.store import classes
 from bot.telegram.context import BotApp, BotContext
 from bot.telegram.handlers.common import current_class, not_joined, refused, send, target_class
@@ -106,30 +107,15 @@ async def _next_step(update: Update, context: BotContext) -> int:
     if not draft["body"] and draft["media"] is None:
         await send(update, context, Reply.text(_("Please write the announcement.")))
         return TEXT
-    if len(draft["body"]) == 1:
-        offers = [
-            (
-                Button(
-                    _("Add a version in {language}").format(language=LANG_NAMES[code]),
-                    f"bcast:lang:{code}",
-                ),
-            )
-            for code in LANGS
-            if code not in draft["body"]
-        ]
-        buttons = (*offers, (Button(_("No, continue"), "bcast:lang:none"),))
-        question = _(
-            "Add the same announcement in another language? Each person gets the version "
-            "in their language; someone whose language has no version gets all of them."
-        )
-        await send(update, context, Reply(Reply.text(question).blocks, buttons))
+    offer = compose.language_offer(draft["body"])
+    if offer is not None:
+        await send(update, context, offer)
         return SECOND
     return await _ask_audience(update, context)
 
 
 async def _ask_audience(update: Update, context: BotContext) -> int:
-    buttons = tuple((Button(a.label(), f"bcast:aud:{a.value}"),) for a in Audience)
-    await send(update, context, Reply(Reply.text(_("Who should receive it?")).blocks, buttons))
+    await send(update, context, compose.audience_question())
     return AUDIENCE
 
 
@@ -211,30 +197,16 @@ async def _preview(context: BotContext) -> Reply | None:
     person = context.person
     if "class_id" not in draft or person is None:
         return None
-    aud: Audience = draft["audience"]
-    try:  # the service checks the role again, now (a forged or stale class is refused)
-        count = await announcements.audience_size(context.store, person, draft["class_id"], aud)
-    except Forbidden:
-        return None
-    cls = await classes.get_class(context.store, draft["class_id"])
-    lines = [
-        _("Class: {cls}").format(cls=cls.title(context.lang) if cls else ""),
-        ngettext("To: {audience} ({n} person)", "To: {audience} ({n} people)", count).format(
-            audience=aud.label(), n=count
-        ),
-    ]
-    if draft["media"] is not None:
-        lines.append(_("With the attached file."))
-    blocks = [Block(tuple(lines), _("Preview of your announcement"))]
-    for code in LANGS:
-        if code in draft["body"]:
-            blocks.append(Block(tuple(draft["body"][code].splitlines()), LANG_NAMES[code]))
-    toggle = _("☑ Ask to confirm receipt") if draft["ack"] else _("☐ Ask to confirm receipt")
-    buttons = (
-        (Button(toggle, "bcast:ack"),),
-        (Button(_("✅ Send"), "bcast:send"), Button(_("✖ Cancel"), "bcast:cancel")),
+    return await compose.preview(
+        context.store,
+        person,
+        draft["class_id"],
+        draft["audience"],
+        draft["body"],
+        ack=draft["ack"],
+        media=draft["media"],
+        lang=context.lang,
     )
-    return Reply(blocks=tuple(blocks), buttons=buttons, media=draft["media"])
 
 
 async def preview_tap(update: Update, context: BotContext) -> int:
