@@ -12,14 +12,32 @@ from collections.abc import Mapping
 
 from bot.announcements import publish
 from bot.announcements.publish import Audience
-from bot.domain import LANGS, Person
+from bot.domain import LANGS, Person, Role, TrainingClass
 from bot.i18n import LANG_NAMES, _, ngettext
+from bot.people import permissions
 from bot.people.permissions import Forbidden
 from bot.replies import Block, Button, Reply
 from bot.store import classes
 from bot.store.database import Database
 
 PREFIX = "bcast:"
+
+
+async def class_for(
+    db: Database, person: Person, found: tuple[TrainingClass, Role | None] | None, lang: str
+) -> int | Reply | None:
+    """The class an announcement is for: the person's active class if they manage it, else
+    the only class they manage; several: a picker to choose from; none: None."""
+    if found is not None and found[1] in permissions.MANAGERS:
+        return found[0].id
+    managed = await permissions.managed_class_ids(db, person)
+    if len(managed) == 1:
+        return managed[0]
+    if not managed:
+        return None
+    picks = await classes.classes_by_ids(db, managed)
+    buttons = tuple((Button(c.title(lang), f"{PREFIX}class:{c.id}"),) for c in picks)
+    return Reply(Reply.text(_("Which class is this for?")).blocks, buttons)
 
 
 def language_offer(body: Mapping[str, str]) -> Reply | None:

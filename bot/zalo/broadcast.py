@@ -20,10 +20,10 @@ from bot.announcements import publish as announcements
 from bot.announcements.publish import Audience, Draft, EmptyAnnouncement
 from bot.domain import LANGS, Channel, localized
 from bot.i18n import LANG_NAMES, _, ngettext
-from bot.people import permissions, preferences
+from bot.people import preferences
 from bot.people.permissions import Forbidden
-from bot.replies import Button, Reply
-from bot.store import choices, classes
+from bot.replies import Reply
+from bot.store import choices
 from bot.store import zalo as store
 from bot.zalo.turn import Turn
 
@@ -67,18 +67,13 @@ async def start(turn: Turn, text: str) -> list[Reply]:
     if text.strip():
         data["body"][turn.lang] = text.strip()
     found = await preferences.active_class(turn.db, turn.person)
-    managed = await permissions.managed_class_ids(turn.db, turn.person)
-    if found is not None and found[1] in permissions.MANAGERS:
-        data["class_id"] = found[0].id
-    elif len(managed) == 1:
-        data["class_id"] = managed[0]
-    elif managed:
-        picks = await classes.classes_by_ids(turn.db, managed)
-        buttons = tuple((Button(c.title(turn.lang), f"{PREFIX}class:{c.id}"),) for c in picks)
-        await _save(turn, CLASS, data)
-        return [Reply(Reply.text(_("Which class is this for?")).blocks, buttons)]
-    else:
+    chosen = await compose.class_for(turn.db, turn.person, found, turn.lang)
+    if chosen is None:
         return [refused()]
+    if isinstance(chosen, Reply):  # several classes: which one?
+        await _save(turn, CLASS, data)
+        return [chosen]
+    data["class_id"] = chosen
     return await _next_step(turn, data)
 
 

@@ -32,7 +32,7 @@ from bot.domain import LANGS, localized
 from bot.i18n import LANG_NAMES, _, ngettext, use_lang
 from bot.people import permissions
 from bot.people.permissions import Forbidden
-from bot.replies import Button, Reply
+from bot.replies import Reply
 from bot.store import classes
 from bot.telegram.context import BotApp, BotContext
 from bot.telegram.handlers.common import current_class, not_joined, refused, send, target_class
@@ -79,26 +79,20 @@ async def start(update: Update, context: BotContext) -> int:
     if text:
         draft["body"][context.lang] = text
     found = await current_class(context)
-    managed = await permissions.managed_class_ids(context.store, person)
     if named is not None:
         if not await _may_announce(context, named.id):
             await send(update, context, refused())
             return _finish(context)
         draft["class_id"] = named.id
-    elif found is not None and found[1] in permissions.MANAGERS:
-        draft["class_id"] = found[0].id
-    elif len(managed) == 1:
-        draft["class_id"] = managed[0]
-    elif managed:
-        picks = await classes.classes_by_ids(context.store, managed)
-        buttons = tuple((Button(c.title(context.lang), f"bcast:class:{c.id}"),) for c in picks)
-        await send(
-            update, context, Reply(Reply.text(_("Which class is this for?")).blocks, buttons)
-        )
-        return CLASS
-    else:
+        return await _next_step(update, context)
+    chosen = await compose.class_for(context.store, person, found, context.lang)
+    if chosen is None:
         await send(update, context, refused() if found else not_joined())
         return END
+    if isinstance(chosen, Reply):  # several classes: which one?
+        await send(update, context, chosen)
+        return CLASS
+    draft["class_id"] = chosen
     return await _next_step(update, context)
 
 
