@@ -20,14 +20,13 @@ from bot.evaluation import sheets
 from bot.evaluation.results import GRADE_NAMES
 from bot.i18n import _, use_lang
 from bot.people import permissions
-from bot.people.permissions import Forbidden
+from bot.people.permissions import ORGANISERS, Forbidden
 from bot.replies import Block, Button, Reply
 from bot.store import audit, classes, people
 from bot.store import evaluation as store
 from bot.store.database import Database
 from bot.store.evaluation import Grade
 
-ORGANISERS: tuple[Role, ...] = (Role.ADMIN,)
 TIMEOUT = dt.timedelta(minutes=15)
 DETAIL_LINES = 40
 KINDS = ("results", "evaluation")
